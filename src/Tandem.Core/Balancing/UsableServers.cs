@@ -1,0 +1,35 @@
+using Tandem.Core.Pools;
+
+namespace Tandem.Core.Balancing;
+
+/// <summary>
+/// Decides which servers of a pool may take new requests, apart from which one to pick: the usable primaries,
+/// or, while no primary is usable, the usable backups (hot standby).
+/// </summary>
+public static class UsableServers
+{
+    public static List<ServerState> Select(IReadOnlyList<ServerState> servers)
+    {
+        ArgumentNullException.ThrowIfNull(servers);
+        var usable = new List<ServerState>(servers.Count);
+        foreach (var server in servers)
+        {
+            if (!server.Config.Backup && server.IsUsable)
+            {
+                usable.Add(server);
+            }
+        }
+        if (usable.Count > 0)
+        {
+            return usable;
+        }
+        foreach (var server in servers)
+        {
+            if (server.Config.Backup && server.IsUsable)
+            {
+                usable.Add(server);
+            }
+        }
+        return usable;
+    }
+}

@@ -1,0 +1,21 @@
+namespace Tandem.Core.Config;
+
+/// <summary>Every default of the config file in one place, so the docs, the loader and the runtime agree.</summary>
+public static class ConfigDefaults
+{
+    public static readonly HostPort AdminBind = new("127.0.0.1", 9090);
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan ClientKeepAliveTimeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan ServerKeepAliveTimeout = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan HealthInterval = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan HealthTimeout = TimeSpan.FromSeconds(1);
+    public const int HealthRise = 2;
+    public const int HealthFall = 3;
+    public const int ListenerMaxConnections = 5000;
+    public const int Weight = 1;
+    public const int MinWeight = 1;
+    public const int MaxWeight = 256;
+}

@@ -1,0 +1,49 @@
+namespace Tandem.Core.Config;
+
+/// <summary>A front-end listener (YAML <c>listeners[]</c>).</summary>
+public sealed record ListenerConfig
+{
+    /// <summary>Key <c>name</c>, required, unique among listeners.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Key <c>bind</c>: an IP literal and port (<c>127.0.0.1:8080</c>, <c>[::1]:8080</c>, <c>0.0.0.0:8080</c>).</summary>
+    public required HostPort Bind { get; init; }
+
+    /// <summary>Key <c>protocol</c>: <c>http</c> (default) or <c>tcp</c>.</summary>
+    public ListenerProtocol Protocol { get; init; } = ListenerProtocol.Http;
+
+    /// <summary>Key <c>pool</c>: the name of the pool that serves this listener.</summary>
+    public required string Pool { get; init; }
+
+    /// <summary>
+    /// Key <c>http-versions</c>: <c>auto</c> (default: HTTP/1.1 and h2c prior knowledge on the same port),
+    /// <c>http1</c> or <c>h2c</c>.
+    /// </summary>
+    public HttpVersions HttpVersions { get; init; } = HttpVersions.Auto;
+
+    /// <summary>Key <c>keepalive-timeout</c>: idle time before a client keep-alive connection is closed; default 30 s.</summary>
+    public TimeSpan? KeepAliveTimeout { get; init; }
+
+    /// <summary>Key <c>max-connections</c>: concurrent client connections; default 5000.</summary>
+    public int? MaxConnections { get; init; }
+}
+
+/// <summary>What a listener speaks to its clients.</summary>
+public enum ListenerProtocol
+{
+    Http,
+    Tcp,
+}
+
+/// <summary>Which HTTP versions a cleartext HTTP listener accepts.</summary>
+public enum HttpVersions
+{
+    /// <summary>HTTP/1.1, and HTTP/2 for clients that open with the HTTP/2 preface (prior knowledge).</summary>
+    Auto,
+
+    /// <summary>HTTP/1.x only.</summary>
+    Http1,
+
+    /// <summary>HTTP/2 with prior knowledge only.</summary>
+    H2c,
+}

@@ -1,0 +1,36 @@
+namespace Tandem.Core.Config;
+
+/// <summary>A pool of servers and how to spread requests over them (YAML <c>pools[]</c>).</summary>
+public sealed record PoolConfig
+{
+    /// <summary>Key <c>name</c>, required, unique among pools.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Key <c>algorithm</c>: one of <see cref="Balancing.BalancingAlgorithms.All"/>; default round-robin.</summary>
+    public string Algorithm { get; init; } = Balancing.BalancingAlgorithms.RoundRobin;
+
+    /// <summary>Key <c>servers</c>: at least one.</summary>
+    public required IReadOnlyList<ServerConfig> Servers { get; init; }
+
+    /// <summary>Key <c>health</c>: active health checks; none when absent.</summary>
+    public HealthConfig? Health { get; init; }
+
+    /// <summary>Key <c>timeouts</c>.</summary>
+    public PoolTimeouts? Timeouts { get; init; }
+
+    /// <summary>Key <c>keepalive-timeout</c>: how long an idle pooled connection to a server is kept; default 60 s.</summary>
+    public TimeSpan? KeepAliveTimeout { get; init; }
+}
+
+/// <summary>Per-pool timeouts (YAML <c>pools[].timeouts</c>).</summary>
+public sealed record PoolTimeouts
+{
+    /// <summary>Key <c>connect</c>: TCP connect to a server; default 2 s.</summary>
+    public TimeSpan? Connect { get; init; }
+
+    /// <summary>Key <c>response</c>: time to the first byte of the response; default 30 s.</summary>
+    public TimeSpan? Response { get; init; }
+
+    /// <summary>Key <c>idle</c>: longest gap between body bytes; default 60 s.</summary>
+    public TimeSpan? Idle { get; init; }
+}

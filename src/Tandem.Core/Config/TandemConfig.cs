@@ -1,0 +1,41 @@
+namespace Tandem.Core.Config;
+
+/// <summary>
+/// The whole configuration of one Tandem node, as loaded and validated from YAML.
+/// Immutable: a reload builds a new instance and the runtime swaps to it.
+/// </summary>
+public sealed record TandemConfig
+{
+    /// <summary>Front-end listeners, each bound to one pool.</summary>
+    public required IReadOnlyList<ListenerConfig> Listeners { get; init; }
+
+    /// <summary>The admin listener (dashboard, API, metrics); <see cref="ConfigDefaults.AdminBind"/> when absent.</summary>
+    public AdminConfig? Admin { get; init; }
+
+    /// <summary>Server pools, referred to by listeners by name.</summary>
+    public required IReadOnlyList<PoolConfig> Pools { get; init; }
+
+    /// <summary>
+    /// Key <c>drain-timeout</c>: how long shutdown (and a replaced listener) waits for in-flight requests before
+    /// aborting them; <see cref="ConfigDefaults.DrainTimeout"/> when absent.
+    /// </summary>
+    public TimeSpan? DrainTimeout { get; init; }
+
+    /// <summary>The file this config came from, or a label such as <c>(demo)</c>.</summary>
+    public string Source { get; init; } = "(memory)";
+
+    /// <summary>A short content hash of the source text, shown by the admin API so two nodes can compare configs.</summary>
+    public string Version { get; init; } = "";
+
+    public PoolConfig? FindPool(string name)
+    {
+        foreach (var pool in Pools)
+        {
+            if (string.Equals(pool.Name, name, StringComparison.Ordinal))
+            {
+                return pool;
+            }
+        }
+        return null;
+    }
+}

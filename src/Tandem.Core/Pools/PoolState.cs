@@ -1,0 +1,105 @@
+using Tandem.Core.Balancing;
+using Tandem.Core.Config;
+
+namespace Tandem.Core.Pools;
+
+/// <summary>
+/// The runtime state of one pool: its servers and the selector that picks among the usable ones.
+/// Concurrency: <see cref="Pick"/> is lock-free (a volatile read of an immutable selector); every change to a
+/// server's admin state, health or weight goes through this class, under one lock, and publishes a new selector.
+/// </summary>
+public sealed class PoolState
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, ServerState> _byName;
+    private volatile ServerSelector _selector = EmptySelector.Instance;
+    private volatile int _usableCount;
+
+    public PoolState(PoolConfig config, IReadOnlyList<ServerState> servers, IServerTelemetry unrouted, PickSequence? sequence = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(servers);
+        ArgumentNullException.ThrowIfNull(unrouted);
+        Config = config;
+        Servers = servers;
+        Unrouted = unrouted;
+        Balancer = BalancerRegistry.Get(config.Algorithm);
+        Sequence = sequence ?? new PickSequence();
+        _byName = new Dictionary<string, ServerState>(servers.Count, StringComparer.Ordinal);
+        foreach (var server in servers)
+        {
+            _byName[server.Name] = server;
+        }
+        lock (_gate)
+        {
+            Rebuild();
+        }
+    }
+
+    public string Name => Config.Name;
+
+    public PoolConfig Config { get; }
+
+    public IReadOnlyList<ServerState> Servers { get; }
+
+    public IBalancer Balancer { get; }
+
+    /// <summary>Telemetry for requests that found no usable server.</summary>
+    public IServerTelemetry Unrouted { get; }
+
+    /// <summary>The rotation counter; handed to the next <see cref="PoolState"/> of the same pool on reload.</summary>
+    internal PickSequence Sequence { get; }
+
+    /// <summary>How many servers the current selector picks from.</summary>
+    public int UsableCount => _usableCount;
+
+    /// <summary>Raised after a server's state or weight changed (not on the request path).</summary>
+    public event Action<PoolState, ServerState>? ServerChanged;
+
+    /// <summary>The server for a request, or null when none is usable. Lock-free and allocation-free.</summary>
+    public ServerState? Pick(in SelectionContext context) => _selector.Pick(in context);
+
+    public ServerState? FindServer(string name) => _byName.GetValueOrDefault(name);
+
+    public void SetAdminState(ServerState server, AdminState state) =>
+        Change(server, s => s.SetAdminState(state), s => s.AdminState != state);
+
+    public void SetHealth(ServerState server, HealthStatus health) =>
+        Change(server, s => s.SetHealth(health), s => s.Health != health);
+
+    /// <summary>Sets the run-time weight (1..256), or clears it with null so the file's weight applies again.</summary>
+    public void SetWeight(ServerState server, int? weight)
+    {
+        if (weight is < ConfigDefaults.MinWeight or > ConfigDefaults.MaxWeight)
+        {
+            throw new ArgumentOutOfRangeException(nameof(weight), weight, $"weight must be {ConfigDefaults.MinWeight}..{ConfigDefaults.MaxWeight}");
+        }
+        Change(server, s => s.SetWeightOverride(weight), s => s.Weight != (weight ?? s.Config.EffectiveWeight) || s.HasWeightOverride != weight.HasValue);
+    }
+
+    private void Change(ServerState server, Action<ServerState> apply, Func<ServerState, bool> differs)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        if (!ReferenceEquals(FindServer(server.Name), server))
+        {
+            throw new ArgumentException($"server '{server.Name}' is not in pool '{Name}'", nameof(server));
+        }
+        lock (_gate)
+        {
+            if (!differs(server))
+            {
+                return;
+            }
+            apply(server);
+            Rebuild();
+        }
+        ServerChanged?.Invoke(this, server);
+    }
+
+    private void Rebuild()
+    {
+        var usable = UsableServers.Select(Servers);
+        _usableCount = usable.Count;
+        _selector = usable.Count == 0 ? EmptySelector.Instance : Balancer.Build(usable, Sequence);
+    }
+}

@@ -1,0 +1,103 @@
+using System.Reflection;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Tandem.Core.Pools;
+using Tandem.Core.Runtime;
+using Tandem.Observability.Dashboard;
+using Tandem.Observability.Metrics;
+
+namespace Tandem.Observability.Admin;
+
+/// <summary>The admin listener's routes: the dashboard at <c>/</c>, the JSON API under <c>/api</c>, Prometheus at <c>/metrics</c>.</summary>
+public static class AdminEndpoints
+{
+    private static readonly string ProductVersion =
+        typeof(AdminEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+
+    public static IEndpointRouteBuilder MapTandemAdmin(this IEndpointRouteBuilder endpoints, PoolRegistry pools, TandemMetrics metrics, NodeStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(pools);
+        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(status);
+
+        endpoints.MapGet("/api/pools", () => Json(ListPools(pools), AdminJsonContext.Default.IReadOnlyListPoolView));
+
+        endpoints.MapGet("/api/pools/{pool}", (string pool) =>
+            pools.Find(pool) is { } found
+                ? Json(PoolView.From(found), AdminJsonContext.Default.PoolView)
+                : Error(StatusCodes.Status404NotFound, $"no pool named '{pool}'"));
+
+        endpoints.MapPost("/api/pools/{pool}/servers/{server}", async (string pool, string server, HttpRequest request) =>
+        {
+            if (pools.Find(pool) is not { } poolState)
+            {
+                return Error(StatusCodes.Status404NotFound, $"no pool named '{pool}'");
+            }
+            if (poolState.FindServer(server) is not { } serverState)
+            {
+                return Error(StatusCodes.Status404NotFound, $"pool '{pool}' has no server named '{server}'");
+            }
+            JsonElement body;
+            try
+            {
+                using var document = await JsonDocument.ParseAsync(request.Body, default, request.HttpContext.RequestAborted);
+                body = document.RootElement.Clone();
+            }
+            catch (JsonException ex)
+            {
+                return Error(StatusCodes.Status400BadRequest, "body is not valid JSON: " + ex.Message);
+            }
+            if (!ServerUpdate.TryParse(body, out var update, out var error))
+            {
+                return Error(StatusCodes.Status400BadRequest, error);
+            }
+            update.ApplyTo(poolState, serverState);
+            return Json(ServerView.From(serverState), AdminJsonContext.Default.ServerView);
+        });
+
+        endpoints.MapGet("/api/status", () => Json(StatusOf(status), AdminJsonContext.Default.StatusView));
+
+        endpoints.MapGet("/healthz", () => Results.Text("ok\n"));
+
+        endpoints.MapGet("/metrics", async (HttpContext context) =>
+        {
+            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            await metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
+        });
+
+        endpoints.MapGet("/", (HttpContext context) => DashboardFiles.Serve(context, "index.html"));
+        endpoints.MapGet("/dashboard/{file}", (HttpContext context, string file) => DashboardFiles.Serve(context, file));
+        return endpoints;
+    }
+
+    private static List<PoolView> ListPools(PoolRegistry pools)
+    {
+        var views = new List<PoolView>();
+        foreach (var pool in pools.Pools.Values)
+        {
+            views.Add(PoolView.From(pool));
+        }
+        views.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return views;
+    }
+
+    private static StatusView StatusOf(NodeStatus status)
+    {
+        var listeners = new List<ListenerView>();
+        foreach (var l in status.Listeners)
+        {
+            listeners.Add(new ListenerView(l.Name, l.Pool, l.Bound));
+        }
+        var config = status.Config is { } c ? new ConfigView(c.Source, c.Version) : null;
+        var reload = status.LastReload is { } r ? new ReloadView(r.At, r.Version, r.Applied, r.Problems) : null;
+        return new StatusView(ProductVersion, status.StartedAt, Math.Round(status.Uptime.TotalSeconds, 1), config, reload, listeners);
+    }
+
+    private static IResult Json<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) => Results.Json(value, type);
+
+    private static IResult Error(int status, string message) =>
+        Results.Json(new ErrorView(message), AdminJsonContext.Default.ErrorView, statusCode: status);
+}

@@ -1,0 +1,117 @@
+using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using Tandem.Core.Config;
+using Tandem.Observability.Metrics;
+using Tandem.Proxy.Forwarding;
+using Tandem.Proxy.Listeners.Transport;
+
+namespace Tandem.Proxy.Listeners;
+
+/// <summary>
+/// One running listener: a Kestrel server bound through the <see cref="SharedSocketTransport"/>, serving
+/// <see cref="ProxyApplication"/>. Replaced as a whole when its bind or limits change; rerouted in place when only its pool does.
+/// </summary>
+internal sealed class ListenerHost
+{
+    private readonly KestrelServer _server;
+    private readonly ListenerGeneration _generation;
+
+    private ListenerHost(KestrelServer server, ListenerGeneration generation, ListenerRoute route)
+    {
+        _server = server;
+        _generation = generation;
+        Route = route;
+    }
+
+    public ListenerRoute Route { get; }
+
+    public ListenerConfig Config => Route.Config;
+
+    /// <summary>The address actually bound (the real port when the config said 0).</summary>
+    public IPEndPoint BoundEndPoint => (_generation.Http1 ?? _generation.Http2)!.EndPoint.Socket;
+
+    /// <summary>Whether a new config for this listener can be applied by rerouting, without a new Kestrel server.</summary>
+    public bool CanReroute(ListenerConfig next) =>
+        next.Bind == Config.Bind && next.HttpVersions == Config.HttpVersions
+        && next.KeepAliveTimeout == Config.KeepAliveTimeout && next.MaxConnections == Config.MaxConnections;
+
+    /// <summary>Binds the listener; it takes no connection until <see cref="Activate"/>.</summary>
+    public static async Task<ListenerHost> StartAsync(ListenerConfig config, ListenerServices services, CancellationToken cancellationToken)
+    {
+        var options = new KestrelServerOptions
+        {
+            AddServerHeader = false,
+            AllowSynchronousIO = false,
+            ApplicationServices = services.ApplicationServices,
+        };
+        options.Limits.KeepAliveTimeout = config.KeepAliveTimeout ?? ConfigDefaults.ClientKeepAliveTimeout;
+        options.Limits.MaxConcurrentConnections = config.MaxConnections ?? ConfigDefaults.ListenerMaxConnections;
+        options.Limits.MaxConcurrentUpgradedConnections = config.MaxConnections ?? ConfigDefaults.ListenerMaxConnections;
+        // A proxy streams bodies through; size limits belong to the servers behind it.
+        options.Limits.MaxRequestBodySize = null;
+
+        var http1 = config.HttpVersions != HttpVersions.H2c;
+        var http2 = config.HttpVersions != HttpVersions.Http1;
+        var generation = new ListenerGeneration(http1, http2, options.Limits.RequestHeadersTimeout);
+        var address = new IPEndPoint(config.Bind.Ip ?? IPAddress.Loopback, config.Bind.Port);
+        var telemetry = services.Metrics.ForListener(config.Name);
+        if (http1)
+        {
+            options.Listen(new SharedEndPoint(address, HttpProtocols.Http1, generation), o => Configure(o, HttpProtocols.Http1, telemetry));
+        }
+        if (http2)
+        {
+            options.Listen(new SharedEndPoint(address, HttpProtocols.Http2, generation), o => Configure(o, HttpProtocols.Http2, telemetry));
+        }
+
+        var listenerRoute = new ListenerRoute(config);
+        var server = new KestrelServer(Options.Create(options), services.Transport, services.LoggerFactory);
+        try
+        {
+            await server.StartAsync(new ProxyApplication(listenerRoute, services.Forwarder), cancellationToken);
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+        return new ListenerHost(server, generation, listenerRoute);
+    }
+
+    /// <summary>Points the listener at its pool and starts taking connections (from the listener it replaces, if any).</summary>
+    public void Activate(PoolRoute route)
+    {
+        Route.Update(Route.Config, route);
+        _generation.Activate();
+    }
+
+    private static void Configure(ListenOptions listen, HttpProtocols protocols, ListenerTelemetry telemetry)
+    {
+        listen.Protocols = protocols;
+        listen.Use(next => async connection =>
+        {
+            telemetry.ConnectionOpened();
+            try
+            {
+                await next(connection);
+            }
+            finally
+            {
+                telemetry.ConnectionClosed();
+            }
+        });
+    }
+
+    /// <summary>Stops accepting, lets in-flight requests finish until <paramref name="drainTimeout"/>, then closes what is left.</summary>
+    /// <returns>False when the drain timed out and connections were aborted.</returns>
+    public async Task<bool> StopAsync(TimeSpan drainTimeout, TimeProvider time)
+    {
+        using var deadline = new CancellationTokenSource(drainTimeout, time);
+        var stop = _server.StopAsync(deadline.Token);
+        await stop;
+        var drained = !deadline.IsCancellationRequested;
+        _server.Dispose();
+        return drained;
+    }
+}

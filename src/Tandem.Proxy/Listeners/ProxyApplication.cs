@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Abstractions;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Tandem.Proxy.Forwarding;
+
+namespace Tandem.Proxy.Listeners;
+
+/// <summary>
+/// What Kestrel runs for each request of a data-plane listener: straight to the forwarder, without the generic host's
+/// middleware pipeline, diagnostics or request services. The <see cref="HttpContext"/> is reused across the requests
+/// of a connection, as ASP.NET's own hosting layer does.
+/// </summary>
+internal sealed class ProxyApplication(ListenerRoute listener, RequestForwarder forwarder) : IHttpApplication<ProxyApplication.Context>
+{
+    public Context CreateContext(IFeatureCollection contextFeatures)
+    {
+        Context? context;
+        if (contextFeatures is IHostContextContainer<Context> container)
+        {
+            context = container.HostContext;
+            if (context is null)
+            {
+                context = new Context();
+                container.HostContext = context;
+            }
+        }
+        else
+        {
+            context = new Context();
+        }
+        context.Initialize(contextFeatures);
+        return context;
+    }
+
+    public Task ProcessRequestAsync(Context context) => forwarder.ForwardAsync(context.HttpContext, listener.Route);
+
+    public void DisposeContext(Context context, Exception? exception) => context.Reset();
+
+    /// <summary>The per-request state Kestrel hands back to us; one per connection, reused.</summary>
+    internal sealed class Context
+    {
+        private DefaultHttpContext? _httpContext;
+
+        public HttpContext HttpContext => _httpContext!;
+
+        public void Initialize(IFeatureCollection features)
+        {
+            if (_httpContext is null)
+            {
+                _httpContext = new DefaultHttpContext(features);
+            }
+            else
+            {
+                _httpContext.Initialize(features);
+            }
+        }
+
+        public void Reset() => _httpContext?.Uninitialize();
+    }
+}

@@ -1,0 +1,232 @@
+using System.Collections.Frozen;
+using Microsoft.Extensions.Logging;
+using Tandem.Core.Config;
+using Tandem.Core.Pools;
+using Tandem.Core.Runtime;
+using Tandem.Observability.Metrics;
+using Tandem.Proxy.Diagnostics;
+using Tandem.Proxy.Forwarding;
+using Tandem.Proxy.Listeners;
+using Tandem.Proxy.Listeners.Transport;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Tandem.Proxy;
+
+/// <summary>
+/// The data plane of one node: its listeners, the pools they serve and the upstream clients. Applying a config is
+/// all or nothing: listeners that need a new socket or new limits are bound first (inactive); only when every bind
+/// succeeded are the pools replaced, listeners pointed at them and the new listeners activated. Listeners replaced
+/// or removed drain in the background.
+/// Concurrency: <see cref="ApplyAsync"/> and <see cref="StopAsync"/> are serialized; requests read immutable routes.
+/// </summary>
+public sealed class ProxyRuntime : IAsyncDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly PoolRegistry _pools;
+    private readonly ListenerServices _services;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly List<Task> _retiring = [];
+    private FrozenDictionary<string, PoolRoute> _routes = FrozenDictionary<string, PoolRoute>.Empty;
+    private Dictionary<string, ListenerHost> _listeners = new(StringComparer.Ordinal);
+    private TimeSpan _drainTimeout = ConfigDefaults.DrainTimeout;
+    private bool _stopped;
+
+    public ProxyRuntime(PoolRegistry pools, TandemMetrics metrics, IHttpForwarder forwarder, TimeProvider time,
+        ILoggerFactory loggerFactory, IServiceProvider applicationServices)
+    {
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        _pools = pools;
+        _time = time;
+        _logger = loggerFactory.CreateLogger<ProxyRuntime>();
+        var requestForwarder = new RequestForwarder(forwarder, time, loggerFactory.CreateLogger<RequestForwarder>());
+        _services = new ListenerServices(new SharedSocketTransport(loggerFactory), requestForwarder, metrics, loggerFactory, applicationServices);
+    }
+
+    public PoolRegistry Pools => _pools;
+
+    /// <summary>The running listeners: name, pool and the address actually bound.</summary>
+    public IReadOnlyList<ListenerStatus> Listeners
+    {
+        get
+        {
+            var snapshot = _listeners;
+            var list = new List<ListenerStatus>(snapshot.Count);
+            foreach (var host in snapshot.Values)
+            {
+                list.Add(new ListenerStatus(host.Config.Name, host.Config.Pool, host.BoundEndPoint.ToString()));
+            }
+            return list;
+        }
+    }
+
+    /// <summary>Applies a validated config. Throws <see cref="ListenerStartException"/> (nothing changed) when a listener cannot bind.</summary>
+    public async Task ApplyAsync(TandemConfig config, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_stopped, this);
+            var next = new Dictionary<string, ListenerHost>(StringComparer.Ordinal);
+            var started = new List<ListenerHost>();
+            try
+            {
+                foreach (var listener in config.Listeners)
+                {
+                    if (_listeners.TryGetValue(listener.Name, out var existing) && existing.CanReroute(listener))
+                    {
+                        next[listener.Name] = existing;
+                        continue;
+                    }
+                    ListenerHost host;
+                    try
+                    {
+                        host = await ListenerHost.StartAsync(listener, _services, cancellationToken);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        throw new ListenerStartException(listener.Name, listener.Bind.ToString(), ex);
+                    }
+                    started.Add(host);
+                    next[listener.Name] = host;
+                }
+            }
+            catch
+            {
+                foreach (var host in started)
+                {
+                    await host.StopAsync(TimeSpan.Zero, _time);
+                }
+                throw;
+            }
+
+            // Every bind succeeded: commit.
+            var pools = _pools.Apply(config.Pools);
+            var oldRoutes = _routes;
+            _routes = BuildRoutes(pools, oldRoutes);
+            foreach (var listener in config.Listeners)
+            {
+                var host = next[listener.Name];
+                var route = _routes[listener.Pool];
+                if (started.Contains(host))
+                {
+                    host.Activate(route);
+                    ProxyLog.ListenerStarted(_logger, listener.Name, listener.Pool, host.BoundEndPoint);
+                }
+                else
+                {
+                    var rerouted = !string.Equals(host.Config.Pool, listener.Pool, StringComparison.Ordinal);
+                    host.Route.Update(listener, route);
+                    if (rerouted)
+                    {
+                        ProxyLog.ListenerRerouted(_logger, listener.Name, listener.Pool);
+                    }
+                }
+            }
+
+            var drain = config.DrainTimeout ?? ConfigDefaults.DrainTimeout;
+            foreach (var (name, host) in _listeners)
+            {
+                if (!next.TryGetValue(name, out var kept) || !ReferenceEquals(kept, host))
+                {
+                    _retiring.Add(RetireAsync(host, drain));
+                }
+            }
+            _listeners = next;
+            _drainTimeout = drain;
+            RetireClients(oldRoutes, _routes, drain);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Stops every listener, letting in-flight requests finish within the drain timeout.</summary>
+    /// <returns>False when some requests had to be cut off.</returns>
+    public async Task<bool> StopAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (_stopped)
+            {
+                return true;
+            }
+            _stopped = true;
+            var stops = new List<Task<bool>>();
+            foreach (var host in _listeners.Values)
+            {
+                stops.Add(StopOneAsync(host, _drainTimeout));
+            }
+            var results = await Task.WhenAll(stops);
+            await Task.WhenAll(_retiring);
+            foreach (var route in _routes.Values)
+            {
+                route.Client.Dispose();
+            }
+            _listeners = new Dictionary<string, ListenerHost>(StringComparer.Ordinal);
+            return Array.TrueForAll(results, r => r);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _gate.Dispose();
+    }
+
+    private static FrozenDictionary<string, PoolRoute> BuildRoutes(FrozenDictionary<string, PoolState> pools, FrozenDictionary<string, PoolRoute> old)
+    {
+        var routes = new Dictionary<string, PoolRoute>(pools.Count, StringComparer.Ordinal);
+        foreach (var (name, pool) in pools)
+        {
+            var settings = UpstreamSettings.From(pool.Config);
+            var client = old.TryGetValue(name, out var previous) && previous.Upstream == settings
+                ? previous.Client
+                : UpstreamClientFactory.Create(settings);
+            routes[name] = new PoolRoute(pool, client, settings);
+        }
+        return routes.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    /// <summary>Disposes upstream clients no route uses any more, after requests still using them had time to finish.</summary>
+    private void RetireClients(FrozenDictionary<string, PoolRoute> old, FrozenDictionary<string, PoolRoute> current, TimeSpan drain)
+    {
+        var inUse = new HashSet<HttpMessageInvoker>(ReferenceEqualityComparer.Instance);
+        foreach (var route in current.Values)
+        {
+            inUse.Add(route.Client);
+        }
+        foreach (var route in old.Values)
+        {
+            if (inUse.Add(route.Client))
+            {
+                var client = route.Client;
+                _retiring.Add(Task.Delay(drain, _time).ContinueWith(_ => client.Dispose(), TaskScheduler.Default));
+            }
+        }
+        _retiring.RemoveAll(t => t.IsCompleted);
+    }
+
+    private async Task RetireAsync(ListenerHost host, TimeSpan drain)
+    {
+        await StopOneAsync(host, drain);
+    }
+
+    private async Task<bool> StopOneAsync(ListenerHost host, TimeSpan drain)
+    {
+        var drained = await host.StopAsync(drain, _time);
+        if (!drained)
+        {
+            ProxyLog.DrainTimedOut(_logger, host.Config.Name, drain);
+        }
+        ProxyLog.ListenerStopped(_logger, host.Config.Name);
+        return drained;
+    }
+}

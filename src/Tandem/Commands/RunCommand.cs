@@ -1,0 +1,30 @@
+using System.CommandLine;
+using Tandem.Core.Config;
+using Tandem.Hosting;
+
+namespace Tandem.Commands;
+
+/// <summary><c>tandem run --config FILE</c>: serve until SIGINT/SIGTERM, then drain and exit 0.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var config = CommonOptions.Config();
+        var command = new Command("run", "Run the balancer from a YAML config file until SIGINT or SIGTERM; the file is reloaded when it changes.") { config };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var path = parse.GetRequiredValue(config);
+            var result = ConfigLoader.Load(path);
+            if (!result.IsValid)
+            {
+                foreach (var problem in result.Problems)
+                {
+                    Console.Error.WriteLine(problem.ToString());
+                }
+                return ExitCodes.BadConfig;
+            }
+            return await NodeRunner.RunAsync(result.Config!, Path.GetFullPath(path), new NodeOptions(), onStarted: null, cancellationToken);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Logging;
+
+namespace Tandem.Hosting;
+
+/// <summary>How a <see cref="TandemNode"/> runs: clock, logging, signals. Tests turn signals off and lower the poll interval.</summary>
+internal sealed record NodeOptions
+{
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Whether SIGINT/SIGTERM stop the node (true for the CLI; false for nodes started inside tests).</summary>
+    public bool HandleSignals { get; init; } = true;
+
+    /// <summary>How often the config file is checked for changes.</summary>
+    public TimeSpan ReloadPollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    public LogLevel MinimumLevel { get; init; } = LogLevel.Information;
+
+    public void ConfigureLogging(ILoggingBuilder logging)
+    {
+        ArgumentNullException.ThrowIfNull(logging);
+        logging.SetMinimumLevel(MinimumLevel);
+        // The framework's own request and lifetime chatter is noise for a proxy; our lines say what happened.
+        logging.AddFilter("Microsoft", LogLevel.Warning);
+        logging.AddFilter("Yarp", LogLevel.Warning);
+        logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+    }
+}

@@ -1,0 +1,210 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Tandem.Core.Config;
+using Tandem.Core.Pools;
+using Tandem.Core.Runtime;
+using Tandem.Observability.Admin;
+using Tandem.Observability.Metrics;
+using Tandem.Proxy;
+using Tandem.Proxy.Listeners;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Tandem.Hosting;
+
+/// <summary>
+/// One running Tandem node: the admin listener (a small ASP.NET app) and the data plane (<see cref="ProxyRuntime"/>),
+/// wired together. <see cref="StartAsync"/> fails with <see cref="NodeStartException"/> when a port cannot be bound.
+/// </summary>
+internal sealed class TandemNode : IAsyncDisposable
+{
+    private readonly WebApplication _admin;
+    private ConfigWatcher? _watcher;
+    private int _stopped;
+
+    private TandemNode(WebApplication admin, ProxyRuntime runtime, NodeStatus status, TandemMetrics metrics, IPEndPoint adminEndPoint)
+    {
+        _admin = admin;
+        Runtime = runtime;
+        Status = status;
+        Metrics = metrics;
+        AdminEndPoint = adminEndPoint;
+    }
+
+    public ProxyRuntime Runtime { get; }
+
+    public NodeStatus Status { get; }
+
+    public TandemMetrics Metrics { get; }
+
+    public PoolRegistry Pools => Runtime.Pools;
+
+    public ILogger Logger => _admin.Services.GetRequiredService<ILogger<TandemNode>>();
+
+    /// <summary>The admin listener's bound address.</summary>
+    public IPEndPoint AdminEndPoint { get; }
+
+    /// <summary>Fires when the node was asked to stop (SIGINT, SIGTERM or <see cref="IHostApplicationLifetime.StopApplication"/>).</summary>
+    public CancellationToken Stopping => _admin.Lifetime.ApplicationStopping;
+
+    public IHostApplicationLifetime Lifetime => _admin.Lifetime;
+
+    /// <param name="config">A validated config.</param>
+    /// <param name="configPath">The file to watch for changes; null for an in-memory config (the demo).</param>
+    public static async Task<TandemNode> StartAsync(TandemConfig config, string? configPath, NodeOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        options.ConfigureLogging(builder.Logging);
+        var adminBind = config.Admin?.Bind ?? ConfigDefaults.AdminBind;
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Listen(adminBind.Ip ?? IPAddress.Loopback, adminBind.Port);
+        });
+        builder.Services.AddHttpForwarder();
+        builder.Services.AddSingleton(options.Time);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        if (!options.HandleSignals)
+        {
+            builder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
+        }
+
+        var admin = builder.Build();
+        var loggerFactory = admin.Services.GetRequiredService<ILoggerFactory>();
+        var logger = loggerFactory.CreateLogger<TandemNode>();
+        var metrics = new TandemMetrics();
+        var pools = new PoolRegistry(metrics);
+        metrics.ObservePools(pools);
+        var status = new NodeStatus(options.Time);
+        var runtime = new ProxyRuntime(pools, metrics, admin.Services.GetRequiredService<IHttpForwarder>(), options.Time, loggerFactory, admin.Services);
+        admin.MapTandemAdmin(pools, metrics, status);
+
+        try
+        {
+            await admin.StartAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException)
+        {
+            await admin.DisposeAsync();
+            throw new NodeStartException($"admin listener cannot bind {adminBind}: {ex.Message}", ex);
+        }
+        var adminEndPoint = BoundEndPoint(admin, adminBind);
+
+        try
+        {
+            await runtime.ApplyAsync(config, cancellationToken);
+        }
+        catch (ListenerStartException ex)
+        {
+            await runtime.DisposeAsync();
+            await admin.StopAsync(CancellationToken.None);
+            await admin.DisposeAsync();
+            throw new NodeStartException(ex.Message, ex);
+        }
+        status.Applied(config, runtime.Listeners);
+        metrics.ReloadApplied();
+        HostLog.Started(logger, config.Source, config.Version, adminEndPoint);
+
+        var node = new TandemNode(admin, runtime, status, metrics, adminEndPoint);
+        if (configPath is not null)
+        {
+            node._watcher = new ConfigWatcher(configPath, options.Time, options.ReloadPollInterval, options.HandleSignals,
+                node.ApplyReloadAsync, loggerFactory.CreateLogger<ConfigWatcher>());
+            node._watcher.Start();
+        }
+        return node;
+    }
+
+    /// <summary>Validates and applies a changed config; a bad one is refused and the running config keeps serving.</summary>
+    internal async Task<bool> ApplyReloadAsync(ConfigLoadResult loaded)
+    {
+        var logger = Logger;
+        var current = Status.Config!;
+        if (!loaded.IsValid)
+        {
+            var lines = new List<string>(loaded.Problems.Count);
+            foreach (var problem in loaded.Problems)
+            {
+                lines.Add(problem.ToString());
+                HostLog.ReloadProblem(logger, problem.ToString());
+            }
+            HostLog.ReloadRejected(logger, loaded.Problems.Count, current.Version);
+            Status.Rejected(null, lines);
+            Metrics.ReloadRejected();
+            return false;
+        }
+
+        var next = loaded.Config!;
+        try
+        {
+            await Runtime.ApplyAsync(next, Stopping);
+        }
+        catch (ListenerStartException ex)
+        {
+            HostLog.ReloadProblem(logger, ex.Message);
+            HostLog.ReloadRejected(logger, 1, current.Version);
+            Status.Rejected(next.Version, [ex.Message]);
+            Metrics.ReloadRejected();
+            return false;
+        }
+        if ((next.Admin?.Bind ?? ConfigDefaults.AdminBind) != (current.Admin?.Bind ?? ConfigDefaults.AdminBind))
+        {
+            HostLog.AdminBindNeedsRestart(logger, AdminEndPoint);
+        }
+        Status.Applied(next, Runtime.Listeners);
+        Metrics.ReloadApplied();
+        HostLog.Reloaded(logger, next.Version, current.Version);
+        return true;
+    }
+
+    /// <summary>Drains the data plane, then stops the admin listener.</summary>
+    /// <returns>False when in-flight requests had to be cut off at the drain timeout.</returns>
+    public async Task<bool> StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return true;
+        }
+        if (_watcher is not null)
+        {
+            await _watcher.DisposeAsync();
+        }
+        var drained = await Runtime.StopAsync();
+        await _admin.StopAsync(CancellationToken.None);
+        return drained;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        await Runtime.DisposeAsync();
+        await _admin.DisposeAsync();
+    }
+
+    private static IPEndPoint BoundEndPoint(WebApplication app, HostPort requested)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+        if (addresses is not null)
+        {
+            foreach (var address in addresses)
+            {
+                if (Uri.TryCreate(address, UriKind.Absolute, out var uri))
+                {
+                    return new IPEndPoint(requested.Ip ?? IPAddress.Loopback, uri.Port);
+                }
+            }
+        }
+        return new IPEndPoint(requested.Ip ?? IPAddress.Loopback, requested.Port);
+    }
+}
+
+/// <summary>A port could not be bound at startup; the message names the listener and the address.</summary>
+internal sealed class NodeStartException(string message, Exception inner) : Exception(message, inner);

@@ -1,0 +1,28 @@
+using System.CommandLine;
+using Tandem.Commands;
+
+namespace Tandem;
+
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var root = new RootCommand("Tandem: an HTTP load balancer for two servers (or a handful).")
+        {
+            DemoCommand.Create(),
+            RunCommand.Create(),
+            ValidateCommand.Create(),
+        };
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await Console.Error.WriteLineAsync("tandem: " + error.Message);
+            }
+            await Console.Error.WriteLineAsync("Run 'tandem --help' for usage.");
+            return ExitCodes.BadUsage;
+        }
+        return await parse.InvokeAsync();
+    }
+}

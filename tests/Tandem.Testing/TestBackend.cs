@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Tandem.Core.Config;
+
+namespace Tandem.Testing;
+
+/// <summary>
+/// A real Kestrel server on 127.0.0.1 with an ephemeral port, for tests that need a server behind the proxy.
+/// Routes: <c>/</c> (its name), <c>/headers</c> (request headers as JSON), <c>/stream/{bytes}</c> (streams that many
+/// bytes), <c>/upload</c> (counts the body), <c>/delay/{ms}</c>, <c>/status/{code}</c>, <c>/reset</c> (aborts the
+/// connection), <c>/ws</c> (WebSocket echo), <c>/healthz</c>.
+/// </summary>
+public sealed class TestBackend : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private long _requests;
+
+    private TestBackend(WebApplication app, string name)
+    {
+        _app = app;
+        Name = name;
+    }
+
+    public string Name { get; }
+
+    public int Port { get; private set; }
+
+    public HostPort Address => new("127.0.0.1", Port);
+
+    public long Requests => Interlocked.Read(ref _requests);
+
+    /// <summary>The protocol of the last request received ("HTTP/1.1", "HTTP/2").</summary>
+    public string? LastProtocol { get; private set; }
+
+    public static async Task<TestBackend> StartAsync(string name, int port = 0, HttpProtocols protocols = HttpProtocols.Http1)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = null;
+            k.Listen(IPAddress.Loopback, port, o => o.Protocols = protocols);
+        });
+        var app = builder.Build();
+        var backend = new TestBackend(app, name);
+        app.UseWebSockets();
+        app.Use(async (context, next) =>
+        {
+            Interlocked.Increment(ref backend._requests);
+            backend.LastProtocol = context.Request.Protocol;
+            await next(context);
+        });
+        app.MapGet("/", () => name);
+        app.MapGet("/healthz", () => "ok");
+        app.MapGet("/headers", (HttpContext context) =>
+        {
+            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var (key, value) in context.Request.Headers)
+            {
+                headers[key] = value.ToString();
+            }
+            return Results.Text(JsonSerializer.Serialize(headers), "application/json");
+        });
+        app.MapGet("/stream/{bytes:long}", async (HttpContext context, long bytes) =>
+        {
+            context.Response.ContentType = "application/octet-stream";
+            var chunk = new byte[64 * 1024];
+            Array.Fill(chunk, (byte)'x');
+            for (long sent = 0; sent < bytes;)
+            {
+                var n = (int)Math.Min(chunk.Length, bytes - sent);
+                await context.Response.Body.WriteAsync(chunk.AsMemory(0, n), context.RequestAborted);
+                sent += n;
+            }
+        });
+        app.MapPost("/upload", async (HttpContext context) =>
+        {
+            var buffer = new byte[64 * 1024];
+            long total = 0;
+            int read;
+            while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
+            {
+                total += read;
+            }
+            return total.ToString(CultureInfo.InvariantCulture);
+        });
+        app.MapGet("/delay/{ms:int}", async (int ms, CancellationToken aborted) =>
+        {
+            await Task.Delay(ms, aborted);
+            return name;
+        });
+        app.MapGet("/status/{code:int}", (int code) => Results.Text(name, statusCode: code));
+        app.MapGet("/reset", (HttpContext context) =>
+        {
+            context.Abort();
+            return Task.CompletedTask;
+        });
+        app.Map("/ws", async (HttpContext context) =>
+        {
+            if (!context.WebSockets.IsWebSocketRequest)
+            {
+                context.Response.StatusCode = 400;
+                return;
+            }
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            var buffer = new byte[4096];
+            while (true)
+            {
+                var result = await socket.ReceiveAsync(buffer, context.RequestAborted);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", context.RequestAborted);
+                    return;
+                }
+                var reply = Encoding.UTF8.GetBytes(name + ":" + Encoding.UTF8.GetString(buffer, 0, result.Count));
+                await socket.SendAsync(reply, WebSocketMessageType.Text, true, context.RequestAborted);
+            }
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        backend.Port = new Uri(address).Port;
+        return backend;
+    }
+
+    public ServerConfig ServerConfig(int? weight = null) => new() { Name = Name, Address = Address, Weight = weight };
+
+    /// <summary>Stops the server: later connections are refused.</summary>
+    public Task StopAsync() => _app.StopAsync(CancellationToken.None);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+    }
+}
