@@ -1,0 +1,88 @@
+using System.Net;
+using Tandem.Core.Balancing;
+using Tandem.Core.Config;
+using Tandem.Core.Pools;
+using Tandem.Proxy.Tests.Support;
+using Tandem.Testing;
+
+namespace Tandem.Proxy.Tests.Forwarding;
+
+public sealed class ErrorTests
+{
+    [Fact]
+    public async Task Forward_ServerRefusesConnection_502WithBodyAndLogLineNamingServer()
+    {
+        var dead = TestConfig.DeadServer("down1");
+        await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool(BalancingAlgorithms.RoundRobin, dead));
+        using var client = TestHttp.Client();
+
+        using var response = await client.GetAsync(new Uri(proxy.BaseAddress, "/cart"));
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("502 Bad Gateway: the server failed to answer.\n", await response.Content.ReadAsStringAsync());
+        var line = Assert.Single(proxy.Logs.Messages(Microsoft.Extensions.Logging.LogLevel.Warning), m => m.Contains("down1", StringComparison.Ordinal));
+        Assert.StartsWith($"app/down1 ({dead.Address}) GET /cart: connect failed: ", line, StringComparison.Ordinal);
+        Assert.EndsWith("; answered 502 (0 similar lines suppressed)", line, StringComparison.Ordinal);
+        Assert.Equal(1, proxy.Pools.Find("app")!.FindServer("down1")!.Failures);
+    }
+
+    [Fact]
+    public async Task Forward_ServerSlowerThanResponseTimeout_504()
+    {
+        await using var a = await TestBackend.StartAsync("a");
+        await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool(BalancingAlgorithms.RoundRobin, [a.ServerConfig()],
+            p => p with { Timeouts = new PoolTimeouts { Response = TimeSpan.FromMilliseconds(300) } }));
+        using var client = TestHttp.Client();
+
+        using var response = await client.GetAsync(new Uri(proxy.BaseAddress, "/delay/5000"));
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        Assert.Equal("504 Gateway Timeout: the server did not answer in time.\n", await response.Content.ReadAsStringAsync());
+        Assert.Contains(proxy.Logs.Messages(), m => m.StartsWith("app/a (", StringComparison.Ordinal) && m.Contains("timed out", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Forward_AllServersDrained_503WithBody()
+    {
+        await using var a = await TestBackend.StartAsync("a");
+        await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool(BalancingAlgorithms.RoundRobin, a.ServerConfig()));
+        var pool = proxy.Pools.Find("app")!;
+        pool.SetAdminState(pool.FindServer("a")!, AdminState.Draining);
+        using var client = TestHttp.Client();
+
+        using var response = await client.GetAsync(proxy.BaseAddress);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("503 Service Unavailable: no server is available.\n", await response.Content.ReadAsStringAsync());
+        Assert.Contains(proxy.Logs.Messages(), m => m.StartsWith("Pool app has no usable server; answered 503 to GET /", StringComparison.Ordinal));
+        Assert.Equal(0, a.Requests);
+    }
+
+    [Fact]
+    public async Task Forward_ServerResetsConnection_502AndCountsFailure()
+    {
+        await using var a = await TestBackend.StartAsync("a");
+        await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool(BalancingAlgorithms.RoundRobin, a.ServerConfig()));
+        using var client = TestHttp.Client();
+
+        using var response = await client.GetAsync(new Uri(proxy.BaseAddress, "/reset"));
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal(1, proxy.Pools.Find("app")!.FindServer("a")!.Failures);
+    }
+
+    [Fact]
+    public async Task Forward_ClientGivesUp_NotCountedAgainstServer()
+    {
+        await using var a = await TestBackend.StartAsync("a");
+        await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool(BalancingAlgorithms.RoundRobin, a.ServerConfig()));
+        using var impatient = TestHttp.Client(TimeSpan.FromMilliseconds(200));
+        var server = proxy.Pools.Find("app")!.FindServer("a")!;
+
+        await Assert.ThrowsAnyAsync<TaskCanceledException>(() => impatient.GetAsync(new Uri(proxy.BaseAddress, "/delay/2000")));
+        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(server.InFlight == 0), TimeSpan.FromSeconds(5)));
+
+        Assert.Equal(1, server.Requests);
+        Assert.Equal(0, server.Failures);
+    }
+}
