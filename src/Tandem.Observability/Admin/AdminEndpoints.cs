@@ -23,11 +23,11 @@ public static class AdminEndpoints
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(status);
 
-        endpoints.MapGet("/api/pools", () => Json(ListPools(pools), AdminJsonContext.Default.IReadOnlyListPoolView));
+        endpoints.MapGet("/api/pools", () => Json(ListPools(pools), AdminJsonContext.Relaxed.IReadOnlyListPoolView));
 
         endpoints.MapGet("/api/pools/{pool}", (string pool) =>
             pools.Find(pool) is { } found
-                ? Json(PoolView.From(found), AdminJsonContext.Default.PoolView)
+                ? Json(PoolView.From(found), AdminJsonContext.Relaxed.PoolView)
                 : Error(StatusCodes.Status404NotFound, $"no pool named '{pool}'"));
 
         endpoints.MapPost("/api/pools/{pool}/servers/{server}", async (string pool, string server, HttpRequest request) =>
@@ -55,10 +55,10 @@ public static class AdminEndpoints
                 return Error(StatusCodes.Status400BadRequest, error);
             }
             update.ApplyTo(poolState, serverState);
-            return Json(ServerView.From(serverState), AdminJsonContext.Default.ServerView);
+            return Json(ServerView.From(serverState), AdminJsonContext.Relaxed.ServerView);
         });
 
-        endpoints.MapGet("/api/status", () => Json(StatusOf(status), AdminJsonContext.Default.StatusView));
+        endpoints.MapGet("/api/status", () => Json(StatusOf(status), AdminJsonContext.Relaxed.StatusView));
 
         endpoints.MapGet("/healthz", () => Results.Text("ok\n"));
 
@@ -99,5 +99,5 @@ public static class AdminEndpoints
     private static IResult Json<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) => Results.Json(value, type);
 
     private static IResult Error(int status, string message) =>
-        Results.Json(new ErrorView(message), AdminJsonContext.Default.ErrorView, statusCode: status);
+        Results.Json(new ErrorView(message), AdminJsonContext.Relaxed.ErrorView, statusCode: status);
 }

@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Tandem.Observability.Admin;
@@ -8,4 +10,12 @@ namespace Tandem.Observability.Admin;
 [JsonSerializable(typeof(ServerView))]
 [JsonSerializable(typeof(StatusView))]
 [JsonSerializable(typeof(ErrorView))]
-internal sealed partial class AdminJsonContext : JsonSerializerContext;
+internal sealed partial class AdminJsonContext : JsonSerializerContext
+{
+    /// <summary>Readable output for humans with curl: quotes and '+' unescaped (the API is not embedded in HTML).</summary>
+    public static AdminJsonContext Relaxed { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

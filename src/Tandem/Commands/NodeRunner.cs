@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Tandem.Core.Config;
 using Tandem.Hosting;
 

@@ -56,6 +56,8 @@ internal sealed class TandemNode : IAsyncDisposable
 
     /// <param name="config">A validated config.</param>
     /// <param name="configPath">The file to watch for changes; null for an in-memory config (the demo).</param>
+    /// <param name="options">Clock, logging and signal handling.</param>
+    /// <param name="cancellationToken">Cancels startup.</param>
     public static async Task<TandemNode> StartAsync(TandemConfig config, string? configPath, NodeOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);

@@ -1,0 +1,242 @@
+using System.Collections.Frozen;
+using Tandem.Core.Balancing;
+
+namespace Tandem.Core.Config;
+
+/// <summary>
+/// Maps the YAML tree onto the config records: the schema (keys per section) is here, one line per key.
+/// Cross-references (pool names, duplicate binds) are checked by <see cref="ConfigCrossChecks"/>.
+/// </summary>
+internal static class ConfigBinder
+{
+    private static readonly string[] RootKeys = ["listeners", "admin", "pools", "drain-timeout"];
+    private static readonly string[] ListenerKeys = ["name", "bind", "protocol", "pool", "http-versions", "keepalive-timeout", "max-connections"];
+    private static readonly string[] AdminKeys = ["bind"];
+    private static readonly string[] PoolKeys = ["name", "algorithm", "servers", "health", "timeouts", "keepalive-timeout"];
+    private static readonly string[] ServerKeys = ["address", "name", "weight", "max-connections", "backup"];
+    private static readonly string[] HealthKeys = ["path", "interval", "timeout", "rise", "fall"];
+    private static readonly string[] TimeoutKeys = ["connect", "response", "idle"];
+
+    private const int MaxConnections = 1_000_000;
+
+    private static readonly FrozenDictionary<string, ListenerProtocol> Protocols =
+        new Dictionary<string, ListenerProtocol> { ["http"] = ListenerProtocol.Http, ["tcp"] = ListenerProtocol.Tcp }.ToFrozenDictionary();
+
+    private static readonly FrozenDictionary<string, HttpVersions> Versions =
+        new Dictionary<string, HttpVersions> { ["auto"] = HttpVersions.Auto, ["http1"] = HttpVersions.Http1, ["h2c"] = HttpVersions.H2c }.ToFrozenDictionary();
+
+    public static TandemConfig? Bind(ConfigReader reader, YamlNode root)
+    {
+        var map = reader.Mapping(root, "", RootKeys);
+        if (map is null)
+        {
+            return null;
+        }
+        var checks = new ConfigCrossChecks(reader);
+        var listenersNode = reader.Required(map, "", "listeners");
+        var adminNode = ConfigReader.Value(map, "admin");
+        var poolsNode = reader.Required(map, "", "pools");
+        var drain = reader.Duration(map, "", "drain-timeout");
+
+        var pools = BindList(reader, poolsNode, "pools", "must list at least one pool", (node, path) => BindPool(reader, checks, node, path));
+        var listeners = BindList(reader, listenersNode, "listeners", "must list at least one listener", (node, path) => BindListener(reader, checks, node, path));
+        var admin = adminNode is null ? null : BindAdmin(reader, checks, adminNode);
+        checks.Finish();
+
+        if (pools is null || listeners is null)
+        {
+            return null;
+        }
+        return new TandemConfig { Listeners = listeners, Pools = pools, Admin = admin, DrainTimeout = drain };
+    }
+
+    private static List<T>? BindList<T>(ConfigReader reader, YamlNode? node, string path, string emptyMessage, Func<YamlNode, string, T?> bindItem)
+        where T : class
+    {
+        var sequence = reader.Sequence(node, path);
+        if (sequence is null)
+        {
+            return null;
+        }
+        if (sequence.Items.Count == 0)
+        {
+            reader.Problem(sequence, path, emptyMessage);
+            return null;
+        }
+        var items = new List<T>(sequence.Items.Count);
+        var complete = true;
+        for (var i = 0; i < sequence.Items.Count; i++)
+        {
+            var item = bindItem(sequence.Items[i], ConfigReader.Item(path, i));
+            if (item is null)
+            {
+                complete = false;
+            }
+            else
+            {
+                items.Add(item);
+            }
+        }
+        return complete ? items : null;
+    }
+
+    private static ListenerConfig? BindListener(ConfigReader reader, ConfigCrossChecks checks, YamlNode node, string path)
+    {
+        var map = reader.Mapping(node, path, ListenerKeys);
+        if (map is null)
+        {
+            return null;
+        }
+        var name = checks.ListenerName(map, path);
+        var bind = reader.Address(map, path, "bind", required: true, bind: true);
+        var protocol = reader.Choice(map, path, "protocol", Protocols, v => $"unknown protocol '{v}'; expected http or tcp");
+        if (protocol == ListenerProtocol.Tcp)
+        {
+            reader.Problem(ConfigReader.Value(map, "protocol")!, ConfigReader.Child(path, "protocol"), "protocol 'tcp' is not supported yet; use http");
+        }
+        var pool = checks.PoolReference(map, path);
+        var versions = reader.Choice(map, path, "http-versions", Versions, v => $"unknown value '{v}'; expected auto, http1 or h2c");
+        var keepAlive = reader.Duration(map, path, "keepalive-timeout");
+        var maxConnections = reader.Int(map, path, "max-connections", 1, MaxConnections);
+        if (bind is { } b && name is not null)
+        {
+            checks.ListenerBind(name, b.Value, b.Node, ConfigReader.Child(path, "bind"));
+        }
+        if (name is null || bind is null || pool is null)
+        {
+            return null;
+        }
+        return new ListenerConfig
+        {
+            Name = name,
+            Bind = bind.Value.Value,
+            Protocol = protocol ?? ListenerProtocol.Http,
+            Pool = pool,
+            HttpVersions = versions ?? HttpVersions.Auto,
+            KeepAliveTimeout = keepAlive,
+            MaxConnections = maxConnections,
+        };
+    }
+
+    private static AdminConfig? BindAdmin(ConfigReader reader, ConfigCrossChecks checks, YamlNode node)
+    {
+        var map = reader.Mapping(node, "admin", AdminKeys);
+        if (map is null)
+        {
+            return null;
+        }
+        var bind = reader.Address(map, "admin", "bind", required: false, bind: true);
+        if (bind is { } b)
+        {
+            checks.AdminBind(b.Value, b.Node);
+        }
+        return new AdminConfig { Bind = bind?.Value };
+    }
+
+    private static PoolConfig? BindPool(ConfigReader reader, ConfigCrossChecks checks, YamlNode node, string path)
+    {
+        var map = reader.Mapping(node, path, PoolKeys);
+        if (map is null)
+        {
+            return null;
+        }
+        var name = checks.PoolName(map, path);
+        var algorithm = reader.String(map, path, "algorithm");
+        if (algorithm is not null && !BalancingAlgorithms.IsKnown(algorithm))
+        {
+            reader.Problem(ConfigReader.Value(map, "algorithm")!, ConfigReader.Child(path, "algorithm"),
+                $"unknown algorithm '{algorithm}'; expected one of {string.Join(", ", BalancingAlgorithms.All)}");
+            algorithm = null;
+        }
+        var serversPath = ConfigReader.Child(path, "servers");
+        var serverNames = new ServerNames(reader, name);
+        var servers = BindList(reader, reader.Required(map, path, "servers"), serversPath, "must list at least one server",
+            (n, p) => BindServer(reader, serverNames, n, p));
+        if (servers is not null && servers.TrueForAll(s => s.Backup))
+        {
+            reader.Problem(ConfigReader.Value(map, "servers")!, serversPath, "needs at least one server that is not a backup");
+        }
+        var healthNode = ConfigReader.Value(map, "health");
+        var health = healthNode is null ? null : BindHealth(reader, healthNode, ConfigReader.Child(path, "health"));
+        var timeoutsNode = ConfigReader.Value(map, "timeouts");
+        var timeouts = timeoutsNode is null ? null : BindTimeouts(reader, timeoutsNode, ConfigReader.Child(path, "timeouts"));
+        var keepAlive = reader.Duration(map, path, "keepalive-timeout");
+
+        if (name is null || servers is null || (healthNode is not null && health is null) || (timeoutsNode is not null && timeouts is null))
+        {
+            return null;
+        }
+        return new PoolConfig
+        {
+            Name = name,
+            Algorithm = algorithm ?? BalancingAlgorithms.RoundRobin,
+            Servers = servers,
+            Health = health,
+            Timeouts = timeouts,
+            KeepAliveTimeout = keepAlive,
+        };
+    }
+
+    private static ServerConfig? BindServer(ConfigReader reader, ServerNames names, YamlNode node, string path)
+    {
+        var map = reader.Mapping(node, path, ServerKeys);
+        if (map is null)
+        {
+            return null;
+        }
+        var address = reader.Address(map, path, "address", required: true, bind: false);
+        var name = names.Check(map, path, address?.Value.ToString(), address?.Node);
+        var weight = reader.Int(map, path, "weight", ConfigDefaults.MinWeight, ConfigDefaults.MaxWeight);
+        var maxConnections = reader.Int(map, path, "max-connections", 1, MaxConnections);
+        var backup = reader.Bool(map, path, "backup");
+        if (address is null || name is null)
+        {
+            return null;
+        }
+        return new ServerConfig
+        {
+            Address = address.Value.Value,
+            Name = name,
+            Weight = weight,
+            MaxConnections = maxConnections,
+            Backup = backup ?? false,
+        };
+    }
+
+    private static HealthConfig? BindHealth(ConfigReader reader, YamlNode node, string path)
+    {
+        var map = reader.Mapping(node, path, HealthKeys);
+        if (map is null)
+        {
+            return null;
+        }
+        var pathValue = reader.String(map, path, "path");
+        if (pathValue is not null && !pathValue.StartsWith('/'))
+        {
+            reader.Problem(ConfigReader.Value(map, "path")!, ConfigReader.Child(path, "path"), $"must start with '/', got '{pathValue}'");
+        }
+        return new HealthConfig
+        {
+            Path = pathValue,
+            Interval = reader.Duration(map, path, "interval"),
+            Timeout = reader.Duration(map, path, "timeout"),
+            Rise = reader.Int(map, path, "rise", 1, 100),
+            Fall = reader.Int(map, path, "fall", 1, 100),
+        };
+    }
+
+    private static PoolTimeouts? BindTimeouts(ConfigReader reader, YamlNode node, string path)
+    {
+        var map = reader.Mapping(node, path, TimeoutKeys);
+        if (map is null)
+        {
+            return null;
+        }
+        return new PoolTimeouts
+        {
+            Connect = reader.Duration(map, path, "connect"),
+            Response = reader.Duration(map, path, "response"),
+            Idle = reader.Duration(map, path, "idle"),
+        };
+    }
+}

@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Net;
+
+namespace Tandem.Core.Config;
+
+/// <summary>
+/// The checks that span sections: unique listener and pool names, listener binds that do not collide (with each other
+/// or with the admin listener), and listeners naming a defined pool. Names are collected while binding; references are
+/// resolved in <see cref="Finish"/>, once every pool is known.
+/// </summary>
+internal sealed class ConfigCrossChecks(ConfigReader reader)
+{
+    private readonly Dictionary<string, int> _listenerNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _poolNames = new(StringComparer.Ordinal);
+    private readonly List<string> _poolOrder = [];
+    private readonly List<(string Name, HostPort Bind, int Line)> _binds = [];
+    private readonly List<(string Pool, YamlScalar Node, string Path)> _poolReferences = [];
+    private (HostPort Bind, YamlScalar Node)? _adminBind;
+
+    public string? ListenerName(YamlMapping map, string path) => UniqueName(map, path, _listenerNames, "listener");
+
+    public string? PoolName(YamlMapping map, string path)
+    {
+        var name = UniqueName(map, path, _poolNames, "pool");
+        if (name is not null)
+        {
+            _poolOrder.Add(name);
+        }
+        return name;
+    }
+
+    public string? PoolReference(YamlMapping map, string path)
+    {
+        var scalar = reader.Scalar(reader.Required(map, path, "pool"), ConfigReader.Child(path, "pool"));
+        if (scalar is not null)
+        {
+            _poolReferences.Add((scalar.Text, scalar, ConfigReader.Child(path, "pool")));
+        }
+        return scalar?.Text;
+    }
+
+    public void ListenerBind(string listener, HostPort bind, YamlScalar node, string path)
+    {
+        foreach (var (other, otherBind, line) in _binds)
+        {
+            if (Collide(bind, otherBind))
+            {
+                reader.Problem(node, path, string.Create(CultureInfo.InvariantCulture, $"bind {bind} is already used by listener '{other}' (line {line})"));
+                return;
+            }
+        }
+        _binds.Add((listener, bind, node.Line));
+    }
+
+    public void AdminBind(HostPort bind, YamlScalar node) => _adminBind = (bind, node);
+
+    /// <summary>Runs the checks that need the whole file.</summary>
+    public void Finish()
+    {
+        foreach (var (pool, node, path) in _poolReferences)
+        {
+            if (!_poolNames.ContainsKey(pool))
+            {
+                var defined = _poolOrder.Count == 0 ? "none" : string.Join(", ", _poolOrder);
+                reader.Problem(node, path, $"unknown pool '{pool}'; defined pools: {defined}");
+            }
+        }
+        if (_adminBind is { } admin)
+        {
+            foreach (var (listener, bind, line) in _binds)
+            {
+                if (Collide(admin.Bind, bind))
+                {
+                    reader.Problem(admin.Node, "admin.bind",
+                        string.Create(CultureInfo.InvariantCulture, $"bind {admin.Bind} is already used by listener '{listener}' (line {line})"));
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>Two binds collide on the same port when the addresses are equal or one is the any-address of the other's family.</summary>
+    private static bool Collide(HostPort a, HostPort b)
+    {
+        if (a.Port != b.Port || a.Ip is not { } ipA || b.Ip is not { } ipB)
+        {
+            return false;
+        }
+        return ipA.Equals(ipB) || IsAny(ipA) || IsAny(ipB);
+    }
+
+    private static bool IsAny(IPAddress ip) => ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.IPv6Any);
+
+    private string? UniqueName(YamlMapping map, string path, Dictionary<string, int> seen, string kind)
+    {
+        var node = reader.Scalar(reader.Required(map, path, "name"), ConfigReader.Child(path, "name"));
+        if (node is null)
+        {
+            return null;
+        }
+        var name = node.Text;
+        if (!NameRules.IsValid(name, NameRules.Plain, out var error))
+        {
+            reader.Problem(node, ConfigReader.Child(path, "name"), error);
+            return null;
+        }
+        if (seen.TryGetValue(name, out var firstLine))
+        {
+            reader.Problem(node, ConfigReader.Child(path, "name"),
+                string.Create(CultureInfo.InvariantCulture, $"duplicate {kind} name '{name}' (first defined at line {firstLine})"));
+            return null;
+        }
+        seen[name] = node.Line;
+        return name;
+    }
+}
+
+/// <summary>The server names of one pool: valid characters and no duplicates (an unnamed server is named by its address).</summary>
+internal sealed class ServerNames(ConfigReader reader, string? pool)
+{
+    private readonly Dictionary<string, int> _seen = new(StringComparer.Ordinal);
+
+    public string? Check(YamlMapping map, string path, string? defaultName, YamlScalar? addressNode)
+    {
+        var explicitNode = reader.Scalar(ConfigReader.Value(map, "name"), ConfigReader.Child(path, "name"));
+        var name = explicitNode?.Text ?? defaultName;
+        var at = (YamlNode?)explicitNode ?? addressNode;
+        if (name is null || at is null)
+        {
+            return null;
+        }
+        if (explicitNode is not null && !NameRules.IsValid(name, NameRules.Server, out var error))
+        {
+            reader.Problem(explicitNode, ConfigReader.Child(path, "name"), error);
+            return null;
+        }
+        if (_seen.TryGetValue(name, out var firstLine))
+        {
+            var key = explicitNode is null ? "address" : "name";
+            reader.Problem(at, ConfigReader.Child(path, key),
+                string.Create(CultureInfo.InvariantCulture, $"duplicate server name '{name}' in pool '{pool}' (first defined at line {firstLine})"));
+            return null;
+        }
+        _seen[name] = at.Line;
+        return name;
+    }
+}
+
+/// <summary>What names may contain: they appear in URLs of the admin API and in metric labels.</summary>
+internal static class NameRules
+{
+    public const string Plain = "._-";
+    public const string Server = "._-:[]";
+
+    public static bool IsValid(string name, string extra, out string error)
+    {
+        error = "";
+        if (name.Length == 0 || name.Length > 64)
+        {
+            error = name.Length == 0 ? "name must not be empty" : "name must be at most 64 characters";
+            return false;
+        }
+        foreach (var c in name)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && !extra.Contains(c, StringComparison.Ordinal))
+            {
+                error = extra == Plain
+                    ? $"name '{name}' may only contain letters, digits, '.', '_' and '-'"
+                    : $"name '{name}' may only contain letters, digits, '.', '_', '-', ':', '[' and ']'";
+                return false;
+            }
+        }
+        return true;
+    }
+}

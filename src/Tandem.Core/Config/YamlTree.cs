@@ -1,0 +1,99 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace Tandem.Core.Config;
+
+/// <summary>A YAML node with its position (1-based line and column), as the config loader needs it.</summary>
+internal abstract record YamlNode(int Line, int Column);
+
+internal sealed record YamlScalar(int Line, int Column, string? Value, bool IsQuoted) : YamlNode(Line, Column)
+{
+    /// <summary>A plain <c>~</c>, <c>null</c> or empty value: YAML's null.</summary>
+    public bool IsNull => !IsQuoted && (Value is null or "" or "~" or "null" or "Null" or "NULL");
+
+    public string Text => Value ?? "";
+}
+
+internal sealed record YamlSequence(int Line, int Column, IReadOnlyList<YamlNode> Items) : YamlNode(Line, Column);
+
+/// <summary>A mapping that keeps every pair in order, duplicates included, so they can be reported rather than thrown on.</summary>
+internal sealed record YamlMapping(int Line, int Column, IReadOnlyList<KeyValuePair<YamlScalar, YamlNode>> Pairs) : YamlNode(Line, Column);
+
+/// <summary>
+/// Reads YAML text into <see cref="YamlNode"/>s from YamlDotNet's parser events. YamlDotNet's own representation model
+/// throws at the first duplicate key; the config loader wants to report it with every other problem instead.
+/// </summary>
+internal static partial class YamlTree
+{
+    /// <summary>The documents of <paramref name="text"/>; throws <see cref="YamlException"/> on a syntax error.</summary>
+    public static List<YamlNode?> Parse(string text)
+    {
+        var parser = new Parser(new StringReader(text));
+        var anchors = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+        var documents = new List<YamlNode?>();
+        parser.Consume<StreamStart>();
+        while (parser.TryConsume<DocumentStart>(out var start))
+        {
+            YamlNode? root = parser.Accept<DocumentEnd>(out _) ? null : ReadNode(parser, anchors);
+            parser.Consume<DocumentEnd>();
+            documents.Add(root ?? new YamlScalar((int)start.Start.Line, (int)start.Start.Column, null, false));
+        }
+        parser.Consume<StreamEnd>();
+        return documents;
+    }
+
+    /// <summary>YamlDotNet's message without its "(Line: 1, Col: 2, Idx: 3) - (…): " prefix.</summary>
+    public static string Message(YamlException exception) => PositionPrefix().Replace(exception.Message, "");
+
+    private static YamlNode ReadNode(IParser parser, Dictionary<string, YamlNode> anchors)
+    {
+        if (parser.TryConsume<AnchorAlias>(out var alias))
+        {
+            return anchors.TryGetValue(alias.Value.Value, out var target)
+                ? target
+                : throw new YamlException(alias.Start, alias.End, $"unknown alias '*{alias.Value.Value}'");
+        }
+        YamlNode node;
+        if (parser.TryConsume<Scalar>(out var scalar))
+        {
+            node = new YamlScalar((int)scalar.Start.Line, (int)scalar.Start.Column, scalar.Value, scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted);
+            Remember(anchors, scalar.Anchor, node);
+            return node;
+        }
+        if (parser.TryConsume<SequenceStart>(out var sequenceStart))
+        {
+            var items = new List<YamlNode>();
+            while (!parser.TryConsume<SequenceEnd>(out _))
+            {
+                items.Add(ReadNode(parser, anchors));
+            }
+            node = new YamlSequence((int)sequenceStart.Start.Line, (int)sequenceStart.Start.Column, items);
+            Remember(anchors, sequenceStart.Anchor, node);
+            return node;
+        }
+        var mappingStart = parser.Consume<MappingStart>();
+        var pairs = new List<KeyValuePair<YamlScalar, YamlNode>>();
+        while (!parser.TryConsume<MappingEnd>(out _))
+        {
+            var keyNode = ReadNode(parser, anchors);
+            var key = keyNode as YamlScalar
+                ?? throw new YamlException(new Mark(0, keyNode.Line, keyNode.Column), new Mark(0, keyNode.Line, keyNode.Column), "keys must be plain values");
+            pairs.Add(new(key, ReadNode(parser, anchors)));
+        }
+        node = new YamlMapping((int)mappingStart.Start.Line, (int)mappingStart.Start.Column, pairs);
+        Remember(anchors, mappingStart.Anchor, node);
+        return node;
+    }
+
+    private static void Remember(Dictionary<string, YamlNode> anchors, AnchorName anchor, YamlNode node)
+    {
+        if (!anchor.IsEmpty)
+        {
+            anchors[anchor.Value] = node;
+        }
+    }
+
+    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ")]
+    private static partial Regex PositionPrefix();
+}
