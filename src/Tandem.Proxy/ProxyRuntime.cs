@@ -8,6 +8,7 @@ using Tandem.Proxy.Diagnostics;
 using Tandem.Proxy.Forwarding;
 using Tandem.Proxy.Listeners;
 using Tandem.Proxy.Listeners.Transport;
+using Tandem.Proxy.Warmup;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Tandem.Proxy;
@@ -59,6 +60,13 @@ public sealed class ProxyRuntime : IAsyncDisposable
             return list;
         }
     }
+
+    /// <summary>
+    /// Runs the request path on loopback until the JIT has settled (at most <paramref name="budget"/>), so the first
+    /// real requests already run optimized code. Call before the first <see cref="ApplyAsync"/>.
+    /// </summary>
+    public Task<WarmupResult> WarmUpAsync(TimeSpan budget, CancellationToken cancellationToken) =>
+        JitWarmup.RunAsync(_services, budget, _logger, cancellationToken);
 
     /// <summary>Applies a validated config. Throws <see cref="ListenerStartException"/> (nothing changed) when a listener cannot bind.</summary>
     public async Task ApplyAsync(TandemConfig config, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Tandem.Commands;
+using Tandem.Proxy.Listeners.Transport;
 
 namespace Tandem;
 
@@ -7,6 +8,8 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        // Before anything opens a socket: the runtime reads these settings once.
+        IoScheduling.Configure();
         var root = new RootCommand("Tandem: an HTTP load balancer for two servers (or a handful).")
         {
             DemoCommand.Create(),

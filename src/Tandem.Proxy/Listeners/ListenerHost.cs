@@ -37,7 +37,7 @@ internal sealed class ListenerHost
         && next.KeepAliveTimeout == Config.KeepAliveTimeout && next.MaxConnections == Config.MaxConnections;
 
     /// <summary>Binds the listener; it takes no connection until <see cref="Activate"/>.</summary>
-    public static async Task<ListenerHost> StartAsync(ListenerConfig config, ListenerServices services, CancellationToken cancellationToken)
+    public static async Task<ListenerHost> StartAsync(ListenerConfig config, ListenerServices services, CancellationToken cancellationToken, bool countConnections = true)
     {
         var options = new KestrelServerOptions
         {
@@ -55,7 +55,7 @@ internal sealed class ListenerHost
         var http2 = config.HttpVersions != HttpVersions.Http1;
         var generation = new ListenerGeneration(http1, http2, options.Limits.RequestHeadersTimeout);
         var address = new IPEndPoint(config.Bind.Ip ?? IPAddress.Loopback, config.Bind.Port);
-        var telemetry = services.Metrics.ForListener(config.Name);
+        var telemetry = countConnections ? services.Metrics.ForListener(config.Name) : null;
         if (http1)
         {
             options.Listen(new SharedEndPoint(address, HttpProtocols.Http1, generation), o => Configure(o, HttpProtocols.Http1, telemetry));
@@ -86,9 +86,13 @@ internal sealed class ListenerHost
         _generation.Activate();
     }
 
-    private static void Configure(ListenOptions listen, HttpProtocols protocols, ListenerTelemetry telemetry)
+    private static void Configure(ListenOptions listen, HttpProtocols protocols, ListenerTelemetry? telemetry)
     {
         listen.Protocols = protocols;
+        if (telemetry is null)
+        {
+            return;
+        }
         listen.Use(next => async connection =>
         {
             telemetry.ConnectionOpened();

@@ -10,7 +10,11 @@ internal static class RunCommand
     public static Command Create()
     {
         var config = CommonOptions.Config();
-        var command = new Command("run", "Run the balancer from a YAML config file until SIGINT or SIGTERM; the file is reloaded when it changes.") { config };
+        var noWarmup = new Option<bool>("--no-warmup")
+        {
+            Description = "Start serving at once instead of first running the request path on loopback for up to 3 s until the JIT has optimized it.",
+        };
+        var command = new Command("run", "Run the balancer from a YAML config file until SIGINT or SIGTERM; the file is reloaded when it changes.") { config, noWarmup };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetRequiredValue(config);
@@ -23,7 +27,8 @@ internal static class RunCommand
                 }
                 return ExitCodes.BadConfig;
             }
-            return await NodeRunner.RunAsync(result.Config!, Path.GetFullPath(path), new NodeOptions(), onStarted: null, cancellationToken);
+            var options = new NodeOptions { WarmupBudget = parse.GetValue(noWarmup) ? null : TimeSpan.FromSeconds(3) };
+            return await NodeRunner.RunAsync(result.Config!, Path.GetFullPath(path), options, onStarted: null, cancellationToken);
         });
         return command;
     }

@@ -10,6 +10,12 @@ internal sealed record NodeOptions
     /// <summary>Whether SIGINT/SIGTERM stop the node (true for the CLI; false for nodes started inside tests).</summary>
     public bool HandleSignals { get; init; } = true;
 
+    /// <summary>
+    /// The longest the startup warm-up may take (see <c>JitWarmup</c>); null skips it. On for <c>tandem run</c>, so a
+    /// node is at full speed from its first request; off for the demo and for nodes inside tests.
+    /// </summary>
+    public TimeSpan? WarmupBudget { get; init; }
+
     /// <summary>How often the config file is checked for changes.</summary>
     public TimeSpan ReloadPollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 

@@ -100,6 +100,11 @@ internal sealed class TandemNode : IAsyncDisposable
         }
         var adminEndPoint = BoundEndPoint(admin, adminBind);
 
+        if (options.WarmupBudget is { } budget)
+        {
+            await runtime.WarmUpAsync(budget, cancellationToken);
+        }
+
         try
         {
             await runtime.ApplyAsync(config, cancellationToken);

@@ -76,10 +76,15 @@ public sealed class ErrorTests
     {
         await using var a = await TestBackend.StartAsync("a");
         await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool(BalancingAlgorithms.RoundRobin, a.ServerConfig()));
-        using var impatient = TestHttp.Client(TimeSpan.FromMilliseconds(200));
+        using var client = TestHttp.Client();
         var server = proxy.Pools.Find("app")!.FindServer("a")!;
+        using var giveUp = new CancellationTokenSource();
 
-        await Assert.ThrowsAnyAsync<TaskCanceledException>(() => impatient.GetAsync(new Uri(proxy.BaseAddress, "/delay/2000")));
+        // The client gives up once the server is working on the request (not on a timer, which a slow start could beat).
+        var call = client.GetAsync(new Uri(proxy.BaseAddress, "/delay/5000"), giveUp.Token);
+        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(a.Requests == 1), TimeSpan.FromSeconds(5)));
+        await giveUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<TaskCanceledException>(() => call);
         Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(server.InFlight == 0), TimeSpan.FromSeconds(5)));
 
         Assert.Equal(1, server.Requests);

@@ -20,7 +20,11 @@ internal sealed class SharedSocketTransport : IConnectionListenerFactory, IConne
 
     public SharedSocketTransport(ILoggerFactory loggerFactory)
     {
-        _socketFactory = new SocketTransportFactory(Options.Create(new SocketTransportOptions { Backlog = 4096 }), loggerFactory);
+        _socketFactory = new SocketTransportFactory(Options.Create(new SocketTransportOptions
+        {
+            Backlog = 4096,
+            UnsafePreferInlineScheduling = IoScheduling.Inline,
+        }), loggerFactory);
         _logger = loggerFactory.CreateLogger("Tandem.Proxy.Transport");
     }
 
