@@ -8,6 +8,7 @@ using Tandem.Proxy.Diagnostics;
 using Tandem.Proxy.Forwarding;
 using Tandem.Proxy.Listeners;
 using Tandem.Proxy.Listeners.Transport;
+using Tandem.Proxy.LoadReports;
 using Tandem.Proxy.Warmup;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -28,6 +29,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly List<Task> _retiring = [];
+    private readonly DynamicWeightsService _dynamicWeights;
     private FrozenDictionary<string, PoolRoute> _routes = FrozenDictionary<string, PoolRoute>.Empty;
     private Dictionary<string, ListenerHost> _listeners = new(StringComparer.Ordinal);
     private TimeSpan _drainTimeout = ConfigDefaults.DrainTimeout;
@@ -42,6 +44,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
         _logger = loggerFactory.CreateLogger<ProxyRuntime>();
         var requestForwarder = new RequestForwarder(forwarder, time, loggerFactory.CreateLogger<RequestForwarder>());
         _services = new ListenerServices(new SharedSocketTransport(loggerFactory), requestForwarder, metrics, loggerFactory, applicationServices);
+        _dynamicWeights = new DynamicWeightsService(pools, time, loggerFactory.CreateLogger("Tandem.Proxy.LoadReports"));
     }
 
     public PoolRegistry Pools => _pools;
@@ -186,6 +189,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
+        await _dynamicWeights.DisposeAsync();
         _gate.Dispose();
     }
 

@@ -11,9 +11,12 @@ public interface IBalancer
     /// <summary>The config name, one of <see cref="BalancingAlgorithms"/>.</summary>
     string Name { get; }
 
+    /// <summary>Whether picks depend on a hash of the client (address, header or cookie), so the proxy computes one.</summary>
+    bool UsesHash => false;
+
     /// <param name="servers">The usable servers, never empty.</param>
-    /// <param name="sequence">A counter owned by the pool that survives rebuilds, so rotation continues where it was.</param>
-    ServerSelector Build(IReadOnlyList<ServerState> servers, PickSequence sequence);
+    /// <param name="context">The pool's rotation counter, clock, randomness and config.</param>
+    ServerSelector Build(IReadOnlyList<ServerState> servers, BalancerContext context);
 }
 
 /// <summary>
@@ -26,4 +29,7 @@ public sealed class PickSequence
 
     /// <summary>The next value, wrapping around after <see cref="uint.MaxValue"/>.</summary>
     public uint Next() => (uint)Interlocked.Increment(ref _value);
+
+    /// <summary>The value <see cref="Next"/> would return, without taking it (for explaining a pick).</summary>
+    public uint Peek() => (uint)(Volatile.Read(ref _value) + 1);
 }

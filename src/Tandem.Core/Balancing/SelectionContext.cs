@@ -10,6 +10,20 @@ public readonly struct SelectionContext
         ClientAddress = clientAddress;
     }
 
-    /// <summary>The client's address, for hashing algorithms.</summary>
+    /// <param name="clientAddress">The client's address.</param>
+    /// <param name="hash">The client's hash (see <see cref="ClientHash"/>), for hashing algorithms.</param>
+    public SelectionContext(IPAddress? clientAddress, ulong hash)
+    {
+        ClientAddress = clientAddress;
+        Hash = hash;
+        HasHash = true;
+    }
+
+    /// <summary>The client's address.</summary>
     public IPAddress? ClientAddress { get; }
+
+    /// <summary>The hash of the client's key (address, header or cookie) when <see cref="HasHash"/>.</summary>
+    public ulong Hash { get; }
+
+    public bool HasHash { get; }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Tandem.Core.Pools;
 
 namespace Tandem.Core.Balancing;
@@ -8,21 +9,22 @@ namespace Tandem.Core.Balancing;
 /// heavy server is spread out instead of served in a burst.
 /// nginx runs that loop per request under a per-worker lock. The sequence is periodic with period sum(weights)/gcd,
 /// so this builds one period when the servers change and each pick is one interlocked increment and an array read.
-/// With equal weights the period is the server list: plain round robin. Memory is O(sum of weights), at most 256 x servers.
+/// With equal weights the period is the server list: plain round robin. Weights are taken in tenths (dynamic weights move
+/// in steps of 0.1) and reduced by their gcd, so memory is O(sum of weights), at most 2,560 x servers.
 /// Serves both <c>round-robin</c> (weights honoured, as nginx and HAProxy do) and <c>weighted-round-robin</c>.
 /// </summary>
 public sealed class WeightedRoundRobinBalancer(string name) : IBalancer
 {
     public string Name { get; } = name;
 
-    public ServerSelector Build(IReadOnlyList<ServerState> servers, PickSequence sequence)
+    public ServerSelector Build(IReadOnlyList<ServerState> servers, BalancerContext context)
     {
         ArgumentNullException.ThrowIfNull(servers);
-        ArgumentNullException.ThrowIfNull(sequence);
+        ArgumentNullException.ThrowIfNull(context);
         var weights = new int[servers.Count];
         for (var i = 0; i < weights.Length; i++)
         {
-            weights[i] = Math.Max(1, servers[i].EffectiveWeight);
+            weights[i] = Math.Max(1, servers[i].TenthsOfWeight);
         }
         var order = SmoothSequence(weights);
         var picks = new ServerState[order.Length];
@@ -30,7 +32,7 @@ public sealed class WeightedRoundRobinBalancer(string name) : IBalancer
         {
             picks[i] = servers[order[i]];
         }
-        return new Selector(picks, sequence);
+        return new Selector(picks, context.Sequence);
     }
 
     /// <summary>One period of nginx's smooth weighted round robin over <paramref name="weights"/>, as server indexes.</summary>
@@ -80,5 +82,16 @@ public sealed class WeightedRoundRobinBalancer(string name) : IBalancer
     private sealed class Selector(ServerState[] picks, PickSequence sequence) : ServerSelector
     {
         public override ServerState? Pick(in SelectionContext context) => picks[sequence.Next() % (uint)picks.Length];
+
+        public override PickExplanation Explain(in SelectionContext context)
+        {
+            var turn = sequence.Peek() % (uint)picks.Length;
+            return new PickExplanation(picks[turn], "smooth weighted round robin: the next turn of a period in which each server appears weight times, spread out",
+                new Dictionary<string, string>
+                {
+                    ["turn"] = turn.ToString(CultureInfo.InvariantCulture),
+                    ["period"] = picks.Length.ToString(CultureInfo.InvariantCulture),
+                });
+        }
     }
 }

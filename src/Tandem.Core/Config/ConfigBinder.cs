@@ -12,7 +12,9 @@ internal static class ConfigBinder
     private static readonly string[] RootKeys = ["listeners", "admin", "pools", "drain-timeout"];
     private static readonly string[] ListenerKeys = ["name", "bind", "protocol", "pool", "http-versions", "keepalive-timeout", "max-connections"];
     private static readonly string[] AdminKeys = ["bind"];
-    private static readonly string[] PoolKeys = ["name", "algorithm", "servers", "health", "timeouts", "keepalive-timeout"];
+    private static readonly string[] PoolKeys =
+        ["name", "algorithm", "servers", "health", "timeouts", "keepalive-timeout", "hash-key", "agent", "server-header"];
+    private static readonly string[] AgentKeys = ["path", "interval", "timeout", "port"];
     private static readonly string[] ServerKeys = ["address", "name", "weight", "max-connections", "backup"];
     private static readonly string[] HealthKeys = ["path", "interval", "timeout", "rise", "fall"];
     private static readonly string[] TimeoutKeys = ["connect", "response", "idle"];
@@ -161,8 +163,17 @@ internal static class ConfigBinder
         var timeoutsNode = ConfigReader.Value(map, "timeouts");
         var timeouts = timeoutsNode is null ? null : BindTimeouts(reader, timeoutsNode, ConfigReader.Child(path, "timeouts"));
         var keepAlive = reader.Duration(map, path, "keepalive-timeout");
+        var hashKey = BindHashKey(reader, map, path, algorithm);
+        var agentNode = ConfigReader.Value(map, "agent");
+        var agent = agentNode is null ? null : BindAgent(reader, agentNode, ConfigReader.Child(path, "agent"));
+        if (agentNode is not null && algorithm is not null && algorithm != BalancingAlgorithms.DynamicWeighted)
+        {
+            reader.Problem(agentNode, ConfigReader.Child(path, "agent"), $"applies only to algorithm {BalancingAlgorithms.DynamicWeighted}, not {algorithm}");
+        }
+        var serverHeader = reader.Bool(map, path, "server-header");
 
-        if (name is null || servers is null || (healthNode is not null && health is null) || (timeoutsNode is not null && timeouts is null))
+        if (name is null || servers is null || (healthNode is not null && health is null) || (timeoutsNode is not null && timeouts is null)
+            || (agentNode is not null && agent is null))
         {
             return null;
         }
@@ -174,7 +185,50 @@ internal static class ConfigBinder
             Health = health,
             Timeouts = timeouts,
             KeepAliveTimeout = keepAlive,
+            HashKey = hashKey,
+            Agent = agent,
+            ServerHeader = serverHeader ?? false,
         };
+    }
+
+    private static HashKey? BindHashKey(ConfigReader reader, YamlMapping map, string path, string? algorithm)
+    {
+        var text = reader.String(map, path, "hash-key");
+        if (text is null)
+        {
+            return null;
+        }
+        var node = ConfigReader.Value(map, "hash-key")!;
+        var keyPath = ConfigReader.Child(path, "hash-key");
+        var key = HashKey.TryParse(text);
+        if (key is null)
+        {
+            reader.Problem(node, keyPath, $"expected ip, header:NAME or cookie:NAME, got '{text}'");
+        }
+        else if (algorithm is not null && algorithm != BalancingAlgorithms.IpHash)
+        {
+            reader.Problem(node, keyPath, $"applies only to algorithm {BalancingAlgorithms.IpHash}, not {algorithm}");
+        }
+        return key;
+    }
+
+    private static AgentConfig? BindAgent(ConfigReader reader, YamlNode node, string path)
+    {
+        var map = reader.Mapping(node, path, AgentKeys);
+        if (map is null)
+        {
+            return null;
+        }
+        var agentPath = reader.String(map, path, "path", required: true);
+        if (agentPath is not null && !agentPath.StartsWith('/'))
+        {
+            reader.Problem(ConfigReader.Value(map, "path")!, ConfigReader.Child(path, "path"), $"must start with '/', got '{agentPath}'");
+            agentPath = null;
+        }
+        var interval = reader.Duration(map, path, "interval");
+        var timeout = reader.Duration(map, path, "timeout");
+        var port = reader.Int(map, path, "port", 1, 65535);
+        return agentPath is null ? null : new AgentConfig { Path = agentPath, Interval = interval, Timeout = timeout, Port = port };
     }
 
     private static ServerConfig? BindServer(ConfigReader reader, ServerNames names, YamlNode node, string path)

@@ -12,6 +12,8 @@ public static class ConfigDefaults
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(60);
     public static readonly TimeSpan HealthInterval = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan HealthTimeout = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan AgentInterval = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan AgentTimeout = TimeSpan.FromSeconds(1);
     public const int HealthRise = 2;
     public const int HealthFall = 3;
     public const int ListenerMaxConnections = 5000;

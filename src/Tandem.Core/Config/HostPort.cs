@@ -92,6 +92,9 @@ public readonly record struct HostPort(string Host, int Port)
         return !host.StartsWith('.') && !host.StartsWith('-') && !host.EndsWith('-');
     }
 
+    /// <summary>The host as a URI writes it: IPv6 in brackets.</summary>
+    public string HostForUri() => Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]" : Host;
+
     /// <summary>The config spelling: <c>host:port</c>, IPv6 in brackets.</summary>
     public override string ToString() =>
         Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]:{Port}" : $"{Host}:{Port}";

@@ -18,6 +18,15 @@ public sealed record PoolConfig
     /// <summary>Key <c>timeouts</c>.</summary>
     public PoolTimeouts? Timeouts { get; init; }
 
+    /// <summary>Key <c>hash-key</c>: what <c>ip-hash</c> hashes; the client address when absent.</summary>
+    public HashKey? HashKey { get; init; }
+
+    /// <summary>Key <c>agent</c>: load reports for <c>dynamic-weighted</c>; none when absent (live latency, errors and in-flight only).</summary>
+    public AgentConfig? Agent { get; init; }
+
+    /// <summary>Key <c>server-header</c>: add <c>X-Tandem-Server: NAME</c> to responses; default false.</summary>
+    public bool ServerHeader { get; init; }
+
     /// <summary>Key <c>keepalive-timeout</c>: how long an idle pooled connection to a server is kept; default 60 s.</summary>
     public TimeSpan? KeepAliveTimeout { get; init; }
 }

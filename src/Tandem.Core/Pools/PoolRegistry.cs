@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Tandem.Core.Balancing;
 using Tandem.Core.Config;
 
 namespace Tandem.Core.Pools;
@@ -8,8 +9,11 @@ namespace Tandem.Core.Pools;
 /// <see cref="ServerState"/> (counters, drain, run-time weight) when a server of the same name and address remains.
 /// Concurrency: <see cref="Pools"/> is an immutable snapshot read lock-free; <see cref="Apply"/> is serialized.
 /// </summary>
-public sealed class PoolRegistry(IServerTelemetryFactory telemetry)
+/// <param name="telemetry">Creates each server's telemetry.</param>
+/// <param name="services">Clock and randomness for balancers and latency tracking; <see cref="BalancerServices.Default"/> when null.</param>
+public sealed class PoolRegistry(IServerTelemetryFactory telemetry, BalancerServices? services = null)
 {
+    private readonly BalancerServices _services = services ?? BalancerServices.Default;
     private readonly Lock _applyGate = new();
     private volatile FrozenDictionary<string, PoolState> _pools = FrozenDictionary<string, PoolState>.Empty;
 
@@ -42,11 +46,11 @@ public sealed class PoolRegistry(IServerTelemetryFactory telemetry)
                     }
                     else
                     {
-                        servers.Add(new ServerState(serverConfig, telemetry.Create(poolConfig.Name, serverConfig.Name)));
+                        servers.Add(new ServerState(serverConfig, telemetry.Create(poolConfig.Name, serverConfig.Name), _services.Time));
                     }
                 }
                 var unrouted = previous?.Unrouted ?? telemetry.CreateUnrouted(poolConfig.Name);
-                next[poolConfig.Name] = new PoolState(poolConfig, servers, unrouted, previous?.Sequence);
+                next[poolConfig.Name] = new PoolState(poolConfig, servers, unrouted, previous?.Sequence, _services);
             }
 
             _pools = next.ToFrozenDictionary(StringComparer.Ordinal);

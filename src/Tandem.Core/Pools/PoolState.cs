@@ -15,7 +15,13 @@ public sealed class PoolState
     private volatile ServerSelector _selector = EmptySelector.Instance;
     private volatile int _usableCount;
 
-    public PoolState(PoolConfig config, IReadOnlyList<ServerState> servers, IServerTelemetry unrouted, PickSequence? sequence = null)
+    /// <param name="config">The pool's config.</param>
+    /// <param name="servers">Its servers' runtime state.</param>
+    /// <param name="unrouted">Telemetry for requests that found no usable server.</param>
+    /// <param name="sequence">The previous generation's rotation counter on reload, so rotation continues.</param>
+    /// <param name="services">Clock and randomness for the balancer; <see cref="BalancerServices.Default"/> when null.</param>
+    public PoolState(PoolConfig config, IReadOnlyList<ServerState> servers, IServerTelemetry unrouted, PickSequence? sequence = null,
+        BalancerServices? services = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(servers);
@@ -25,6 +31,7 @@ public sealed class PoolState
         Unrouted = unrouted;
         Balancer = BalancerRegistry.Get(config.Algorithm);
         Sequence = sequence ?? new PickSequence();
+        Context = new BalancerContext(config, Sequence, services ?? BalancerServices.Default);
         _byName = new Dictionary<string, ServerState>(servers.Count, StringComparer.Ordinal);
         foreach (var server in servers)
         {
@@ -49,6 +56,15 @@ public sealed class PoolState
 
     /// <summary>The rotation counter; handed to the next <see cref="PoolState"/> of the same pool on reload.</summary>
     internal PickSequence Sequence { get; }
+
+    /// <summary>The balancer's view of the pool: config, rotation counter, clock and randomness.</summary>
+    public BalancerContext Context { get; }
+
+    /// <summary>Whether picks need <see cref="SelectionContext.Hash"/> (the proxy computes it only then).</summary>
+    public bool UsesHash => Balancer.UsesHash;
+
+    /// <summary>The current selector (for explaining picks; requests go through <see cref="Pick"/>).</summary>
+    public ServerSelector Selector => _selector;
 
     /// <summary>How many servers the current selector picks from.</summary>
     public int UsableCount => _usableCount;
@@ -77,6 +93,31 @@ public sealed class PoolState
         Change(server, s => s.SetWeightOverride(weight), s => s.Weight != (weight ?? s.Config.EffectiveWeight) || s.HasWeightOverride != weight.HasValue);
     }
 
+    /// <summary>
+    /// Publishes load-derived weights (0 clears one) for several servers with one rebuild; used by the
+    /// <c>dynamic-weighted</c> updater. Servers not in this pool are ignored.
+    /// </summary>
+    public void SetDynamicWeights(IReadOnlyList<(ServerState Server, int Weight)> weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        var changed = false;
+        lock (_gate)
+        {
+            foreach (var (server, weight) in weights)
+            {
+                if (ReferenceEquals(FindServer(server.Name), server) && server.DynamicWeight != weight)
+                {
+                    server.SetDynamicWeight(weight);
+                    changed = true;
+                }
+            }
+            if (changed)
+            {
+                Rebuild();
+            }
+        }
+    }
+
     private void Change(ServerState server, Action<ServerState> apply, Func<ServerState, bool> differs)
     {
         ArgumentNullException.ThrowIfNull(server);
@@ -100,6 +141,6 @@ public sealed class PoolState
     {
         var usable = UsableServers.Select(Servers);
         _usableCount = usable.Count;
-        _selector = usable.Count == 0 ? EmptySelector.Instance : Balancer.Build(usable, Sequence);
+        _selector = usable.Count == 0 ? EmptySelector.Instance : Balancer.Build(usable, Context);
     }
 }

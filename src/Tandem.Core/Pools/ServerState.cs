@@ -1,3 +1,4 @@
+using Tandem.Core.Balancing;
 using Tandem.Core.Config;
 
 namespace Tandem.Core.Pools;
@@ -12,17 +13,24 @@ public sealed class ServerState
     private long _inFlight;
     private long _requests;
     private long _failures;
+    private long _latencyMicroseconds;
     private volatile ServerConfig _config;
     private volatile int _adminState;
     private volatile int _health;
     private volatile int _weightOverride;
+    private volatile int _dynamicWeight;
 
-    public ServerState(ServerConfig config, IServerTelemetry telemetry)
+    /// <param name="config">The server's config.</param>
+    /// <param name="telemetry">Where request outcomes are recorded.</param>
+    /// <param name="time">The clock for latency tracking; the system clock when null.</param>
+    public ServerState(ServerConfig config, IServerTelemetry telemetry, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(telemetry);
         _config = config;
         Telemetry = telemetry;
+        Time = time ?? TimeProvider.System;
+        Latency = new PeakEwma(Time);
         DestinationPrefix = "http://" + config.Address.ToString();
     }
 
@@ -37,6 +45,12 @@ public sealed class ServerState
 
     public IServerTelemetry Telemetry { get; }
 
+    /// <summary>The clock latency samples are stamped with.</summary>
+    public TimeProvider Time { get; }
+
+    /// <summary>Response time as a peak-sensitive moving average (for <c>peak-ewma</c>, the dashboard and explain).</summary>
+    public PeakEwma Latency { get; }
+
     public AdminState AdminState => (AdminState)_adminState;
 
     public HealthStatus Health => (HealthStatus)_health;
@@ -50,11 +64,20 @@ public sealed class ServerState
     /// <summary>The weight in force: set at run time through the admin API, else from the config file.</summary>
     public int Weight => _weightOverride > 0 ? _weightOverride : _config.EffectiveWeight;
 
+    /// <summary>The weight <c>dynamic-weighted</c> derived from live load, in tenths (1..2560), or 0 when none.</summary>
+    public int DynamicWeight => _dynamicWeight;
+
     /// <summary>Whether <see cref="Weight"/> was set at run time rather than by the file.</summary>
     public bool HasWeightOverride => _weightOverride > 0;
 
-    /// <summary>The weight the balancer uses right now; equals <see cref="Weight"/> until slow start and dynamic weights exist.</summary>
-    public int EffectiveWeight => Weight;
+    /// <summary>
+    /// The weight the balancer uses right now: <see cref="Weight"/>, or what <c>dynamic-weighted</c> made of it from
+    /// live load, in steps of 0.1 (see <see cref="DynamicWeight"/>).
+    /// </summary>
+    public double EffectiveWeight => TenthsOfWeight / 10.0;
+
+    /// <summary><see cref="EffectiveWeight"/> x 10 as an integer, what selectors build from.</summary>
+    public int TenthsOfWeight => _dynamicWeight > 0 ? _dynamicWeight : Weight * 10;
 
     public long InFlight => Interlocked.Read(ref _inFlight);
 
@@ -62,17 +85,31 @@ public sealed class ServerState
 
     public long Failures => Interlocked.Read(ref _failures);
 
-    /// <summary>Call when a request is sent to this server; pair with <see cref="RequestCompleted"/>.</summary>
+    /// <summary>The sum of the response times of completed requests, in microseconds (with <see cref="Requests"/>, gives averages over a window).</summary>
+    public long LatencyMicroseconds => Interlocked.Read(ref _latencyMicroseconds);
+
+    /// <summary>Call when a request is sent to this server; pair with <see cref="RequestCompleted(int, bool, double)"/>.</summary>
     public void RequestStarted() => Interlocked.Increment(ref _inFlight);
 
     /// <summary>
     /// Call once per <see cref="RequestStarted"/>. <paramref name="serverFailed"/> is true when the server (not the client)
     /// caused the failure; client aborts are not failures.
     /// </summary>
-    public void RequestCompleted(int statusCode, bool serverFailed, double seconds)
+    public void RequestCompleted(int statusCode, bool serverFailed, double seconds) =>
+        RequestCompleted(statusCode, serverFailed, seconds, Time.GetTimestamp());
+
+    /// <inheritdoc cref="RequestCompleted(int, bool, double)"/>
+    /// <param name="statusCode">The status the client got.</param>
+    /// <param name="serverFailed">Whether the server caused a failure.</param>
+    /// <param name="seconds">The request's duration.</param>
+    /// <param name="timestamp">When it completed, from <see cref="Time"/>.</param>
+    public void RequestCompleted(int statusCode, bool serverFailed, double seconds, long timestamp)
     {
         Interlocked.Decrement(ref _inFlight);
         Interlocked.Increment(ref _requests);
+        Interlocked.Add(ref _latencyMicroseconds, (long)(seconds * 1_000_000));
+        // A failure counts as a slow answer (at least 1 s), so a server that fails fast does not look fast to peak-ewma.
+        Latency.Observe(serverFailed ? Math.Max(seconds, 1) : seconds, timestamp);
         if (serverFailed)
         {
             Interlocked.Increment(ref _failures);
@@ -85,6 +122,9 @@ public sealed class ServerState
     internal void SetHealth(HealthStatus health) => _health = (int)health;
 
     internal void SetWeightOverride(int? weight) => _weightOverride = weight ?? 0;
+
+    /// <summary>Sets the load-derived weight in tenths, or clears it with 0; only through <see cref="PoolState"/>.</summary>
+    internal void SetDynamicWeight(int weight) => _dynamicWeight = weight;
 
     /// <summary>Adopts a new config for the same server (same name and address); a changed file weight drops the run-time override.</summary>
     internal void UpdateConfig(ServerConfig config)

@@ -23,7 +23,7 @@ public sealed record ServerView(
     string Address,
     string State,
     int Weight,
-    int EffectiveWeight,
+    double EffectiveWeight,
     bool WeightOverridden,
     bool Backup,
     long ActiveConnections,

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Tandem.Core.Balancing;
 using Tandem.Core.Pools;
 using Tandem.Proxy.Diagnostics;
 using Yarp.ReverseProxy.Forwarder;
@@ -14,6 +13,9 @@ namespace Tandem.Proxy.Forwarding;
 /// </summary>
 internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider time, ILogger<RequestForwarder> logger)
 {
+    /// <summary>The response header naming the server, when the pool sets <c>server-header: true</c>.</summary>
+    public const string ServerHeaderName = "X-Tandem-Server";
+
     private readonly LogThrottle _noServerLog = new(time, TimeSpan.FromSeconds(1));
     private readonly LogThrottle _failureLog = new(time, TimeSpan.FromSeconds(1));
 
@@ -21,7 +23,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
     {
         var started = time.GetTimestamp();
         var pool = route.Pool;
-        var selection = new SelectionContext(context.Connection.RemoteIpAddress);
+        var selection = SelectionContexts.For(context, pool);
         var server = pool.Pick(in selection);
         if (server is null)
         {
@@ -30,6 +32,10 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
         }
 
         server.RequestStarted();
+        if (pool.Config.ServerHeader)
+        {
+            context.Response.Headers[ServerHeaderName] = server.Name;
+        }
         var serverFailed = false;
         try
         {
@@ -47,7 +53,8 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
         }
         finally
         {
-            server.RequestCompleted(context.Response.StatusCode, serverFailed, time.GetElapsedTime(started).TotalSeconds);
+            var ended = time.GetTimestamp();
+            server.RequestCompleted(context.Response.StatusCode, serverFailed, time.GetElapsedTime(started, ended).TotalSeconds, ended);
         }
     }
 

@@ -1,0 +1,149 @@
+using Tandem.Core.Pools;
+
+namespace Tandem.Core.Balancing;
+
+/// <summary>
+/// <c>dynamic-weighted</c>: turns what the balancer sees of each server, and what the server reports about itself,
+/// into effective weights, once per tick (1 s). The formula, per usable server of a pool:
+/// <code>
+///   latency  L = average response time over the tick, smoothed: L = (L + L_tick) / 2
+///   errors   E = failed / requests over the tick, smoothed the same way
+///   cost     C = L x (in flight + 1)                     (Little's law: a slow or queueing server costs more)
+///   q        = min(1, 1.25 x C_best / C)                 (within 25% of the best counts as equal: no jitter)
+///   base     = weight=N from the agent, else the configured (or run-time) weight
+///   agent    = 1 - load% / 100 from the agent, else 1
+///   target   = base x q x agent x (1 - E)^2, clamped to [10% of base, base]
+///   weight  += (target - weight) / 2                     (half way per tick: smooth)
+/// </code>
+/// A new weight is published only when it moved at least 5% of base (hysteresis), so weights settle instead of
+/// flapping, and it never drops below 10% of base while the server is up (down servers are skipped anyway).
+/// Concurrency: one tick at a time (the caller's loop); request threads only read the published weights.
+/// </summary>
+public sealed class DynamicWeights
+{
+    private const double Smoothing = 0.5;
+    private const double Tolerance = 1.25;
+    private const double Floor = 0.1;
+    private const double Hysteresis = 0.05;
+
+    private readonly Dictionary<ServerState, Tracker> _trackers = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Computes and publishes the weights of one pool. Returns the servers' new weights in tenths.</summary>
+    public IReadOnlyList<(ServerState Server, int Weight)> Update(PoolState pool, Func<ServerState, AgentReport?> reports)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        ArgumentNullException.ThrowIfNull(reports);
+        var now = new List<(ServerState Server, Tracker Tracker)>(pool.Servers.Count);
+        foreach (var server in pool.Servers)
+        {
+            if (!_trackers.TryGetValue(server, out var tracker))
+            {
+                tracker = new Tracker(server);
+                _trackers[server] = tracker;
+            }
+            tracker.Sample(server);
+            now.Add((server, tracker));
+        }
+
+        var bestCost = double.MaxValue;
+        foreach (var (server, tracker) in now)
+        {
+            if (server.IsUsable && tracker.Latency > 0)
+            {
+                bestCost = Math.Min(bestCost, tracker.Cost(server));
+            }
+        }
+
+        var published = new List<(ServerState Server, int Weight)>(now.Count);
+        foreach (var (server, tracker) in now)
+        {
+            var report = reports(server);
+            var baseWeight = report?.Weight ?? server.Weight;
+            var agent = report?.LoadPercent is { } load ? 1 - Math.Clamp(load, 0, 100) / 100 : 1;
+            var q = tracker.Latency > 0 && bestCost < double.MaxValue ? Math.Min(1, Tolerance * bestCost / tracker.Cost(server)) : 1;
+            var target = Math.Clamp(baseWeight * q * agent * Math.Pow(1 - tracker.Errors, 2), Floor * baseWeight, baseWeight);
+            tracker.Weight = tracker.Weight == 0 ? target : tracker.Weight + Smoothing * (target - tracker.Weight);
+            var tenths = Math.Max(1, (int)Math.Round(tracker.Weight * 10));
+            if (tracker.Published == 0 || Math.Abs(tenths - tracker.Published) >= Math.Max(1, Hysteresis * baseWeight * 10))
+            {
+                tracker.Published = tenths;
+            }
+            published.Add((server, tracker.Published));
+        }
+        pool.SetDynamicWeights(published);
+        return published;
+    }
+
+    /// <summary>Forgets servers that are no longer in any of <paramref name="pools"/> (after a reload).</summary>
+    public void Retain(IEnumerable<PoolState> pools)
+    {
+        ArgumentNullException.ThrowIfNull(pools);
+        var live = new HashSet<ServerState>(ReferenceEqualityComparer.Instance);
+        foreach (var pool in pools)
+        {
+            live.UnionWith(pool.Servers);
+        }
+        foreach (var server in _trackers.Keys.ToList())
+        {
+            if (!live.Contains(server))
+            {
+                _trackers.Remove(server);
+            }
+        }
+    }
+
+    /// <summary>Per-server smoothed inputs and the weight last computed and published.</summary>
+    private sealed class Tracker(ServerState server)
+    {
+        private long _requests = server.Requests;
+        private long _failures = server.Failures;
+        private long _latency = server.LatencyMicroseconds;
+
+        public double Latency { get; private set; }
+
+        public double Errors { get; private set; }
+
+        public double Weight { get; set; }
+
+        public int Published { get; set; }
+
+        public double Cost(ServerState s) => Latency * (s.InFlight + 1);
+
+        public void Sample(ServerState s)
+        {
+            var requests = s.Requests;
+            var failures = s.Failures;
+            var latency = s.LatencyMicroseconds;
+            var count = requests - _requests;
+            if (count > 0)
+            {
+                var tickLatency = (latency - _latency) / 1e6 / count;
+                var tickErrors = Math.Clamp((double)(failures - _failures) / count, 0, 1);
+                Latency = Latency == 0 ? tickLatency : Latency + Smoothing * (tickLatency - Latency);
+                Errors += Smoothing * (tickErrors - Errors);
+            }
+            (_requests, _failures, _latency) = (requests, failures, latency);
+        }
+    }
+}
+
+/// <summary>What a server's agent last reported: its load in percent, or an absolute weight.</summary>
+public sealed record AgentReport(double? LoadPercent, int? Weight)
+{
+    /// <summary>Parses an agent's body: <c>42</c>, <c>42%</c>, <c>42.5</c> (load percent) or <c>weight=N</c> (1..256).</summary>
+    public static AgentReport? TryParse(ReadOnlySpan<char> body)
+    {
+        body = body.Trim();
+        if (body.StartsWith("weight=", StringComparison.OrdinalIgnoreCase))
+        {
+            return int.TryParse(body[7..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var weight)
+                && weight is >= 1 and <= 256 ? new AgentReport(null, weight) : null;
+        }
+        if (body.EndsWith('%'))
+        {
+            body = body[..^1];
+        }
+        return double.TryParse(body, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var load)
+            && load is >= 0 and <= 100 ? new AgentReport(load, null) : null;
+    }
+}

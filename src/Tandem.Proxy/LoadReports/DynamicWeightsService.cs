@@ -1,0 +1,112 @@
+using Microsoft.Extensions.Logging;
+using Tandem.Core.Balancing;
+using Tandem.Core.Pools;
+
+namespace Tandem.Proxy.LoadReports;
+
+/// <summary>
+/// Drives <c>dynamic-weighted</c> pools: once a second it asks <see cref="DynamicWeights"/> for new weights from what
+/// the proxy measured, and it polls each server's agent (<c>pools[].agent</c>) on its own interval in the background.
+/// A report older than three intervals, or an agent that fails, no longer counts: the server falls back to the
+/// weights the proxy's own measurements give. Never on the request path.
+/// Concurrency: one loop; agent probes write their last report with a volatile reference swap.
+/// </summary>
+internal sealed partial class DynamicWeightsService : IAsyncDisposable
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
+
+    private readonly PoolRegistry _pools;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly DynamicWeights _weights = new();
+    private readonly Dictionary<ServerState, AgentProbe> _probes = new(ReferenceEqualityComparer.Instance);
+    private readonly HttpClient _agentClient;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+
+    public DynamicWeightsService(PoolRegistry pools, TimeProvider time, ILogger logger)
+    {
+        _pools = pools;
+        _time = time;
+        _logger = logger;
+        _agentClient = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        _loop = RunAsync(_stop.Token);
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(Tick, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                try
+                {
+                    Update(cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    Log.UpdateFailed(_logger, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>One tick: start due agent probes, then recompute every dynamic pool's weights.</summary>
+    internal void Update(CancellationToken cancellationToken)
+    {
+        var pools = _pools.Pools.Values;
+        var live = new HashSet<ServerState>(ReferenceEqualityComparer.Instance);
+        foreach (var pool in pools)
+        {
+            if (pool.Config.Algorithm != BalancingAlgorithms.DynamicWeighted)
+            {
+                continue;
+            }
+            var agent = pool.Config.Agent;
+            foreach (var server in pool.Servers)
+            {
+                live.Add(server);
+                if (agent is null)
+                {
+                    continue;
+                }
+                if (!_probes.TryGetValue(server, out var probe) || probe.Config != agent)
+                {
+                    probe = new AgentProbe(server, agent, _agentClient, _time, _logger);
+                    _probes[server] = probe;
+                }
+                probe.StartIfDue(cancellationToken);
+            }
+            _weights.Update(pool, server => _probes.TryGetValue(server, out var p) ? p.FreshReport() : null);
+        }
+        foreach (var server in _probes.Keys.ToList())
+        {
+            if (!live.Contains(server))
+            {
+                _probes.Remove(server);
+            }
+        }
+        _weights.Retain(pools);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _loop;
+        _agentClient.Dispose();
+        _stop.Dispose();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1300, Level = LogLevel.Error, Message = "Updating dynamic weights failed")]
+        public static partial void UpdateFailed(ILogger logger, Exception exception);
+    }
+}
