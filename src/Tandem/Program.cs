@@ -26,6 +26,8 @@ internal static class Program
             await Console.Error.WriteLineAsync("Run 'tandem --help' for usage.");
             return ExitCodes.BadUsage;
         }
-        return await parse.InvokeAsync();
+        // No termination handling by System.CommandLine: by default it cancels the action on SIGINT/SIGTERM and kills
+        // the process (exit 143) 2 s later, cutting off the drain. The node's host lifetime handles the signals instead.
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 }

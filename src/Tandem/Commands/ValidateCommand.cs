@@ -19,7 +19,7 @@ internal static class ValidateCommand
             {
                 foreach (var problem in result.Problems)
                 {
-                    Console.Out.WriteLine(problem.ToString());
+                    Console.Error.WriteLine(problem.ToString());
                 }
                 return ExitCodes.BadConfig;
             }

@@ -21,6 +21,9 @@ internal sealed record NodeOptions
 
     public LogLevel MinimumLevel { get; init; } = LogLevel.Information;
 
+    /// <summary>Further logging setup, run after the defaults (tests add a capturing provider); none by default.</summary>
+    public Action<ILoggingBuilder>? Logging { get; init; }
+
     public void ConfigureLogging(ILoggingBuilder logging)
     {
         ArgumentNullException.ThrowIfNull(logging);
@@ -34,5 +37,6 @@ internal sealed record NodeOptions
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
             o.UseUtcTimestamp = true;
         });
+        Logging?.Invoke(logging);
     }
 }

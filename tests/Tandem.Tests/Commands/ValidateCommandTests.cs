@@ -1,0 +1,88 @@
+using Tandem.Core.Config;
+using Tandem.Tests.Support;
+
+namespace Tandem.Tests.Commands;
+
+public sealed class ValidateCommandTests
+{
+    [Fact]
+    public async Task Validate_GoodFile_Exits0WithOneLineSummary()
+    {
+        const string Yaml = """
+            listeners:
+              - name: web
+                bind: 127.0.0.1:18080
+                pool: app
+            pools:
+              - name: app
+                algorithm: weighted-round-robin
+                servers:
+                  - address: 127.0.0.1:9001
+                    weight: 5
+                  - address: 127.0.0.1:9002
+                    weight: 3
+
+            """;
+        using var file = new TempConfigFile(Yaml);
+
+        using var tandem = await TandemProcess.RunToExitAsync("validate", "--config", file.Path);
+
+        Assert.Equal(0, tandem.ExitCode);
+        Assert.Equal([$"{file.Path}: valid: 1 listener, 1 pool, 2 servers (version {ConfigLoader.VersionOf(Yaml)})"], tandem.StdoutLines);
+        Assert.Empty(tandem.StderrLines);
+    }
+
+    [Fact]
+    public async Task Validate_FileWithThreeProblems_Exits2WithOneLinePerProblemOnStderr()
+    {
+        using var file = new TempConfigFile("""
+            listeners:
+              - name: web
+                bind: 127.0.0.1:18080
+                pool: missing
+            pools:
+              - name: app
+                algorithm: fastest
+                servers:
+                  - address: 127.0.0.1:9001
+                  - address: 127.0.0.1:9002
+                    weight: 300
+
+            """);
+
+        using var tandem = await TandemProcess.RunToExitAsync("validate", "-c", file.Path);
+
+        Assert.Equal(2, tandem.ExitCode);
+        Assert.Equal(
+            [
+                $"{file.Path}:4:11: listeners[0].pool: unknown pool 'missing'; defined pools: app",
+                $"{file.Path}:7:16: pools[0].algorithm: unknown algorithm 'fastest'; expected one of round-robin, weighted-round-robin",
+                $"{file.Path}:11:17: pools[0].servers[1].weight: must be 1..256, got 300",
+            ],
+            tandem.StderrLines);
+        Assert.Empty(tandem.StdoutLines);
+    }
+
+    [Fact]
+    public async Task Validate_MissingFile_Exits2SayingTheFileCannotBeRead()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "tandem-tests-" + Guid.NewGuid().ToString("N"), "absent.yaml");
+
+        using var tandem = await TandemProcess.RunToExitAsync("validate", "--config", path);
+
+        Assert.Equal(2, tandem.ExitCode);
+        var line = Assert.Single(tandem.StderrLines);
+        Assert.StartsWith($"{path}:1:1: cannot read config: ", line, StringComparison.Ordinal);
+        Assert.Contains(path, line[(path.Length + 1)..], StringComparison.Ordinal);
+        Assert.Empty(tandem.StdoutLines);
+    }
+
+    [Fact]
+    public async Task Validate_WithoutConfigOption_Exits2WithUsageHint()
+    {
+        using var tandem = await TandemProcess.RunToExitAsync("validate");
+
+        Assert.Equal(2, tandem.ExitCode);
+        Assert.Equal(["tandem: Option '--config' is required.", "Run 'tandem --help' for usage."], tandem.StderrLines);
+    }
+}
