@@ -56,7 +56,7 @@ public sealed class ValidateCommandTests
         Assert.Equal(
             [
                 $"{file.Path}:4:11: listeners[0].pool: unknown pool 'missing'; defined pools: app",
-                $"{file.Path}:7:16: pools[0].algorithm: unknown algorithm 'fastest'; expected one of round-robin, weighted-round-robin",
+                $"{file.Path}:7:16: pools[0].algorithm: unknown algorithm 'fastest'; expected one of round-robin, weighted-round-robin, least-connections, ip-hash, dynamic-weighted, p2c, peak-ewma, random",
                 $"{file.Path}:11:17: pools[0].servers[1].weight: must be 1..256, got 300",
             ],
             tandem.StderrLines);

@@ -20,7 +20,8 @@ internal sealed class SharedEndPoint(IPEndPoint socket, HttpProtocols protocol, 
 
     public SharedEndPoint WithSocket(IPEndPoint socket) => new(socket, Protocol, Generation);
 
-    public override string ToString() => Protocol == HttpProtocols.Http2 ? $"http://{Socket} (h2c)" : $"http://{Socket}";
+    // Kestrel writes "http://" before an endpoint in its messages; this is only the address.
+    public override string ToString() => Protocol == HttpProtocols.Http2 ? $"{Socket} (h2c)" : Socket.ToString();
 }
 
 /// <summary>
