@@ -19,7 +19,7 @@ namespace Tandem.Testing;
 /// A real Kestrel server on 127.0.0.1 with an ephemeral port, for tests that need a server behind the proxy.
 /// Routes: <c>/</c> (its name), <c>/headers</c> (request headers as JSON), <c>/stream/{bytes}</c> (streams that many
 /// bytes), <c>/upload</c> (counts the body), <c>/delay/{ms}</c>, <c>/status/{code}</c>, <c>/reset</c> (aborts the
-/// connection), <c>/ws</c> (WebSocket echo), <c>/healthz</c>.
+/// connection), <c>/ws</c> (WebSocket echo), <c>/healthz</c>, <c>/load</c> (<see cref="LoadReport"/>, for load agents).
 /// </summary>
 public sealed class TestBackend : IAsyncDisposable
 {
@@ -43,7 +43,14 @@ public sealed class TestBackend : IAsyncDisposable
     /// <summary>The protocol of the last request received ("HTTP/1.1", "HTTP/2").</summary>
     public string? LastProtocol { get; private set; }
 
-    public static async Task<TestBackend> StartAsync(string name, int port = 0, HttpProtocols protocols = HttpProtocols.Http1)
+    /// <summary>The body of <c>/load</c>, what a load agent reports (e.g. "42" or "weight=3"); settable while running.</summary>
+    public string LoadReport { get; set; } = "0";
+
+    /// <param name="name">What <c>/</c> answers.</param>
+    /// <param name="port">0 for an ephemeral port.</param>
+    /// <param name="protocols">HTTP versions served.</param>
+    /// <param name="delay">Added before every response (a slow server); none when null.</param>
+    public static async Task<TestBackend> StartAsync(string name, int port = 0, HttpProtocols protocols = HttpProtocols.Http1, TimeSpan? delay = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
@@ -59,10 +66,15 @@ public sealed class TestBackend : IAsyncDisposable
         {
             Interlocked.Increment(ref backend._requests);
             backend.LastProtocol = context.Request.Protocol;
+            if (delay is { } wait && context.Request.Path != "/load")
+            {
+                await Task.Delay(wait, context.RequestAborted);
+            }
             await next(context);
         });
         app.MapGet("/", () => name);
         app.MapGet("/healthz", () => "ok");
+        app.MapGet("/load", () => backend.LoadReport);
         app.MapGet("/headers", (HttpContext context) =>
         {
             var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);

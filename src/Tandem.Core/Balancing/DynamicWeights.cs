@@ -4,7 +4,7 @@ namespace Tandem.Core.Balancing;
 
 /// <summary>
 /// <c>dynamic-weighted</c>: turns what the balancer sees of each server, and what the server reports about itself,
-/// into effective weights, once per tick (1 s). The formula, per usable server of a pool:
+/// into effective weights, once per tick (500 ms). The formula, per usable server of a pool:
 /// <code>
 ///   latency  L = average response time over the tick, smoothed: L = (L + L_tick) / 2
 ///   errors   E = failed / requests over the tick, smoothed the same way
@@ -38,7 +38,7 @@ public sealed class DynamicWeights
         {
             if (!_trackers.TryGetValue(server, out var tracker))
             {
-                tracker = new Tracker(server);
+                tracker = new Tracker();
                 _trackers[server] = tracker;
             }
             tracker.Sample(server);
@@ -93,11 +93,12 @@ public sealed class DynamicWeights
     }
 
     /// <summary>Per-server smoothed inputs and the weight last computed and published.</summary>
-    private sealed class Tracker(ServerState server)
+    /// <summary>Starts from zero, so the first tick uses everything the server did before its tracker existed.</summary>
+    private sealed class Tracker
     {
-        private long _requests = server.Requests;
-        private long _failures = server.Failures;
-        private long _latency = server.LatencyMicroseconds;
+        private long _requests;
+        private long _failures;
+        private long _latency;
 
         public double Latency { get; private set; }
 

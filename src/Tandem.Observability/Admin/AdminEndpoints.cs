@@ -58,6 +58,8 @@ public static class AdminEndpoints
             return Json(ServerView.From(serverState), AdminJsonContext.Relaxed.ServerView);
         });
 
+        endpoints.MapGet("/api/explain", (HttpRequest request) => PickExplainer.Explain(request, pools));
+
         endpoints.MapGet("/api/status", () => Json(StatusOf(status), AdminJsonContext.Relaxed.StatusView));
 
         endpoints.MapGet("/healthz", () => Results.Text("ok\n"));
@@ -98,6 +100,6 @@ public static class AdminEndpoints
 
     private static IResult Json<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) => Results.Json(value, type);
 
-    private static IResult Error(int status, string message) =>
+    internal static IResult Error(int status, string message) =>
         Results.Json(new ErrorView(message), AdminJsonContext.Relaxed.ErrorView, statusCode: status);
 }

@@ -10,6 +10,7 @@ namespace Tandem.Observability.Admin;
 [JsonSerializable(typeof(ServerView))]
 [JsonSerializable(typeof(StatusView))]
 [JsonSerializable(typeof(ErrorView))]
+[JsonSerializable(typeof(ExplainView))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext
 {
     /// <summary>Readable output for humans with curl: quotes and '+' unescaped (the API is not embedded in HTML).</summary>

@@ -7,38 +7,72 @@ using Tandem.Core.Pools;
 namespace Tandem.Proxy.LoadReports;
 
 /// <summary>
-/// Polls one server's load agent: GET http://HOST:PORT/PATH, body <c>42</c>, <c>42%</c> or <c>weight=N</c>.
-/// At most one request in flight; each bounded by the agent timeout. Concurrency: the report is swapped atomically.
+/// Polls one server's load agent on its own interval: GET http://HOST:PORT/PATH, body <c>42</c>, <c>42%</c> or
+/// <c>weight=N</c>. One request at a time, each bounded by the agent timeout. A report counts while it is at most
+/// three intervals (and at least three weight ticks) old. Concurrency: the report is swapped atomically.
 /// </summary>
-internal sealed partial class AgentProbe(ServerState server, AgentConfig config, HttpClient client, TimeProvider time, ILogger logger)
+internal sealed partial class AgentProbe
 {
-    private readonly Uri _uri = new(string.Create(CultureInfo.InvariantCulture,
-        $"http://{server.Address.HostForUri()}:{config.Port ?? server.Address.Port}{config.Path}"));
-    private readonly TimeSpan _interval = config.Interval ?? ConfigDefaults.AgentInterval;
-    private readonly TimeSpan _timeout = config.Timeout ?? ConfigDefaults.AgentTimeout;
+    private readonly ServerState _server;
+    private readonly HttpClient _client;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Uri _uri;
+    private readonly TimeSpan _interval;
+    private readonly TimeSpan _timeout;
+    private readonly TimeSpan _freshFor;
+    private readonly CancellationTokenSource _stop;
+    private readonly Task _loop;
     private volatile Stamped? _last;
-    private long _nextDue;
-    private int _running;
     private bool _failing;
 
-    public AgentConfig Config => config;
+    public AgentProbe(ServerState server, AgentConfig config, HttpClient client, TimeProvider time, ILogger logger, CancellationToken stopping)
+    {
+        _server = server;
+        Config = config;
+        _client = client;
+        _time = time;
+        _logger = logger;
+        _uri = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://{server.Address.HostForUri()}:{config.Port ?? server.Address.Port}{config.Path}"));
+        _interval = config.Interval ?? ConfigDefaults.AgentInterval;
+        _timeout = config.Timeout ?? ConfigDefaults.AgentTimeout;
+        _freshFor = 3 * (_interval > DynamicWeightsService.Tick ? _interval : DynamicWeightsService.Tick);
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        _loop = RunAsync(_stop.Token);
+    }
 
-    /// <summary>The last report if it is at most three intervals old.</summary>
+    public AgentConfig Config { get; }
+
+    /// <summary>The last report if it is still fresh; null otherwise.</summary>
     public AgentReport? FreshReport()
     {
         var last = _last;
-        return last is not null && time.GetElapsedTime(last.Timestamp) <= _interval * 3 ? last.Report : null;
+        return last is not null && _time.GetElapsedTime(last.Timestamp) <= _freshFor ? last.Report : null;
     }
 
-    public void StartIfDue(CancellationToken cancellationToken)
+    public void Stop() => _stop.Cancel();
+
+    public async Task StopAsync()
     {
-        var now = time.GetTimestamp();
-        if (now < Volatile.Read(ref _nextDue) || Interlocked.Exchange(ref _running, 1) == 1)
+        await _stop.CancelAsync();
+        await _loop;
+        _stop.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_interval, _time);
+        try
         {
-            return;
+            do
+            {
+                await ProbeAsync(cancellationToken);
+            }
+            while (await timer.WaitForNextTickAsync(cancellationToken));
         }
-        Volatile.Write(ref _nextDue, now + (long)(_interval.TotalSeconds * time.TimestampFrequency));
-        _ = ProbeAsync(cancellationToken);
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private async Task ProbeAsync(CancellationToken cancellationToken)
@@ -47,7 +81,7 @@ internal sealed partial class AgentProbe(ServerState server, AgentConfig config,
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_timeout);
-            using var response = await client.GetAsync(_uri, timeout.Token);
+            using var response = await _client.GetAsync(_uri, timeout.Token);
             var body = await response.Content.ReadAsStringAsync(timeout.Token);
             var report = response.IsSuccessStatusCode ? AgentReport.TryParse(body.AsSpan(0, Math.Min(body.Length, 64))) : null;
             if (report is null)
@@ -55,19 +89,12 @@ internal sealed partial class AgentProbe(ServerState server, AgentConfig config,
                 Failed($"answered {(int)response.StatusCode} '{Shorten(body)}', expected a load 0-100 or weight=N");
                 return;
             }
-            _last = new Stamped(report, time.GetTimestamp());
+            _last = new Stamped(report, _time.GetTimestamp());
             _failing = false;
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             Failed(ex is OperationCanceledException ? $"did not answer within {_timeout.TotalMilliseconds:0} ms" : ex.Message);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        finally
-        {
-            Volatile.Write(ref _running, 0);
         }
     }
 
@@ -77,7 +104,7 @@ internal sealed partial class AgentProbe(ServerState server, AgentConfig config,
         if (!_failing)
         {
             _failing = true;
-            Log.AgentFailed(logger, server.Name, _uri, why);
+            Log.AgentFailed(_logger, _server.Name, _uri, why);
         }
     }
 

@@ -5,7 +5,7 @@ using Tandem.Core.Pools;
 namespace Tandem.Proxy.LoadReports;
 
 /// <summary>
-/// Drives <c>dynamic-weighted</c> pools: once a second it asks <see cref="DynamicWeights"/> for new weights from what
+/// Drives <c>dynamic-weighted</c> pools: twice a second it asks <see cref="DynamicWeights"/> for new weights from what
 /// the proxy measured, and it polls each server's agent (<c>pools[].agent</c>) on its own interval in the background.
 /// A report older than three intervals, or an agent that fails, no longer counts: the server falls back to the
 /// weights the proxy's own measurements give. Never on the request path.
@@ -13,7 +13,7 @@ namespace Tandem.Proxy.LoadReports;
 /// </summary>
 internal sealed partial class DynamicWeightsService : IAsyncDisposable
 {
-    private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
+    internal static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(500);
 
     private readonly PoolRegistry _pools;
     private readonly TimeProvider _time;
@@ -79,10 +79,9 @@ internal sealed partial class DynamicWeightsService : IAsyncDisposable
                 }
                 if (!_probes.TryGetValue(server, out var probe) || probe.Config != agent)
                 {
-                    probe = new AgentProbe(server, agent, _agentClient, _time, _logger);
-                    _probes[server] = probe;
+                    probe?.Stop();
+                    _probes[server] = new AgentProbe(server, agent, _agentClient, _time, _logger, cancellationToken);
                 }
-                probe.StartIfDue(cancellationToken);
             }
             _weights.Update(pool, server => _probes.TryGetValue(server, out var p) ? p.FreshReport() : null);
         }
@@ -90,6 +89,7 @@ internal sealed partial class DynamicWeightsService : IAsyncDisposable
         {
             if (!live.Contains(server))
             {
+                _probes[server].Stop();
                 _probes.Remove(server);
             }
         }
@@ -100,6 +100,10 @@ internal sealed partial class DynamicWeightsService : IAsyncDisposable
     {
         await _stop.CancelAsync();
         await _loop;
+        foreach (var probe in _probes.Values)
+        {
+            await probe.StopAsync();
+        }
         _agentClient.Dispose();
         _stop.Dispose();
     }
