@@ -17,6 +17,7 @@ internal sealed class ServerTelemetry : IServerTelemetry
     private readonly string _server;
     private readonly Counter.Child?[] _byClass = new Counter.Child?[CodeLabels.Length];
     private readonly Histogram.Child _duration;
+    private int _disposed;
 
     public ServerTelemetry(TandemMetrics metrics, string pool, string server)
     {
@@ -34,5 +35,11 @@ internal sealed class ServerTelemetry : IServerTelemetry
         _duration.Observe(seconds);
     }
 
-    public void Dispose() => _metrics.RemoveServer(_pool, _server);
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _metrics.RemoveServer(_pool, _server);
+        }
+    }
 }

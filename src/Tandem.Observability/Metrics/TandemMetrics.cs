@@ -22,6 +22,8 @@ public sealed class TandemMetrics : IServerTelemetryFactory
     private readonly Gauge _clientConnections;
     private readonly Counter _clientConnectionsTotal;
     private readonly Counter _reloads;
+    private readonly Lock _ownersGate = new();
+    private readonly Dictionary<(string Pool, string Server), int> _owners = [];
 
     public TandemMetrics()
     {
@@ -69,9 +71,22 @@ public sealed class TandemMetrics : IServerTelemetryFactory
     private static readonly string[] StateLabels =
         [ServerStateNames.Up, ServerStateNames.Down, ServerStateNames.Draining, ServerStateNames.Disabled];
 
-    public IServerTelemetry Create(string pool, string server) => new ServerTelemetry(this, pool, server);
+    public IServerTelemetry Create(string pool, string server) => Own(pool, server);
 
-    public IServerTelemetry CreateUnrouted(string pool) => new ServerTelemetry(this, pool, "none");
+    public IServerTelemetry CreateUnrouted(string pool) => Own(pool, "none");
+
+    /// <summary>
+    /// Two telemetries can share one label set: a reload that moves a server to a new address creates the new server's
+    /// telemetry before disposing the old one's. The series go only when their last owner is disposed.
+    /// </summary>
+    private ServerTelemetry Own(string pool, string server)
+    {
+        lock (_ownersGate)
+        {
+            _owners[(pool, server)] = _owners.GetValueOrDefault((pool, server)) + 1;
+            return new ServerTelemetry(this, pool, server);
+        }
+    }
 
     /// <summary>The connection gauge and counter of a listener, resolved once.</summary>
     public ListenerTelemetry ForListener(string listener) =>
@@ -87,17 +102,27 @@ public sealed class TandemMetrics : IServerTelemetryFactory
 
     internal void RemoveServer(string pool, string server)
     {
-        foreach (var code in ServerTelemetry.CodeLabels)
+        lock (_ownersGate)
         {
-            _requests.RemoveLabelled(pool, server, code);
-        }
-        _duration.RemoveLabelled(pool, server);
-        _activeRequests.RemoveLabelled(pool, server);
-        _serverWeight.RemoveLabelled(pool, server);
-        _effectiveWeight.RemoveLabelled(pool, server);
-        foreach (var state in StateLabels)
-        {
-            _serverUp.RemoveLabelled(pool, server, state);
+            var owners = _owners.GetValueOrDefault((pool, server)) - 1;
+            if (owners > 0)
+            {
+                _owners[(pool, server)] = owners;
+                return;
+            }
+            _owners.Remove((pool, server));
+            foreach (var code in ServerTelemetry.CodeLabels)
+            {
+                _requests.RemoveLabelled(pool, server, code);
+            }
+            _duration.RemoveLabelled(pool, server);
+            _activeRequests.RemoveLabelled(pool, server);
+            _serverWeight.RemoveLabelled(pool, server);
+            _effectiveWeight.RemoveLabelled(pool, server);
+            foreach (var state in StateLabels)
+            {
+                _serverUp.RemoveLabelled(pool, server, state);
+            }
         }
     }
 }
