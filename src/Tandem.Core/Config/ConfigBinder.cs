@@ -163,12 +163,15 @@ internal static class ConfigBinder
         var timeoutsNode = ConfigReader.Value(map, "timeouts");
         var timeouts = timeoutsNode is null ? null : BindTimeouts(reader, timeoutsNode, ConfigReader.Child(path, "timeouts"));
         var keepAlive = reader.Duration(map, path, "keepalive-timeout");
-        var hashKey = BindHashKey(reader, map, path, algorithm);
+        // Options of one algorithm are checked against the algorithm in force (round-robin when none is given);
+        // after an unknown algorithm they are not, so one mistake gives one message.
+        var inForce = ConfigReader.Value(map, "algorithm") is null ? BalancingAlgorithms.RoundRobin : algorithm;
+        var hashKey = BindHashKey(reader, map, path, inForce);
         var agentNode = ConfigReader.Value(map, "agent");
         var agent = agentNode is null ? null : BindAgent(reader, agentNode, ConfigReader.Child(path, "agent"));
-        if (agentNode is not null && algorithm is not null && algorithm != BalancingAlgorithms.DynamicWeighted)
+        if (agentNode is not null && inForce is not null && inForce != BalancingAlgorithms.DynamicWeighted)
         {
-            reader.Problem(agentNode, ConfigReader.Child(path, "agent"), $"applies only to algorithm {BalancingAlgorithms.DynamicWeighted}, not {algorithm}");
+            reader.Problem(agentNode, ConfigReader.Child(path, "agent"), $"applies only to algorithm {BalancingAlgorithms.DynamicWeighted}, not {inForce}");
         }
         var serverHeader = reader.Bool(map, path, "server-header");
 
