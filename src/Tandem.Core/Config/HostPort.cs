@@ -65,6 +65,11 @@ public readonly record struct HostPort(string Host, int Port)
                 error = "host must be an IP address or a DNS name";
                 return false;
             }
+            if (!IsDottedQuadOrName(host))
+            {
+                error = "IPv4 addresses must be written as four numbers 0..255, e.g. 10.0.0.1";
+                return false;
+            }
         }
 
         if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port < 1 || port > 65535)
@@ -94,6 +99,20 @@ public readonly record struct HostPort(string Host, int Port)
 
     /// <summary>The host as a URI writes it: IPv6 in brackets.</summary>
     public string HostForUri() => Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]" : Host;
+
+    /// <summary>
+    /// IPAddress.TryParse also takes inet_aton's legacy forms (<c>10.1</c> is 10.0.0.1, <c>010.0.0.1</c> is 8.0.0.1,
+    /// <c>2130706433</c> is 127.0.0.1), which would bind or connect somewhere other than the user meant; a name of only
+    /// digits and dots cannot be a DNS name either. Only the canonical dotted quad passes as an IPv4 address.
+    /// </summary>
+    private static bool IsDottedQuadOrName(string host)
+    {
+        if (IPAddress.TryParse(host, out var ip))
+        {
+            return string.Equals(ip.ToString(), host, StringComparison.Ordinal);
+        }
+        return !host.All(c => char.IsAsciiDigit(c) || c == '.');
+    }
 
     /// <summary>The config spelling: <c>host:port</c>, IPv6 in brackets.</summary>
     public override string ToString() =>

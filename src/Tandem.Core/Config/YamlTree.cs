@@ -26,28 +26,47 @@ internal sealed record YamlMapping(int Line, int Column, IReadOnlyList<KeyValueP
 /// </summary>
 internal static partial class YamlTree
 {
+    private const int MaxDepth = 64;
+
     /// <summary>The documents of <paramref name="text"/>; throws <see cref="YamlException"/> on a syntax error.</summary>
     public static List<YamlNode?> Parse(string text)
     {
-        var parser = new Parser(new StringReader(text));
+        var scanner = new Scanner(new StringReader(text));
+        var parser = new Parser(scanner);
         var anchors = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
         var documents = new List<YamlNode?>();
-        parser.Consume<StreamStart>();
-        while (parser.TryConsume<DocumentStart>(out var start))
+        try
         {
-            YamlNode? root = parser.Accept<DocumentEnd>(out _) ? null : ReadNode(parser, anchors);
-            parser.Consume<DocumentEnd>();
-            documents.Add(root ?? new YamlScalar((int)start.Start.Line, (int)start.Start.Column, null, false));
+            parser.Consume<StreamStart>();
+            while (parser.TryConsume<DocumentStart>(out var start))
+            {
+                YamlNode? root = parser.Accept<DocumentEnd>(out _) ? null : ReadNode(parser, anchors, 0);
+                parser.Consume<DocumentEnd>();
+                documents.Add(root ?? new YamlScalar((int)start.Start.Line, (int)start.Start.Column, null, false));
+            }
+            parser.Consume<StreamEnd>();
         }
-        parser.Consume<StreamEnd>();
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws a bare InvalidOperationException, not a YamlException, when a line inside a
+            // flow collection is indented less than the collection: what a missing ']' or '}' looks like.
+            var at = scanner.CurrentPosition;
+            throw new YamlException(at, at, "found a line indented less than the enclosing [ ] or { }; is a closing ']' or '}' missing?");
+        }
         return documents;
     }
 
     /// <summary>YamlDotNet's message without its "(Line: 1, Col: 2, Idx: 3) - (…): " prefix.</summary>
     public static string Message(YamlException exception) => PositionPrefix().Replace(exception.Message, "");
 
-    private static YamlNode ReadNode(IParser parser, Dictionary<string, YamlNode> anchors)
+    private static YamlNode ReadNode(IParser parser, Dictionary<string, YamlNode> anchors, int depth)
     {
+        // Far deeper than any config; without a limit, pathological nesting would overflow the stack and end the process.
+        if (depth > MaxDepth)
+        {
+            var at = parser.Current?.Start ?? Mark.Empty;
+            throw new YamlException(at, at, $"nested more than {MaxDepth} levels deep");
+        }
         if (parser.TryConsume<AnchorAlias>(out var alias))
         {
             return anchors.TryGetValue(alias.Value.Value, out var target)
@@ -66,7 +85,7 @@ internal static partial class YamlTree
             var items = new List<YamlNode>();
             while (!parser.TryConsume<SequenceEnd>(out _))
             {
-                items.Add(ReadNode(parser, anchors));
+                items.Add(ReadNode(parser, anchors, depth + 1));
             }
             node = new YamlSequence((int)sequenceStart.Start.Line, (int)sequenceStart.Start.Column, items);
             Remember(anchors, sequenceStart.Anchor, node);
@@ -76,10 +95,10 @@ internal static partial class YamlTree
         var pairs = new List<KeyValuePair<YamlScalar, YamlNode>>();
         while (!parser.TryConsume<MappingEnd>(out _))
         {
-            var keyNode = ReadNode(parser, anchors);
+            var keyNode = ReadNode(parser, anchors, depth + 1);
             var key = keyNode as YamlScalar
                 ?? throw new YamlException(new Mark(0, keyNode.Line, keyNode.Column), new Mark(0, keyNode.Line, keyNode.Column), "keys must be plain values");
-            pairs.Add(new(key, ReadNode(parser, anchors)));
+            pairs.Add(new(key, ReadNode(parser, anchors, depth + 1)));
         }
         node = new YamlMapping((int)mappingStart.Start.Line, (int)mappingStart.Start.Column, pairs);
         Remember(anchors, mappingStart.Anchor, node);
