@@ -18,11 +18,7 @@ public sealed class LeastConnectionsBalancer : IBalancer
     {
         ArgumentNullException.ThrowIfNull(servers);
         ArgumentNullException.ThrowIfNull(context);
-        var weights = new int[servers.Count];
-        for (var i = 0; i < weights.Length; i++)
-        {
-            weights[i] = Math.Max(1, servers[i].TenthsOfWeight);
-        }
+        var weights = WeightedRoundRobinBalancer.WeightsOf(servers);
         return new Selector([.. servers], weights, WeightedRoundRobinBalancer.SmoothSequence(weights), context.Sequence);
     }
 

@@ -21,18 +21,24 @@ public sealed class WeightedRoundRobinBalancer(string name) : IBalancer
     {
         ArgumentNullException.ThrowIfNull(servers);
         ArgumentNullException.ThrowIfNull(context);
-        var weights = new int[servers.Count];
-        for (var i = 0; i < weights.Length; i++)
-        {
-            weights[i] = Math.Max(1, servers[i].TenthsOfWeight);
-        }
-        var order = SmoothSequence(weights);
+        var order = SmoothSequence(WeightsOf(servers));
         var picks = new ServerState[order.Length];
         for (var i = 0; i < order.Length; i++)
         {
             picks[i] = servers[order[i]];
         }
         return new Selector(picks, context.Sequence);
+    }
+
+    /// <summary>The servers' effective weights in tenths (at least 1), as the selectors build from them.</summary>
+    internal static int[] WeightsOf(IReadOnlyList<ServerState> servers)
+    {
+        var weights = new int[servers.Count];
+        for (var i = 0; i < weights.Length; i++)
+        {
+            weights[i] = Math.Max(1, servers[i].TenthsOfWeight);
+        }
+        return weights;
     }
 
     /// <summary>One period of nginx's smooth weighted round robin over <paramref name="weights"/>, as server indexes.</summary>

@@ -30,6 +30,7 @@ public sealed class PoolState
         Servers = servers;
         Unrouted = unrouted;
         Balancer = BalancerRegistry.Get(config.Algorithm);
+        UsesHash = Balancer.UsesHash;
         Sequence = sequence ?? new PickSequence();
         Context = new BalancerContext(config, Sequence, services ?? BalancerServices.Default);
         _byName = new Dictionary<string, ServerState>(servers.Count, StringComparer.Ordinal);
@@ -61,7 +62,7 @@ public sealed class PoolState
     public BalancerContext Context { get; }
 
     /// <summary>Whether picks need <see cref="SelectionContext.Hash"/> (the proxy computes it only then).</summary>
-    public bool UsesHash => Balancer.UsesHash;
+    public bool UsesHash { get; }
 
     /// <summary>The current selector (for explaining picks; requests go through <see cref="Pick"/>).</summary>
     public ServerSelector Selector => _selector;
