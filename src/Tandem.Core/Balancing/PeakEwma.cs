@@ -68,7 +68,11 @@ public sealed class PeakEwma
     /// <summary>Milliseconds from <paramref name="from"/> to <paramref name="to"/>; 0 when a racing thread's later stamp is already in.</summary>
     private static int Elapsed(uint from, uint to) => Math.Max(0, (int)(to - from));
 
-    private uint Milliseconds(long timestamp) => (uint)((timestamp - _origin) * 1000 / _time.TimestampFrequency);
+    /// <summary>
+    /// Milliseconds since the tracker was created, wrapping every 49.7 days (differences stay right). Converted through
+    /// <see cref="TimeProvider.GetElapsedTime(long, long)"/>: ticks x 1000 overflows a long after 106 days of nanosecond ticks.
+    /// </summary>
+    private uint Milliseconds(long timestamp) => (uint)(_time.GetElapsedTime(_origin, timestamp).Ticks / TimeSpan.TicksPerMillisecond);
 
     private static long Pack(float cost, uint stamp) => ((long)BitConverter.SingleToInt32Bits(cost) << 32) | stamp;
 

@@ -1,5 +1,8 @@
+using Microsoft.Extensions.Time.Testing;
+using Tandem.Core.Balancing;
 using Tandem.Core.Config;
 using Tandem.Core.Pools;
+using Tandem.Testing;
 
 namespace Tandem.Core.Tests.Pools;
 
@@ -13,6 +16,10 @@ internal static class TestServers
         Backup = backup,
     };
 
+    /// <summary>Servers named a, b, c, ... with these weights.</summary>
+    public static ServerConfig[] Weighted(params int[] weights) =>
+        [.. weights.Select((weight, i) => Config(((char)('a' + i)).ToString(), weight))];
+
     public static PoolConfig Pool(string algorithm, params ServerConfig[] servers) =>
         new() { Name = "app", Algorithm = algorithm, Servers = servers };
 
@@ -22,10 +29,20 @@ internal static class TestServers
         return registry.Apply([Pool(algorithm, servers)])["app"];
     }
 
+    /// <summary>A pool whose balancer and servers run on <paramref name="services"/> (a fake clock, a seeded random source).</summary>
+    public static PoolState State(string algorithm, BalancerServices services, params ServerConfig[] servers)
+    {
+        var registry = new PoolRegistry(NullServerTelemetry.Instance, services);
+        return registry.Apply([Pool(algorithm, servers)])["app"];
+    }
+
+    /// <summary>A fake clock and a random source with a fixed seed.</summary>
+    public static BalancerServices Services(FakeTimeProvider time, int seed = 20261125) => new(time, new SeededRandomSource(seed));
+
     public static List<string> Picks(PoolState pool, int count)
     {
         var picks = new List<string>(count);
-        var context = default(Tandem.Core.Balancing.SelectionContext);
+        var context = default(SelectionContext);
         for (var i = 0; i < count; i++)
         {
             picks.Add(pool.Pick(in context)?.Name ?? "-");
