@@ -8,7 +8,9 @@ namespace Tandem.Core.Balancing;
 /// <code>
 ///   latency  L = average response time over the tick, smoothed: L = (L + L_tick) / 2
 ///   errors   E = failed / requests over the tick, smoothed the same way
-///   cost     C = L x (in flight + 1)                     (Little's law: a slow or queueing server costs more)
+///   busy     B = requests in flight on average over the tick = sum of response times / tick length (Little's law),
+///                smoothed the same way (an average, not the count at the instant of the tick, which jitters)
+///   cost     C = L x (B + 1)                             (a slow or queueing server costs more)
 ///   q        = min(1, 1.25 x C_best / C)                 (within 25% of the best counts as equal: no jitter)
 ///   base     = weight=N from the agent, else the configured (or run-time) weight
 ///   agent    = 1 - load% / 100 from the agent, else 1
@@ -29,10 +31,17 @@ public sealed class DynamicWeights
     private readonly Dictionary<ServerState, Tracker> _trackers = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Computes and publishes the weights of one pool. Returns the servers' new weights in tenths.</summary>
-    public IReadOnlyList<(ServerState Server, int Weight)> Update(PoolState pool, Func<ServerState, AgentReport?> reports)
+    /// <summary>The tick the service runs this at.</summary>
+    public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(500);
+
+    /// <param name="pool">The pool to reweigh.</param>
+    /// <param name="reports">The fresh agent report of a server, or null.</param>
+    /// <param name="elapsed">Time since the previous update of this pool; <see cref="Tick"/> when null.</param>
+    public IReadOnlyList<(ServerState Server, int Weight)> Update(PoolState pool, Func<ServerState, AgentReport?> reports, TimeSpan? elapsed = null)
     {
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(reports);
+        var seconds = Math.Max(0.001, (elapsed ?? Tick).TotalSeconds);
         var now = new List<(ServerState Server, Tracker Tracker)>(pool.Servers.Count);
         foreach (var server in pool.Servers)
         {
@@ -41,7 +50,7 @@ public sealed class DynamicWeights
                 tracker = new Tracker();
                 _trackers[server] = tracker;
             }
-            tracker.Sample(server);
+            tracker.Sample(server, seconds);
             now.Add((server, tracker));
         }
 
@@ -50,7 +59,7 @@ public sealed class DynamicWeights
         {
             if (server.IsUsable && tracker.Latency > 0)
             {
-                bestCost = Math.Min(bestCost, tracker.Cost(server));
+                bestCost = Math.Min(bestCost, tracker.Cost);
             }
         }
 
@@ -60,7 +69,7 @@ public sealed class DynamicWeights
             var report = reports(server);
             var baseWeight = report?.Weight ?? server.Weight;
             var agent = report?.LoadPercent is { } load ? 1 - Math.Clamp(load, 0, 100) / 100 : 1;
-            var q = tracker.Latency > 0 && bestCost < double.MaxValue ? Math.Min(1, Tolerance * bestCost / tracker.Cost(server)) : 1;
+            var q = tracker.Latency > 0 && bestCost < double.MaxValue ? Math.Min(1, Tolerance * bestCost / tracker.Cost) : 1;
             var target = Math.Clamp(baseWeight * q * agent * Math.Pow(1 - tracker.Errors, 2), Floor * baseWeight, baseWeight);
             tracker.Weight = tracker.Weight == 0 ? target : tracker.Weight + Smoothing * (target - tracker.Weight);
             var tenths = Math.Max(1, (int)Math.Round(tracker.Weight * 10));
@@ -104,13 +113,15 @@ public sealed class DynamicWeights
 
         public double Errors { get; private set; }
 
+        public double Busy { get; private set; }
+
         public double Weight { get; set; }
 
         public int Published { get; set; }
 
-        public double Cost(ServerState s) => Latency * (s.InFlight + 1);
+        public double Cost => Latency * (Busy + 1);
 
-        public void Sample(ServerState s)
+        public void Sample(ServerState s, double seconds)
         {
             var requests = s.Requests;
             var failures = s.Failures;
@@ -123,6 +134,7 @@ public sealed class DynamicWeights
                 Latency = Latency == 0 ? tickLatency : Latency + Smoothing * (tickLatency - Latency);
                 Errors += Smoothing * (tickErrors - Errors);
             }
+            Busy += Smoothing * ((latency - _latency) / 1e6 / seconds - Busy);
             (_requests, _failures, _latency) = (requests, failures, latency);
         }
     }

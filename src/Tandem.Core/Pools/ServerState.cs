@@ -5,7 +5,9 @@ namespace Tandem.Core.Pools;
 
 /// <summary>
 /// The runtime state of one server: what operators and health checks decided, and live counters.
-/// Concurrency: counters are updated with <see cref="Interlocked"/> from any request thread; state and weight
+/// Concurrency: counters are updated with <see cref="Interlocked"/> from any request thread and read with plain
+/// volatile reads (64-bit reads are atomic on the 64-bit platforms .NET 10 runs on; Interlocked.Read would write the
+/// cache line, which least-connections does for every server on every pick); state and weight
 /// changes are made only through <see cref="PoolState"/>, which serializes them and rebuilds its selector.
 /// </summary>
 public sealed class ServerState
@@ -79,14 +81,14 @@ public sealed class ServerState
     /// <summary><see cref="EffectiveWeight"/> x 10 as an integer, what selectors build from.</summary>
     public int TenthsOfWeight => _dynamicWeight > 0 ? _dynamicWeight : Weight * 10;
 
-    public long InFlight => Interlocked.Read(ref _inFlight);
+    public long InFlight => Volatile.Read(ref _inFlight);
 
-    public long Requests => Interlocked.Read(ref _requests);
+    public long Requests => Volatile.Read(ref _requests);
 
-    public long Failures => Interlocked.Read(ref _failures);
+    public long Failures => Volatile.Read(ref _failures);
 
     /// <summary>The sum of the response times of completed requests, in microseconds (with <see cref="Requests"/>, gives averages over a window).</summary>
-    public long LatencyMicroseconds => Interlocked.Read(ref _latencyMicroseconds);
+    public long LatencyMicroseconds => Volatile.Read(ref _latencyMicroseconds);
 
     /// <summary>Call when a request is sent to this server; pair with <see cref="RequestCompleted(int, bool, double)"/>.</summary>
     public void RequestStarted() => Interlocked.Increment(ref _inFlight);

@@ -13,7 +13,7 @@ namespace Tandem.Proxy.LoadReports;
 /// </summary>
 internal sealed partial class DynamicWeightsService : IAsyncDisposable
 {
-    internal static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(500);
+    internal static readonly TimeSpan Tick = DynamicWeights.Tick;
 
     private readonly PoolRegistry _pools;
     private readonly TimeProvider _time;
@@ -23,6 +23,7 @@ internal sealed partial class DynamicWeightsService : IAsyncDisposable
     private readonly HttpClient _agentClient;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private long _lastUpdate;
 
     public DynamicWeightsService(PoolRegistry pools, TimeProvider time, ILogger logger)
     {
@@ -61,6 +62,9 @@ internal sealed partial class DynamicWeightsService : IAsyncDisposable
     /// <summary>One tick: start due agent probes, then recompute every dynamic pool's weights.</summary>
     internal void Update(CancellationToken cancellationToken)
     {
+        var now = _time.GetTimestamp();
+        var elapsed = _lastUpdate == 0 ? Tick : _time.GetElapsedTime(_lastUpdate, now);
+        _lastUpdate = now;
         var pools = _pools.Pools.Values;
         var live = new HashSet<ServerState>(ReferenceEqualityComparer.Instance);
         foreach (var pool in pools)
@@ -83,7 +87,7 @@ internal sealed partial class DynamicWeightsService : IAsyncDisposable
                     _probes[server] = new AgentProbe(server, agent, _agentClient, _time, _logger, cancellationToken);
                 }
             }
-            _weights.Update(pool, server => _probes.TryGetValue(server, out var p) ? p.FreshReport() : null);
+            _weights.Update(pool, server => _probes.TryGetValue(server, out var p) ? p.FreshReport() : null, elapsed);
         }
         foreach (var server in _probes.Keys.ToList())
         {

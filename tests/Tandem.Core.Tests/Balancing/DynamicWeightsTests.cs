@@ -175,12 +175,44 @@ public sealed class DynamicWeightsTests
         Assert.Equal([30, 70], published.Select(p => p.Weight));
     }
 
+    [Fact]
+    public void Update_EqualServersWithInFlightJitterAtEachTick_WeightsNeverChange()
+    {
+        // Under real load the count of requests in flight at the instant of a tick jitters (1-3 here); the weights
+        // use the average concurrency over the tick instead, so they must not follow that jitter.
+        var random = new Random(11);
+        var pool = Pool(10, 10);
+        Tick(pool);
+        var open = new List<ServerState>();
+
+        for (var second = 0; second < 50; second++)
+        {
+            foreach (var server in open)
+            {
+                server.RequestCompleted(200, false, 0.010, _time.GetTimestamp());
+            }
+            open.Clear();
+            foreach (var server in pool.Servers)
+            {
+                Traffic(server, 200, 0.010);
+                for (var i = random.Next(1, 4); i > 0; i--)
+                {
+                    server.RequestStarted();
+                    open.Add(server);
+                }
+            }
+            Tick(pool);
+
+            Assert.All(pool.Servers, server => Assert.Equal(100, server.TenthsOfWeight));
+        }
+    }
+
     private static PoolState Pool(params int[] weights) =>
         TestServers.State(BalancingAlgorithms.DynamicWeighted, TestServers.Weighted(weights));
 
     private void Tick(PoolState pool)
     {
-        _weights.Update(pool, _ => null);
+        _weights.Update(pool, _ => null, TimeSpan.FromSeconds(1));
         _time.Advance(TimeSpan.FromSeconds(1));
     }
 
