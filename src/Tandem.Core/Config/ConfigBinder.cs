@@ -13,10 +13,13 @@ internal static class ConfigBinder
     private static readonly string[] ListenerKeys = ["name", "bind", "protocol", "pool", "http-versions", "keepalive-timeout", "max-connections"];
     private static readonly string[] AdminKeys = ["bind"];
     private static readonly string[] PoolKeys =
-        ["name", "algorithm", "servers", "health", "timeouts", "keepalive-timeout", "hash-key", "agent", "server-header"];
+        ["name", "algorithm", "servers", "health", "timeouts", "keepalive-timeout", "hash-key", "agent", "server-header",
+         "passive", "slow-start", "retries", "retry-body-limit", "queue"];
+    private static readonly string[] PassiveKeys = ["consecutive-failures", "ejection-time", "max-ejection-percent", "count-5xx"];
+    private static readonly string[] QueueKeys = ["size", "timeout"];
     private static readonly string[] AgentKeys = ["path", "interval", "timeout", "port"];
     private static readonly string[] ServerKeys = ["address", "name", "weight", "max-connections", "backup"];
-    private static readonly string[] HealthKeys = ["path", "interval", "timeout", "rise", "fall"];
+    private static readonly string[] HealthKeys = ["path", "interval", "timeout", "rise", "fall", "fall-interval", "expect-status", "expect-body", "host"];
     private static readonly string[] TimeoutKeys = ["connect", "response", "idle"];
 
     private const int MaxConnections = 1_000_000;
@@ -174,9 +177,16 @@ internal static class ConfigBinder
             reader.Problem(agentNode, ConfigReader.Child(path, "agent"), $"applies only to algorithm {BalancingAlgorithms.DynamicWeighted}, not {inForce}");
         }
         var serverHeader = reader.Bool(map, path, "server-header");
+        var passiveNode = ConfigReader.Value(map, "passive");
+        var passive = passiveNode is null ? null : BindPassive(reader, passiveNode, ConfigReader.Child(path, "passive"));
+        var slowStart = reader.Duration(map, path, "slow-start");
+        var retries = reader.Int(map, path, "retries", 0, 10);
+        var retryBodyLimit = reader.Int(map, path, "retry-body-limit", 0, 16 * 1024 * 1024);
+        var queueNode = ConfigReader.Value(map, "queue");
+        var queue = queueNode is null ? null : BindQueue(reader, queueNode, ConfigReader.Child(path, "queue"));
 
         if (name is null || servers is null || (healthNode is not null && health is null) || (timeoutsNode is not null && timeouts is null)
-            || (agentNode is not null && agent is null))
+            || (agentNode is not null && agent is null) || (passiveNode is not null && passive is null) || (queueNode is not null && queue is null))
         {
             return null;
         }
@@ -191,6 +201,33 @@ internal static class ConfigBinder
             HashKey = hashKey,
             Agent = agent,
             ServerHeader = serverHeader ?? false,
+            Passive = passive,
+            SlowStart = slowStart,
+            Retries = retries,
+            RetryBodyLimit = retryBodyLimit,
+            Queue = queue,
+        };
+    }
+
+    private static PassiveHealthConfig? BindPassive(ConfigReader reader, YamlNode node, string path)
+    {
+        var map = reader.Mapping(node, path, PassiveKeys);
+        return map is null ? null : new PassiveHealthConfig
+        {
+            ConsecutiveFailures = reader.Int(map, path, "consecutive-failures", 0, 1000),
+            EjectionTime = reader.Duration(map, path, "ejection-time"),
+            MaxEjectionPercent = reader.Int(map, path, "max-ejection-percent", 0, 100),
+            Count5xx = reader.Bool(map, path, "count-5xx"),
+        };
+    }
+
+    private static QueueConfig? BindQueue(ConfigReader reader, YamlNode node, string path)
+    {
+        var map = reader.Mapping(node, path, QueueKeys);
+        return map is null ? null : new QueueConfig
+        {
+            Size = reader.Int(map, path, "size", 0, 1_000_000),
+            Timeout = reader.Duration(map, path, "timeout"),
         };
     }
 
@@ -272,6 +309,16 @@ internal static class ConfigBinder
         {
             reader.Problem(ConfigReader.Value(map, "path")!, ConfigReader.Child(path, "path"), $"must start with '/', got '{pathValue}'");
         }
+        StatusRange? expect = null;
+        if (reader.String(map, path, "expect-status") is { } expectText)
+        {
+            expect = StatusRange.TryParse(expectText);
+            if (expect is null)
+            {
+                reader.Problem(ConfigReader.Value(map, "expect-status")!, ConfigReader.Child(path, "expect-status"),
+                    $"expected a status code or range such as 200 or 200-399 (100..599), got '{expectText}'");
+            }
+        }
         return new HealthConfig
         {
             Path = pathValue,
@@ -279,6 +326,10 @@ internal static class ConfigBinder
             Timeout = reader.Duration(map, path, "timeout"),
             Rise = reader.Int(map, path, "rise", 1, 100),
             Fall = reader.Int(map, path, "fall", 1, 100),
+            FallInterval = reader.Duration(map, path, "fall-interval"),
+            ExpectStatus = expect,
+            ExpectBody = reader.String(map, path, "expect-body"),
+            Host = reader.String(map, path, "host"),
         };
     }
 

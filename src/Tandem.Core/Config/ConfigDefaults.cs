@@ -14,6 +14,16 @@ public static class ConfigDefaults
     public static readonly TimeSpan HealthTimeout = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan AgentInterval = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan AgentTimeout = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan EjectionTime = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan QueueTimeout = TimeSpan.FromSeconds(5);
+    public const int ConsecutiveFailures = 5;
+    public const int MaxEjectionPercent = 50;
+    public const int Retries = 2;
+    public const int RetryBodyLimit = 64 * 1024;
+    public const int QueueSize = 1000;
+
+    /// <summary>Retries may add at most this share of a pool's requests (a retry budget, as Envoy's and Finagle's).</summary>
+    public const double RetryBudget = 0.2;
     public const int HealthRise = 2;
     public const int HealthFall = 3;
     public const int ListenerMaxConnections = 5000;

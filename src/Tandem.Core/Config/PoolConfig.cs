@@ -18,6 +18,21 @@ public sealed record PoolConfig
     /// <summary>Key <c>timeouts</c>.</summary>
     public PoolTimeouts? Timeouts { get; init; }
 
+    /// <summary>Key <c>passive</c>: outlier detection on real traffic; on with defaults when absent.</summary>
+    public PassiveHealthConfig? Passive { get; init; }
+
+    /// <summary>Key <c>slow-start</c>: ramp a recovered or added server from 10% of its weight over this time; none when absent.</summary>
+    public TimeSpan? SlowStart { get; init; }
+
+    /// <summary>Key <c>retries</c>: further servers tried for a request that failed before any response byte; default 2.</summary>
+    public int? Retries { get; init; }
+
+    /// <summary>Key <c>retry-body-limit</c>: request bodies up to this many bytes are buffered so they can be retried; default 65536.</summary>
+    public int? RetryBodyLimit { get; init; }
+
+    /// <summary>Key <c>queue</c>: where requests wait while every usable server is at its <c>max-connections</c>.</summary>
+    public QueueConfig? Queue { get; init; }
+
     /// <summary>Key <c>hash-key</c>: what <c>ip-hash</c> hashes; the client address when absent.</summary>
     public HashKey? HashKey { get; init; }
 

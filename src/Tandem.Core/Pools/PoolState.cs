@@ -79,10 +79,42 @@ public sealed class PoolState
     public ServerState? FindServer(string name) => _byName.GetValueOrDefault(name);
 
     public void SetAdminState(ServerState server, AdminState state) =>
-        Change(server, s => s.SetAdminState(state), s => s.AdminState != state);
+        Change(server, s => s.SetAdminState(state), s => s.AdminState != state, "set " + ServerStateNames.For(state, HealthStatus.Up) + " by an operator");
 
-    public void SetHealth(ServerState server, HealthStatus health) =>
-        Change(server, s => s.SetHealth(health), s => s.Health != health);
+    /// <summary>Sets the active-check verdict; <paramref name="reason"/> goes into <see cref="ServerState.LastChange"/> and the log.</summary>
+    public void SetHealth(ServerState server, HealthStatus health, string? reason = null) =>
+        Change(server, s => s.SetHealth(health), s => s.Health != health, reason ?? (health == HealthStatus.Up ? "marked up" : "marked down"));
+
+    /// <summary>
+    /// Takes a server out of rotation on passive evidence, unless that would leave more than
+    /// <paramref name="maxEjectedPercent"/> of the pool's servers ejected (a pool is never emptied by outlier
+    /// detection alone). Returns whether it was ejected. Readmission is the caller's: <see cref="Readmit"/>.
+    /// </summary>
+    public bool Eject(ServerState server, int maxEjectedPercent, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        lock (_gate)
+        {
+            if (server.Ejected)
+            {
+                return false;
+            }
+            var ejected = 1;
+            foreach (var other in Servers)
+            {
+                ejected += other.Ejected ? 1 : 0;
+            }
+            if (ejected * 100 > maxEjectedPercent * Servers.Count)
+            {
+                return false;
+            }
+        }
+        Change(server, s => s.SetEjected(true), s => !s.Ejected, reason);
+        return server.Ejected;
+    }
+
+    /// <summary>Ends a passive ejection.</summary>
+    public void Readmit(ServerState server, string reason) => Change(server, s => s.SetEjected(false), s => s.Ejected, reason);
 
     /// <summary>Sets the run-time weight (1..256), or clears it with null so the file's weight applies again.</summary>
     public void SetWeight(ServerState server, int? weight)
@@ -91,7 +123,8 @@ public sealed class PoolState
         {
             throw new ArgumentOutOfRangeException(nameof(weight), weight, $"weight must be {ConfigDefaults.MinWeight}..{ConfigDefaults.MaxWeight}");
         }
-        Change(server, s => s.SetWeightOverride(weight), s => s.Weight != (weight ?? s.Config.EffectiveWeight) || s.HasWeightOverride != weight.HasValue);
+        Change(server, s => s.SetWeightOverride(weight), s => s.Weight != (weight ?? s.Config.EffectiveWeight) || s.HasWeightOverride != weight.HasValue,
+            reason: null);
     }
 
     /// <summary>
@@ -119,23 +152,38 @@ public sealed class PoolState
         }
     }
 
-    private void Change(ServerState server, Action<ServerState> apply, Func<ServerState, bool> differs)
+    /// <summary>Raised after a server became usable or unusable, with the reason (not on the request path).</summary>
+    public event Action<PoolState, ServerState, HealthChange>? HealthChanged;
+
+    private void Change(ServerState server, Action<ServerState> apply, Func<ServerState, bool> differs, string? reason)
     {
         ArgumentNullException.ThrowIfNull(server);
         if (!ReferenceEquals(FindServer(server.Name), server))
         {
             throw new ArgumentException($"server '{server.Name}' is not in pool '{Name}'", nameof(server));
         }
+        HealthChange? change = null;
         lock (_gate)
         {
             if (!differs(server))
             {
                 return;
             }
+            var wasUsable = server.IsUsable;
+            var wasState = server.StateName;
             apply(server);
+            if (reason is not null && (wasUsable != server.IsUsable || wasState != server.StateName))
+            {
+                change = new HealthChange(server.IsUsable, server.StateName, reason, Context.Time.GetUtcNow());
+                server.Changed(change, Context.Time.GetTimestamp());
+            }
             Rebuild();
         }
         ServerChanged?.Invoke(this, server);
+        if (change is not null)
+        {
+            HealthChanged?.Invoke(this, server, change);
+        }
     }
 
     private void Rebuild()

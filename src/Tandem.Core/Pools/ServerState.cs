@@ -21,6 +21,7 @@ public sealed class ServerState
     private volatile int _health;
     private volatile int _weightOverride;
     private volatile int _dynamicWeight;
+    private volatile bool _ejected;
 
     /// <param name="config">The server's config.</param>
     /// <param name="telemetry">Where request outcomes are recorded.</param>
@@ -33,6 +34,7 @@ public sealed class ServerState
         Telemetry = telemetry;
         Time = time ?? TimeProvider.System;
         Latency = new PeakEwma(Time);
+        UsableSince = Time.GetTimestamp();
         DestinationPrefix = "http://" + config.Address.ToString();
     }
 
@@ -57,11 +59,26 @@ public sealed class ServerState
 
     public HealthStatus Health => (HealthStatus)_health;
 
-    /// <summary><c>up</c>, <c>down</c>, <c>draining</c> or <c>disabled</c>.</summary>
-    public string StateName => ServerStateNames.For(AdminState, Health);
+    /// <summary>Whether passive checks have taken the server out of rotation for a while (see <see cref="PoolState.Eject"/>).</summary>
+    public bool Ejected => _ejected;
 
-    /// <summary>Whether the server may receive new requests (enabled by operators and healthy).</summary>
-    public bool IsUsable => AdminState == AdminState.Enabled && Health == HealthStatus.Up;
+    /// <summary>How many times passive checks have ejected the server in a row (reset by a clean period); doubles the ejection time.</summary>
+    public int Ejections { get; internal set; }
+
+    /// <summary><c>up</c>, <c>down</c>, <c>draining</c> or <c>disabled</c>; an ejected server is <c>down</c>.</summary>
+    public string StateName => ServerStateNames.For(AdminState, _ejected ? HealthStatus.Down : Health);
+
+    /// <summary>Whether the server may receive new requests (enabled by operators, passing active checks, not ejected).</summary>
+    public bool IsUsable => AdminState == AdminState.Enabled && Health == HealthStatus.Up && !_ejected;
+
+    /// <summary>When the server last became usable or unusable (UTC), and why; null before any change.</summary>
+    public HealthChange? LastChange { get; private set; }
+
+    /// <summary>When the server was added or last became usable (a <see cref="TimeProvider"/> timestamp): slow start ramps from here.</summary>
+    public long UsableSince { get; private set; }
+
+    /// <summary>The last active probe's outcome; null before the first probe or without active checks.</summary>
+    public ProbeResult? LastProbe { get; internal set; }
 
     /// <summary>The weight in force: set at run time through the admin API, else from the config file.</summary>
     public int Weight => _weightOverride > 0 ? _weightOverride : _config.EffectiveWeight;
@@ -122,6 +139,18 @@ public sealed class ServerState
     internal void SetAdminState(AdminState state) => _adminState = (int)state;
 
     internal void SetHealth(HealthStatus health) => _health = (int)health;
+
+    internal void SetEjected(bool ejected) => _ejected = ejected;
+
+    /// <summary>Records a change of usability; called by <see cref="PoolState"/> after a state change.</summary>
+    internal void Changed(HealthChange change, long timestamp)
+    {
+        LastChange = change;
+        if (change.Usable)
+        {
+            UsableSince = timestamp;
+        }
+    }
 
     internal void SetWeightOverride(int? weight) => _weightOverride = weight ?? 0;
 
