@@ -111,6 +111,31 @@ public sealed class ServerState
     public void RequestStarted() => Interlocked.Increment(ref _inFlight);
 
     /// <summary>
+    /// <see cref="RequestStarted"/> if the server has fewer than its <c>max-connections</c> requests in flight (always
+    /// when it has no limit); false, and nothing counted, when it is full.
+    /// </summary>
+    public bool TryStartRequest()
+    {
+        if (_config.MaxConnections is not { } max)
+        {
+            Interlocked.Increment(ref _inFlight);
+            return true;
+        }
+        while (true)
+        {
+            var current = Volatile.Read(ref _inFlight);
+            if (current >= max)
+            {
+                return false;
+            }
+            if (Interlocked.CompareExchange(ref _inFlight, current + 1, current) == current)
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>
     /// Call once per <see cref="RequestStarted"/>. <paramref name="serverFailed"/> is true when the server (not the client)
     /// caused the failure; client aborts are not failures.
     /// </summary>

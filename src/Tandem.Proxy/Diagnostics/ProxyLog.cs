@@ -20,6 +20,14 @@ internal static partial class ProxyLog
     [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Unexpected error forwarding {Method} {Path} to {Pool}/{Server}")]
     public static partial void Unexpected(ILogger logger, string method, string path, string pool, string server, Exception exception);
 
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning,
+        Message = "{Pool}/{Server} ({Address}) {Method} {Path}: {Reason}; retrying on {Next} ({Suppressed} similar lines suppressed)")]
+    public static partial void Retrying(ILogger logger, string pool, string server, string address, string method, string path, string reason, string next, long suppressed);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning,
+        Message = "Pool {Pool}: every usable server is at its max-connections and {Why}; answered 503 to {Method} {Path} ({Suppressed} similar lines suppressed)")]
+    public static partial void QueueRefused(ILogger logger, string pool, string why, string method, string path, long suppressed);
+
     [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Listener {Listener} serving pool {Pool} on {Endpoints}")]
     public static partial void ListenerStarted(ILogger logger, string listener, string pool, System.Net.IPEndPoint endpoints);
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Tandem.Core.Config;
 using Tandem.Core.Pools;
+using Tandem.Proxy.Limits;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Tandem.Proxy.Forwarding;
@@ -17,13 +18,29 @@ internal sealed class PoolRoute(PoolState pool, HttpMessageInvoker client, Upstr
 
     public UpstreamSettings Upstream { get; } = upstream;
 
+    /// <summary>Further servers a failed request may be tried on (<c>retries</c>).</summary>
+    public int Retries { get; } = pool.Config.Retries ?? ConfigDefaults.Retries;
+
+    /// <summary>Request bodies up to this size are buffered so a retry can send them again.</summary>
+    public int RetryBodyLimit { get; } = pool.Config.RetryBodyLimit ?? ConfigDefaults.RetryBodyLimit;
+
+    /// <summary>Retries may add at most 20% to the pool's requests (burst: 10).</summary>
+    public RetryBudget Budget { get; } = new(ConfigDefaults.RetryBudget, burst: 10);
+
+    /// <summary>Where requests wait while every usable server is at its max-connections.</summary>
+    public PoolQueue Queue { get; } = new(pool.Config.Queue?.Size ?? ConfigDefaults.QueueSize,
+        pool.Config.Queue?.Timeout ?? ConfigDefaults.QueueTimeout, pool.Context.Time);
+
     public ForwarderRequestConfig RequestConfig { get; } = new()
     {
-        // YARP's activity timeout resets on every read and write: it bounds the wait for the response headers
-        // (the response timeout) and every later silence.
-        ActivityTimeout = pool.Config.Timeouts?.Response ?? ConfigDefaults.ResponseTimeout,
+        // YARP's activity timeout resets on every read and write: it bounds every silence of the server, including the
+        // wait for the headers, so it is the larger of the idle and response timeouts; ResponseTimeoutHandler bounds
+        // the wait for the headers alone.
+        ActivityTimeout = Max(pool.Config.Timeouts?.Idle ?? ConfigDefaults.IdleTimeout, pool.Config.Timeouts?.Response ?? ConfigDefaults.ResponseTimeout),
         Version = HttpVersion.Version11,
         VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
         AllowResponseBuffering = false,
     };
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

@@ -32,7 +32,8 @@ internal static class ProxyErrors
     public static ProxyErrorKind Classify(ForwarderError error, Exception? exception) => error switch
     {
         ForwarderError.None => ProxyErrorKind.None,
-        ForwarderError.Request => IsConnectFailure(exception) ? ProxyErrorKind.ConnectFailed : ProxyErrorKind.ServerFailed,
+        ForwarderError.Request => IsConnectFailure(exception) ? ProxyErrorKind.ConnectFailed
+            : IsTimeout(exception) ? ProxyErrorKind.TimedOut : ProxyErrorKind.ServerFailed,
         ForwarderError.RequestTimedOut => ProxyErrorKind.TimedOut,
         ForwarderError.RequestCreation => ProxyErrorKind.BadRequest,
         ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient
@@ -59,6 +60,21 @@ internal static class ProxyErrors
             ProxyErrorKind.BadRequest => "bad request: " + reason,
             _ => reason,
         };
+    }
+
+    /// <summary>Whether the failure happened before any response arrived, so a retry sends no duplicate answer.</summary>
+    public static bool BeforeResponse(ForwarderError error) => error is ForwarderError.Request or ForwarderError.RequestTimedOut;
+
+    private static bool IsTimeout(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is TimeoutException)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static bool IsConnectFailure(Exception? exception) =>

@@ -1,15 +1,23 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using Tandem.Core.Balancing;
 using Tandem.Core.Pools;
 using Tandem.Proxy.Diagnostics;
+using Tandem.Proxy.Limits;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Tandem.Proxy.Forwarding;
 
 /// <summary>
-/// The request path: pick a server of the listener's pool, forward with YARP's <see cref="IHttpForwarder"/>, account
-/// for the outcome, and answer 502/503/504 with a short body and a log line when the server could not.
-/// No locks, no LINQ, nothing allocated here beyond what forwarding itself needs.
+/// The request path: pick a server of the listener's pool that has room (or wait in the pool's queue), forward with
+/// YARP's <see cref="IHttpForwarder"/>, account for the outcome, retry on another server when that is safe, and
+/// answer 502/503/504 with a short body and a log line when no server could.
+/// A retry is safe when the attempt failed before any response arrived and nothing reached the client, and either
+/// nothing was sent (a connect failure) or the method is idempotent (GET, HEAD, OPTIONS, PUT, DELETE, TRACE); a request
+/// body must have been buffered (up to <c>retry-body-limit</c>) to be sent again. Retries are bounded per request
+/// (<c>retries</c>) and per pool (<see cref="Limits.RetryBudget"/>: at most 20% extra load).
+/// The first attempt of a request that needs no queue allocates nothing here beyond what forwarding itself needs.
 /// </summary>
 internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider time, ILogger<RequestForwarder> logger)
 {
@@ -18,43 +26,189 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
 
     private readonly LogThrottle _noServerLog = new(time, TimeSpan.FromSeconds(1));
     private readonly LogThrottle _failureLog = new(time, TimeSpan.FromSeconds(1));
+    private readonly LogThrottle _queueLog = new(time, TimeSpan.FromSeconds(1));
 
     public async Task ForwardAsync(HttpContext context, PoolRoute route)
     {
         var started = time.GetTimestamp();
         var pool = route.Pool;
         var selection = SelectionContexts.For(context, pool);
-        var server = pool.Pick(in selection);
+        route.Budget.Deposit();
+
+        var server = TryAcquire(pool, in selection, tried: default);
         if (server is null)
         {
-            await AnswerNoServerAsync(context, pool, started);
-            return;
+            server = pool.UsableCount == 0 ? null : await WaitForRoomAsync(context, route, selection, started);
+            if (server is null)
+            {
+                await AnswerNoServerAsync(context, pool, started);
+                return;
+            }
         }
 
-        server.RequestStarted();
+        var replayable = route.Retries > 0 && PrepareReplay(context.Request, route.RetryBodyLimit);
+        var retriesLeft = route.Retries;
+        Tried tried = default;
+        while (true)
+        {
+            tried.Add(server);
+            var (error, kind, exception) = await SendAsync(context, route, server, started);
+            if (kind == ProxyErrorKind.None || kind is ProxyErrorKind.ClientAborted or ProxyErrorKind.IdleClosed)
+            {
+                return;
+            }
+
+            var next = retriesLeft > 0 && CanRetry(context, error, kind, replayable) && route.Budget.TryWithdraw()
+                ? TryAcquire(pool, in selection, tried)
+                : null;
+            if (next is null)
+            {
+                await AnswerFailureAsync(context, pool, server, kind, exception);
+                return;
+            }
+            if (_failureLog.TryAcquire(out var suppressed))
+            {
+                ProxyLog.Retrying(logger, pool.Name, server.Name, server.Address.ToString(), context.Request.Method, context.Request.Path,
+                    ProxyErrors.Describe(kind, exception), next.Name, suppressed);
+            }
+            retriesLeft--;
+            ResetForRetry(context);
+            server = next;
+        }
+    }
+
+    /// <summary>One attempt on <paramref name="server"/> (already counted in flight), accounted when it ends.</summary>
+    private async ValueTask<(ForwarderError Error, ProxyErrorKind Kind, Exception? Exception)> SendAsync(
+        HttpContext context, PoolRoute route, ServerState server, long started)
+    {
+        var pool = route.Pool;
         if (pool.Config.ServerHeader)
         {
             context.Response.Headers[ServerHeaderName] = server.Name;
         }
-        var serverFailed = false;
+        var error = ForwarderError.None;
+        var kind = ProxyErrorKind.None;
+        Exception? exception = null;
         try
         {
-            var error = await forwarder.SendAsync(context, server.DestinationPrefix, route.Client, route.RequestConfig, ForwardedHeadersTransformer.Instance);
+            error = await forwarder.SendAsync(context, server.DestinationPrefix, route.Client, route.RequestConfig, ForwardedHeadersTransformer.Instance);
             if (error != ForwarderError.None)
             {
-                serverFailed = await HandleErrorAsync(context, pool, server, error);
+                exception = context.GetForwarderErrorFeature()?.Exception;
+                kind = ProxyErrors.Classify(error, exception);
+                if (kind is ProxyErrorKind.ClientAborted or ProxyErrorKind.IdleClosed)
+                {
+                    ProxyLog.ClientAborted(logger, pool.Name, server.Name, kind, exception);
+                }
             }
         }
         catch (Exception ex)
         {
-            serverFailed = true;
+            error = ForwarderError.Request;
+            kind = ProxyErrorKind.ServerFailed;
+            exception = ex;
             ProxyLog.Unexpected(logger, context.Request.Method, context.Request.Path, pool.Name, server.Name, ex);
-            await ErrorResponses.WriteAsync(context.Response, StatusCodes.Status502BadGateway);
         }
         finally
         {
             var ended = time.GetTimestamp();
-            server.RequestCompleted(context.Response.StatusCode, serverFailed, time.GetElapsedTime(started, ended).TotalSeconds, ended);
+            var failed = ProxyErrors.IsServerFault(kind);
+            var status = failed && !context.Response.HasStarted ? StatusFor(kind) : context.Response.StatusCode;
+            server.RequestCompleted(status, failed, time.GetElapsedTime(started, ended).TotalSeconds, ended);
+            route.Queue.Release();
+        }
+        return (error, kind, exception);
+    }
+
+    /// <summary>A server of the pool with room for one more request, counted in flight; null when none (or all tried).</summary>
+    private static ServerState? TryAcquire(PoolState pool, in SelectionContext selection, in Tried tried)
+    {
+        // The balancer's choice first; when it is full (or already tried), a few more picks, then every usable server
+        // in order, which also gives a hashing pool a stable next choice.
+        var usable = pool.UsableCount;
+        for (var attempt = 0; attempt <= Math.Min(usable, 3); attempt++)
+        {
+            var server = pool.Pick(in selection);
+            if (server is null)
+            {
+                return null;
+            }
+            if (!tried.Contains(server) && server.TryStartRequest())
+            {
+                return server;
+            }
+        }
+        return FirstWithRoom(pool, tried, backups: false) ?? FirstWithRoom(pool, tried, backups: true);
+    }
+
+    private static ServerState? FirstWithRoom(PoolState pool, in Tried tried, bool backups)
+    {
+        foreach (var server in pool.Servers)
+        {
+            if (server.IsUsable && server.Config.Backup == backups && !tried.Contains(server) && server.TryStartRequest())
+            {
+                return server;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Every usable server is full: wait in the pool's queue until one has room, the queue timeout, or the client leaves.</summary>
+    private async Task<ServerState?> WaitForRoomAsync(HttpContext context, PoolRoute route, SelectionContext selection, long started)
+    {
+        var queue = route.Queue;
+        while (true)
+        {
+            var remaining = queue.Timeout - time.GetElapsedTime(started);
+            var outcome = remaining > TimeSpan.Zero ? await queue.WaitAsync(remaining, context.RequestAborted) : QueueWait.TimedOut;
+            var server = TryAcquire(route.Pool, in selection, tried: default);
+            if (server is not null || outcome != QueueWait.Woken)
+            {
+                if (server is null && _queueLog.TryAcquire(out var suppressed))
+                {
+                    var why = outcome == QueueWait.Full ? $"the queue is full ({queue.Size} waiting)" : $"no room came within {queue.Timeout.TotalMilliseconds:0} ms";
+                    ProxyLog.QueueRefused(logger, route.Pool.Name, why, context.Request.Method, context.Request.Path, suppressed);
+                }
+                return server;
+            }
+        }
+    }
+
+    /// <summary>Makes the request body readable again for a retry when it is small enough; false when it cannot be.</summary>
+    private static bool PrepareReplay(HttpRequest request, int limit)
+    {
+        if (request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
+        {
+            return true;
+        }
+        if (request.ContentLength is { } length && length <= limit)
+        {
+            request.EnableBuffering(bufferThreshold: limit, bufferLimit: limit);
+            return true;
+        }
+        return false;
+    }
+
+    private static bool CanRetry(HttpContext context, ForwarderError error, ProxyErrorKind kind, bool replayable)
+    {
+        if (context.Response.HasStarted || !ProxyErrors.BeforeResponse(error) || context.RequestAborted.IsCancellationRequested)
+        {
+            return false;
+        }
+        return replayable && (kind == ProxyErrorKind.ConnectFailed || IsIdempotent(context.Request.Method));
+    }
+
+    private static bool IsIdempotent(string method) =>
+        HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method)
+        || HttpMethods.IsPut(method) || HttpMethods.IsDelete(method) || HttpMethods.IsTrace(method);
+
+    private static void ResetForRetry(HttpContext context)
+    {
+        context.Response.Clear();
+        context.Features.Set<IForwarderErrorFeature>(null);
+        if (context.Request.Body.CanSeek)
+        {
+            context.Request.Body.Position = 0;
         }
     }
 
@@ -68,17 +222,8 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
         pool.Unrouted.RequestCompleted(StatusCodes.Status503ServiceUnavailable, time.GetElapsedTime(started).TotalSeconds);
     }
 
-    /// <returns>Whether the server is to blame.</returns>
-    private async ValueTask<bool> HandleErrorAsync(HttpContext context, PoolState pool, ServerState server, ForwarderError error)
+    private async Task AnswerFailureAsync(HttpContext context, PoolState pool, ServerState server, ProxyErrorKind kind, Exception? exception)
     {
-        var exception = context.GetForwarderErrorFeature()?.Exception;
-        var kind = ProxyErrors.Classify(error, exception);
-        if (kind is ProxyErrorKind.ClientAborted or ProxyErrorKind.IdleClosed)
-        {
-            ProxyLog.ClientAborted(logger, pool.Name, server.Name, kind, exception);
-            return false;
-        }
-
         // YARP has set 502, 504 or 400 when nothing was sent to the client yet; add the body.
         var status = context.Response.HasStarted ? context.Response.StatusCode : StatusFor(kind);
         if (_failureLog.TryAcquire(out var suppressed))
@@ -87,7 +232,6 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
                 ProxyErrors.Describe(kind, exception), status, suppressed);
         }
         await ErrorResponses.WriteAsync(context.Response, status);
-        return ProxyErrors.IsServerFault(kind);
     }
 
     private static int StatusFor(ProxyErrorKind kind) => kind switch
@@ -96,4 +240,31 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
         ProxyErrorKind.BadRequest => StatusCodes.Status400BadRequest,
         _ => StatusCodes.Status502BadGateway,
     };
+
+    /// <summary>The servers a request has been sent to: at most a handful, kept without allocating.</summary>
+    private struct Tried
+    {
+        private ServerState? _first;
+        private ServerState? _second;
+        private List<ServerState>? _more;
+
+        public readonly bool Contains(ServerState server) =>
+            ReferenceEquals(_first, server) || ReferenceEquals(_second, server) || (_more?.Contains(server) ?? false);
+
+        public void Add(ServerState server)
+        {
+            if (_first is null)
+            {
+                _first = server;
+            }
+            else if (_second is null)
+            {
+                _second = server;
+            }
+            else
+            {
+                (_more ??= []).Add(server);
+            }
+        }
+    }
 }

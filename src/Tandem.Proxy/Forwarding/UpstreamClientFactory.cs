@@ -26,14 +26,15 @@ internal static class UpstreamClientFactory
             PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
             MaxConnectionsPerServer = int.MaxValue,
         };
-        return new HttpMessageInvoker(handler, disposeHandler: true);
+        return new HttpMessageInvoker(new ResponseTimeoutHandler(handler, settings.ResponseTimeout), disposeHandler: true);
     }
 }
 
 /// <summary>The pool settings that shape its upstream connections; a reload keeps the pool's client when these are equal.</summary>
-internal readonly record struct UpstreamSettings(TimeSpan ConnectTimeout, TimeSpan KeepAliveTimeout)
+internal readonly record struct UpstreamSettings(TimeSpan ConnectTimeout, TimeSpan KeepAliveTimeout, TimeSpan ResponseTimeout)
 {
     public static UpstreamSettings From(PoolConfig pool) => new(
         pool.Timeouts?.Connect ?? ConfigDefaults.ConnectTimeout,
-        pool.KeepAliveTimeout ?? ConfigDefaults.ServerKeepAliveTimeout);
+        pool.KeepAliveTimeout ?? ConfigDefaults.ServerKeepAliveTimeout,
+        pool.Timeouts?.Response ?? ConfigDefaults.ResponseTimeout);
 }
