@@ -19,7 +19,7 @@ namespace Tandem.Testing;
 /// A real Kestrel server on 127.0.0.1 with an ephemeral port, for tests that need a server behind the proxy.
 /// Routes: <c>/</c> (its name), <c>/headers</c> (request headers as JSON), <c>/stream/{bytes}</c> (streams that many
 /// bytes), <c>/upload</c> (counts the body), <c>/delay/{ms}</c>, <c>/status/{code}</c>, <c>/reset</c> (aborts the
-/// connection), <c>/ws</c> (WebSocket echo), <c>/healthz</c>, <c>/load</c> (<see cref="LoadReport"/>, for load agents).
+/// connection), <c>/partial</c> (cuts the connection mid-body), <c>POST /echo</c> (name:body), <c>/ws</c> (WebSocket echo), <c>/healthz</c>, <c>/load</c> (<see cref="LoadReport"/>, for load agents).
 /// </summary>
 public sealed class TestBackend : IAsyncDisposable
 {
@@ -113,10 +113,24 @@ public sealed class TestBackend : IAsyncDisposable
             return name;
         });
         app.MapGet("/status/{code:int}", (int code) => Results.Text(name, statusCode: code));
-        app.MapGet("/reset", (HttpContext context) =>
+        app.Map("/reset", (HttpContext context) =>
         {
             context.Abort();
             return Task.CompletedTask;
+        });
+        app.MapGet("/partial", async (HttpContext context) =>
+        {
+            // Headers and part of a promised body, then the connection is cut: a failure mid-response.
+            context.Response.ContentLength = 1_000_000;
+            await context.Response.Body.WriteAsync(new byte[1000]);
+            await context.Response.Body.FlushAsync();
+            await Task.Delay(50);
+            context.Abort();
+        });
+        app.MapPost("/echo", async (HttpContext context) =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            return name + ":" + await reader.ReadToEndAsync();
         });
         app.Map("/ws", async (HttpContext context) =>
         {

@@ -27,6 +27,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
     private readonly LogThrottle _noServerLog = new(time, TimeSpan.FromSeconds(1));
     private readonly LogThrottle _failureLog = new(time, TimeSpan.FromSeconds(1));
     private readonly LogThrottle _queueLog = new(time, TimeSpan.FromSeconds(1));
+    private readonly LogThrottle _retryLog = new(time, TimeSpan.FromSeconds(1));
 
     public async Task ForwardAsync(HttpContext context, PoolRoute route)
     {
@@ -66,7 +67,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
                 await AnswerFailureAsync(context, pool, server, kind, exception);
                 return;
             }
-            if (_failureLog.TryAcquire(out var suppressed))
+            if (_retryLog.TryAcquire(out var suppressed))
             {
                 ProxyLog.Retrying(logger, pool.Name, server.Name, server.Address.ToString(), context.Request.Method, context.Request.Path,
                     ProxyErrors.Describe(kind, exception), next.Name, suppressed);
