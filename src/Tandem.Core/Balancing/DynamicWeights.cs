@@ -10,12 +10,13 @@ namespace Tandem.Core.Balancing;
 ///   errors   E = failed / requests over the tick, smoothed the same way
 ///   busy     B = requests in flight on average over the tick = sum of response times / tick length (Little's law),
 ///                smoothed the same way (an average, not the count at the instant of the tick, which jitters)
-///   cost     C = L x (B + 1)                             (a slow or queueing server costs more)
+///   relative r = (B / weight) / mean over the pool of (B / weight)       (1 = as busy as the average)
+///   cost     C = L x (1 + r) / 2                          (latency, tempered by how busy the server is)
 ///   q        = min(1, 1.25 x C_best / C)                 (within 25% of the best counts as equal: no jitter)
 ///   base     = weight=N from the agent, else the configured (or run-time) weight
 ///   agent    = 1 - load% / 100 from the agent, else 1
 ///   target   = base x q x agent x (1 - E)^2, clamped to [10% of base, base]
-///   weight  += (target - weight) / 2                     (half way per tick: smooth)
+///   weight   = target when lower (relief at once); else weight += (target - weight) / 2 (recovery half way per tick)
 /// </code>
 /// A new weight is published only when it moved at least 5% of base (hysteresis), so weights settle instead of
 /// flapping, and it never drops below 10% of base while the server is up (down servers are skipped anyway).
@@ -27,6 +28,9 @@ public sealed class DynamicWeights
     private const double Tolerance = 1.25;
     private const double Floor = 0.1;
     private const double Hysteresis = 0.05;
+
+    /// <summary>Keeps the busyness ratio finite and near 1 for idle pools.</summary>
+    private const double BusyFloor = 0.1;
 
     private readonly Dictionary<ServerState, Tracker> _trackers = new(ReferenceEqualityComparer.Instance);
 
@@ -54,9 +58,22 @@ public sealed class DynamicWeights
             now.Add((server, tracker));
         }
 
+        // Relative busyness: average concurrency per unit of weight against the pool's mean (1 = average).
+        var busySum = 0.0;
+        var busyCount = 0;
+        foreach (var (server, tracker) in now)
+        {
+            if (server.IsUsable)
+            {
+                busySum += tracker.Busy / server.Weight;
+                busyCount++;
+            }
+        }
+        var meanBusy = busyCount == 0 ? 0 : busySum / busyCount;
         var bestCost = double.MaxValue;
         foreach (var (server, tracker) in now)
         {
+            tracker.Cost = tracker.Latency * (1 + ((tracker.Busy / server.Weight) + BusyFloor) / (meanBusy + BusyFloor)) / 2;
             if (server.IsUsable && tracker.Latency > 0)
             {
                 bestCost = Math.Min(bestCost, tracker.Cost);
@@ -71,7 +88,8 @@ public sealed class DynamicWeights
             var agent = report?.LoadPercent is { } load ? 1 - Math.Clamp(load, 0, 100) / 100 : 1;
             var q = tracker.Latency > 0 && bestCost < double.MaxValue ? Math.Min(1, Tolerance * bestCost / tracker.Cost) : 1;
             var target = Math.Clamp(baseWeight * q * agent * Math.Pow(1 - tracker.Errors, 2), Floor * baseWeight, baseWeight);
-            tracker.Weight = tracker.Weight == 0 ? target : tracker.Weight + Smoothing * (target - tracker.Weight);
+            // Down at once (a server in trouble is relieved within a tick), up half way per tick (recovery is gradual).
+            tracker.Weight = tracker.Weight == 0 || target < tracker.Weight ? target : tracker.Weight + Smoothing * (target - tracker.Weight);
             var tenths = Math.Max(1, (int)Math.Round(tracker.Weight * 10));
             if (tracker.Published == 0 || Math.Abs(tenths - tracker.Published) >= Math.Max(1, Hysteresis * baseWeight * 10))
             {
@@ -119,7 +137,7 @@ public sealed class DynamicWeights
 
         public int Published { get; set; }
 
-        public double Cost => Latency * (Busy + 1);
+        public double Cost { get; set; }
 
         public void Sample(ServerState s, double seconds)
         {
