@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -79,6 +80,8 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
     }
 
     /// <summary>One attempt on <paramref name="server"/> (already counted in flight), accounted when it ends.</summary>
+    /// <remarks>A pooled builder: the attempt's state machine is reused instead of allocated per request.</remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(ForwarderError Error, ProxyErrorKind Kind, Exception? Exception)> SendAsync(
         HttpContext context, PoolRoute route, ServerState server, long started)
     {
