@@ -6,6 +6,7 @@ using Tandem.Core.Runtime;
 using Tandem.Observability.Metrics;
 using Tandem.Proxy.Diagnostics;
 using Tandem.Proxy.Forwarding;
+using Tandem.Proxy.Health;
 using Tandem.Proxy.Listeners;
 using Tandem.Proxy.Listeners.Transport;
 using Tandem.Proxy.LoadReports;
@@ -30,6 +31,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly List<Task> _retiring = [];
     private readonly DynamicWeightsService _dynamicWeights;
+    private readonly HealthMonitor _health;
     private FrozenDictionary<string, PoolRoute> _routes = FrozenDictionary<string, PoolRoute>.Empty;
     private Dictionary<string, ListenerHost> _listeners = new(StringComparer.Ordinal);
     private TimeSpan _drainTimeout = ConfigDefaults.DrainTimeout;
@@ -45,6 +47,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
         var requestForwarder = new RequestForwarder(forwarder, time, loggerFactory.CreateLogger<RequestForwarder>());
         _services = new ListenerServices(new SharedSocketTransport(loggerFactory), requestForwarder, metrics, loggerFactory, applicationServices);
         _dynamicWeights = new DynamicWeightsService(pools, time, loggerFactory.CreateLogger("Tandem.Proxy.LoadReports"));
+        _health = new HealthMonitor(pools, metrics, time, loggerFactory.CreateLogger("Tandem.Proxy.Health"));
     }
 
     public PoolRegistry Pools => _pools;
@@ -114,6 +117,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
 
             // Every bind succeeded: commit.
             var pools = _pools.Apply(config.Pools);
+            _health.Watch(pools.Values);
             var oldRoutes = _routes;
             _routes = BuildRoutes(pools, oldRoutes);
             foreach (var listener in config.Listeners)
@@ -190,6 +194,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
     {
         await StopAsync();
         await _dynamicWeights.DisposeAsync();
+        await _health.DisposeAsync();
         _gate.Dispose();
     }
 

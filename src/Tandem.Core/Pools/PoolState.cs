@@ -1,5 +1,6 @@
 using Tandem.Core.Balancing;
 using Tandem.Core.Config;
+using Tandem.Core.Health;
 
 namespace Tandem.Core.Pools;
 
@@ -31,6 +32,7 @@ public sealed class PoolState
         Unrouted = unrouted;
         Balancer = BalancerRegistry.Get(config.Algorithm);
         UsesHash = Balancer.UsesHash;
+        Passive = PassiveSettings.From(config.Passive);
         Sequence = sequence ?? new PickSequence();
         Context = new BalancerContext(config, Sequence, services ?? BalancerServices.Default);
         _byName = new Dictionary<string, ServerState>(servers.Count, StringComparer.Ordinal);
@@ -60,6 +62,9 @@ public sealed class PoolState
 
     /// <summary>The balancer's view of the pool: config, rotation counter, clock and randomness.</summary>
     public BalancerContext Context { get; }
+
+    /// <summary>Passive-check settings with defaults applied.</summary>
+    public PassiveSettings Passive { get; }
 
     /// <summary>Whether picks need <see cref="SelectionContext.Hash"/> (the proxy computes it only then).</summary>
     public bool UsesHash { get; }

@@ -22,6 +22,8 @@ public sealed class ServerState
     private volatile int _weightOverride;
     private volatile int _dynamicWeight;
     private volatile bool _ejected;
+    private int _ejections;
+    private int _consecutiveFailures;
 
     /// <param name="config">The server's config.</param>
     /// <param name="telemetry">Where request outcomes are recorded.</param>
@@ -63,7 +65,16 @@ public sealed class ServerState
     public bool Ejected => _ejected;
 
     /// <summary>How many times passive checks have ejected the server in a row (reset by a clean period); doubles the ejection time.</summary>
-    public int Ejections { get; internal set; }
+    public int Ejections => Volatile.Read(ref _ejections);
+
+    /// <summary>Server failures in a row on real traffic (passive checks); a success resets it.</summary>
+    public int ConsecutiveFailures => Volatile.Read(ref _consecutiveFailures);
+
+    /// <summary>When the current ejection ends (a <see cref="TimeProvider"/> timestamp); meaningful while <see cref="Ejected"/>.</summary>
+    public long EjectedUntil { get; internal set; }
+
+    /// <summary>When the last ejection ended (a timestamp), for resetting <see cref="Ejections"/> after a clean period.</summary>
+    public long ReadmittedAt { get; internal set; }
 
     /// <summary><c>up</c>, <c>down</c>, <c>draining</c> or <c>disabled</c>; an ejected server is <c>down</c>.</summary>
     public string StateName => ServerStateNames.For(AdminState, _ejected ? HealthStatus.Down : Health);
@@ -166,6 +177,21 @@ public sealed class ServerState
     internal void SetHealth(HealthStatus health) => _health = (int)health;
 
     internal void SetEjected(bool ejected) => _ejected = ejected;
+
+    internal int CountFailure() => Interlocked.Increment(ref _consecutiveFailures);
+
+    /// <summary>Resets the failure run; writes only when there is one, so a healthy server's cache line stays clean.</summary>
+    internal void CountSuccess()
+    {
+        if (Volatile.Read(ref _consecutiveFailures) != 0)
+        {
+            Volatile.Write(ref _consecutiveFailures, 0);
+        }
+    }
+
+    internal int CountEjection() => Interlocked.Increment(ref _ejections);
+
+    internal void ResetEjections() => Volatile.Write(ref _ejections, 0);
 
     /// <summary>Records a change of usability; called by <see cref="PoolState"/> after a state change.</summary>
     internal void Changed(HealthChange change, long timestamp)

@@ -14,6 +14,7 @@ public sealed class TandemMetrics : IServerTelemetryFactory
         [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
     private readonly Counter _requests;
+    private readonly Counter _healthChanges;
     private readonly Histogram _duration;
     private readonly Gauge _activeRequests;
     private readonly Gauge _serverUp;
@@ -42,7 +43,12 @@ public sealed class TandemMetrics : IServerTelemetryFactory
         _clientConnections = factory.CreateGauge("tandem_client_connections", "Open client connections, by listener.", ["listener"]);
         _clientConnectionsTotal = factory.CreateCounter("tandem_client_connections_total", "Client connections accepted, by listener.", ["listener"]);
         _reloads = factory.CreateCounter("tandem_config_reloads_total", "Config reloads, by result (applied, rejected).", ["result"]);
+        _healthChanges = factory.CreateCounter("tandem_server_health_changes_total",
+            "Changes of a server's usability (health checks, ejections, operators), by the state it changed to.", ["pool", "server", "state"]);
     }
+
+    /// <summary>Counts a change of a server's usability to <paramref name="state"/>.</summary>
+    public void HealthChanged(string pool, string server, string state) => _healthChanges.WithLabels(pool, server, state).Inc();
 
     public CollectorRegistry Registry { get; }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Tandem.Core.Balancing;
+using Tandem.Core.Health;
 using Tandem.Core.Pools;
 using Tandem.Proxy.Diagnostics;
 using Tandem.Proxy.Limits;
@@ -119,6 +120,10 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
             var failed = ProxyErrors.IsServerFault(kind);
             var status = failed && !context.Response.HasStarted ? StatusFor(kind) : context.Response.StatusCode;
             server.RequestCompleted(status, failed, time.GetElapsedTime(started, ended).TotalSeconds, ended);
+            if (kind is not (ProxyErrorKind.ClientAborted or ProxyErrorKind.IdleClosed))
+            {
+                OutlierDetector.Record(pool, server, status, failed);
+            }
             route.Queue.Release();
         }
         return (error, kind, exception);
