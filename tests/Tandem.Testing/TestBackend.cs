@@ -46,6 +46,9 @@ public sealed class TestBackend : IAsyncDisposable
     /// <summary>The body of <c>/load</c>, what a load agent reports (e.g. "42" or "weight=3"); settable while running.</summary>
     public string LoadReport { get; set; } = "0";
 
+    /// <summary>What <c>/healthz</c> answers (status 200 with "ok" by default); settable while running.</summary>
+    public int HealthStatusCode { get; set; } = 200;
+
     /// <param name="name">What <c>/</c> answers.</param>
     /// <param name="port">0 for an ephemeral port.</param>
     /// <param name="protocols">HTTP versions served.</param>
@@ -73,7 +76,7 @@ public sealed class TestBackend : IAsyncDisposable
             await next(context);
         });
         app.MapGet("/", () => name);
-        app.MapGet("/healthz", () => "ok");
+        app.MapGet("/healthz", () => Results.Text("ok", statusCode: backend.HealthStatusCode));
         app.MapGet("/load", () => backend.LoadReport);
         app.MapGet("/headers", (HttpContext context) =>
         {

@@ -89,7 +89,10 @@ public sealed class ServerState
     public long UsableSince { get; private set; }
 
     /// <summary>The last active probe's outcome; null before the first probe or without active checks.</summary>
-    public ProbeResult? LastProbe { get; internal set; }
+    public ProbeResult? LastProbe { get; private set; }
+
+    /// <summary>Records an active probe's outcome (shown by the admin API); the verdict goes through <see cref="PoolState.SetHealth"/>.</summary>
+    public void RecordProbe(ProbeResult result) => LastProbe = result;
 
     /// <summary>The weight in force: set at run time through the admin API, else from the config file.</summary>
     public int Weight => _weightOverride > 0 ? _weightOverride : _config.EffectiveWeight;

@@ -28,13 +28,15 @@ public sealed record ServerView(
     bool Backup,
     long ActiveConnections,
     long Requests,
-    long Failures)
+    long Failures,
+    HealthChange? LastChange,
+    ProbeResult? LastProbe)
 {
     public static ServerView From(ServerState server)
     {
         ArgumentNullException.ThrowIfNull(server);
         return new ServerView(server.Name, server.Address.ToString(), server.StateName, server.Weight, server.EffectiveWeight,
-            server.HasWeightOverride, server.Config.Backup, server.InFlight, server.Requests, server.Failures);
+            server.HasWeightOverride, server.Config.Backup, server.InFlight, server.Requests, server.Failures, server.LastChange, server.LastProbe);
     }
 }
 

@@ -6,8 +6,8 @@ using Tandem.Observability.Metrics;
 namespace Tandem.Proxy.Health;
 
 /// <summary>
-/// The node's health bookkeeping off the request path: readmits servers whose passive ejection is over (a sweep every
-/// 200 ms), and logs and counts every change of a server's usability once, with its reason, for every pool the
+/// The node's health bookkeeping off the request path: runs the active checks (<see cref="ActiveHealthChecker"/>),
+/// readmits servers whose passive ejection is over (a sweep every 200 ms), and logs and counts every change of a server's usability once, with its reason, for every pool the
 /// runtime applies. Concurrency: one sweep loop; <see cref="Watch"/> is called under the runtime's apply gate.
 /// </summary>
 internal sealed class HealthMonitor : IAsyncDisposable
@@ -19,22 +19,28 @@ internal sealed class HealthMonitor : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private readonly ActiveHealthChecker _active;
 
     public HealthMonitor(PoolRegistry pools, TandemMetrics metrics, TimeProvider time, ILogger logger)
     {
         _pools = pools;
         _metrics = metrics;
         _logger = logger;
+        _active = new ActiveHealthChecker(pools, time, logger);
         _loop = RunAsync(time, _stop.Token);
     }
 
-    /// <summary>Starts logging the health changes of freshly applied pools (each <see cref="PoolState"/> once).</summary>
+    /// <summary>
+    /// After a config apply: starts logging the health changes of the freshly applied pools (each <see cref="PoolState"/>
+    /// once) and brings the active checks in line with the config.
+    /// </summary>
     public void Watch(IEnumerable<PoolState> pools)
     {
         foreach (var pool in pools)
         {
             pool.HealthChanged += OnHealthChanged;
         }
+        _active.Reconcile();
     }
 
     private void OnHealthChanged(PoolState pool, ServerState server, HealthChange change)
@@ -79,6 +85,7 @@ internal sealed class HealthMonitor : IAsyncDisposable
     {
         await _stop.CancelAsync();
         await _loop;
+        await _active.DisposeAsync();
         _stop.Dispose();
     }
 }
