@@ -1,3 +1,4 @@
+using Tandem.Core.Health;
 using Tandem.Core.Pools;
 
 namespace Tandem.Core.Balancing;
@@ -90,7 +91,7 @@ public sealed class DynamicWeights
             var target = Math.Clamp(baseWeight * q * agent * Math.Pow(1 - tracker.Errors, 2), Floor * baseWeight, baseWeight);
             // Down at once (a server in trouble is relieved within a tick), up half way per tick (recovery is gradual).
             tracker.Weight = tracker.Weight == 0 || target < tracker.Weight ? target : tracker.Weight + Smoothing * (target - tracker.Weight);
-            var tenths = Math.Max(1, (int)Math.Round(tracker.Weight * 10));
+            var tenths = Math.Max(1, (int)Math.Round(tracker.Weight * 10 * SlowStart.Factor(server, pool.Config.SlowStart, pool.Context.Time)));
             if (tracker.Published == 0 || Math.Abs(tenths - tracker.Published) >= Math.Max(1, Hysteresis * baseWeight * 10))
             {
                 tracker.Published = tenths;

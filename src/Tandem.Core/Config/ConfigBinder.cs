@@ -180,6 +180,11 @@ internal static class ConfigBinder
         var passiveNode = ConfigReader.Value(map, "passive");
         var passive = passiveNode is null ? null : BindPassive(reader, passiveNode, ConfigReader.Child(path, "passive"));
         var slowStart = reader.Duration(map, path, "slow-start");
+        if (slowStart is not null && inForce == BalancingAlgorithms.IpHash)
+        {
+            reader.Problem(ConfigReader.Value(map, "slow-start")!, ConfigReader.Child(path, "slow-start"),
+                "does not apply to ip-hash: ramping weights would move clients between servers");
+        }
         var retries = reader.Int(map, path, "retries", 0, 10);
         var retryBodyLimit = reader.Int(map, path, "retry-body-limit", 0, 16 * 1024 * 1024);
         var queueNode = ConfigReader.Value(map, "queue");

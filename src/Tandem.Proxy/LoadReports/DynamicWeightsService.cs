@@ -1,11 +1,13 @@
 using Microsoft.Extensions.Logging;
 using Tandem.Core.Balancing;
+using Tandem.Core.Health;
 using Tandem.Core.Pools;
 
 namespace Tandem.Proxy.LoadReports;
 
 /// <summary>
-/// Drives <c>dynamic-weighted</c> pools: twice a second it asks <see cref="DynamicWeights"/> for new weights from what
+/// Drives load-derived weights: slow-start ramps in every pool that has one, and for <c>dynamic-weighted</c> pools,
+/// twice a second, it asks <see cref="DynamicWeights"/> for new weights from what
 /// the proxy measured, and it polls each server's agent (<c>pools[].agent</c>) on its own interval in the background.
 /// A report older than three intervals, or an agent that fails, no longer counts: the server falls back to the
 /// weights the proxy's own measurements give. Never on the request path.
@@ -71,6 +73,10 @@ internal sealed partial class DynamicWeightsService : IAsyncDisposable
         {
             if (pool.Config.Algorithm != BalancingAlgorithms.DynamicWeighted)
             {
+                if (pool.Config.SlowStart is not null)
+                {
+                    SlowStart.Apply(pool);
+                }
                 continue;
             }
             var agent = pool.Config.Agent;
