@@ -70,6 +70,26 @@ public sealed class RetryTests
     }
 
     [Fact]
+    public async Task Forward_BodyOverRetryLimit_NotRetried()
+    {
+        await using var a = await TestBackend.StartAsync("a");
+        await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool(BalancingAlgorithms.RoundRobin,
+            [TestConfig.DeadServer(), a.ServerConfig()], p => p with { RetryBodyLimit = 1024, Passive = new PassiveHealthConfig { ConsecutiveFailures = 0 } }));
+        using var client = TestHttp.Client();
+        var statuses = new List<HttpStatusCode>();
+
+        // Round robin: one of two requests starts on the dead server; a 2 KB body cannot be resent from there.
+        for (var i = 0; i < 2; i++)
+        {
+            using var response = await client.PostAsync(new Uri(proxy.BaseAddress, "/echo"), new ByteArrayContent(new byte[2048]));
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Contains(HttpStatusCode.BadGateway, statuses);
+        Assert.Contains(HttpStatusCode.OK, statuses);
+    }
+
+    [Fact]
     public async Task Forward_ServerResetsMidResponse_ClientSeesBrokenResponseAndNoDuplicate()
     {
         await using var a = await TestBackend.StartAsync("a");
