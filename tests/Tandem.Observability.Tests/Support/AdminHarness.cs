@@ -75,7 +75,7 @@ internal sealed class AdminHarness : IAsyncDisposable
         var app = builder.Build();
         var time = new FakeTimeProvider(StartedAt);
         var metrics = new TandemMetrics();
-        var pools = new PoolRegistry(metrics);
+        var pools = new PoolRegistry(metrics, new BalancerServices(time, SharedRandomSource.Instance));
         metrics.ObservePools(pools);
         pools.Apply(config.Pools);
         var status = new NodeStatus(time);
