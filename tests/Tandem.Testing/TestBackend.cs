@@ -130,6 +130,14 @@ public sealed class TestBackend : IAsyncDisposable
             await Task.Delay(50);
             context.Abort();
         });
+        app.MapGet("/stall/{ms:int}", async (HttpContext context, int ms) =>
+        {
+            // Headers and a first chunk, then silence for ms before the rest: a server that stalls mid-body.
+            await context.Response.WriteAsync("first,", context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await Task.Delay(ms, context.RequestAborted);
+            await context.Response.WriteAsync("rest", context.RequestAborted);
+        });
         app.MapPost("/echo", async (HttpContext context) =>
         {
             using var reader = new StreamReader(context.Request.Body);

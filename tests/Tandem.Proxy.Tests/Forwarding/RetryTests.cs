@@ -161,6 +161,23 @@ public sealed class RetryTests
     }
 
     [Fact]
+    public async Task Forward_ServerStallsMidBodyPastIdleTimeout_ResponseCutAndServerBlamed()
+    {
+        await using var a = await TestBackend.StartAsync("a");
+        var timeouts = new PoolTimeouts { Idle = TimeSpan.FromSeconds(1), Response = TimeSpan.FromSeconds(1) };
+        await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool(BalancingAlgorithms.RoundRobin, [a.ServerConfig()], p => p with { Timeouts = timeouts }));
+        using var client = TestHttp.Client();
+
+        // A pause shorter than the idle timeout is fine; a longer one cuts the response (it has started: no 504 possible).
+        Assert.Equal("first,rest", await client.GetStringAsync(new Uri(proxy.BaseAddress, "/stall/200")));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<Exception>(() => client.GetStringAsync(new Uri(proxy.BaseAddress, "/stall/5000")));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"cut after {clock.Elapsed}");
+        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(proxy.Pools.Find("app")!.FindServer("a")!.Failures == 1), TimeSpan.FromSeconds(3)));
+    }
+
+    [Fact]
     public async Task Forward_AllServersDead_RetriesBoundedByBudget()
     {
         await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool(BalancingAlgorithms.RoundRobin,
