@@ -94,7 +94,8 @@ internal static class ProxyErrors
         return null;
     }
 
-    private static string Innermost(Exception? exception)
+    /// <summary>The message of the innermost exception: the one that says what happened ("Connection refused").</summary>
+    public static string Innermost(Exception? exception)
     {
         if (exception is null)
         {

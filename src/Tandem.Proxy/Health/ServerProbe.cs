@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using Tandem.Core.Config;
 using Tandem.Core.Pools;
+using Tandem.Proxy.Forwarding;
 
 namespace Tandem.Proxy.Health;
 
@@ -33,7 +34,7 @@ internal static class ServerProbe
         }
         catch (Exception ex) when (ex is HttpRequestException or SocketException or IOException)
         {
-            return (false, Innermost(ex));
+            return (false, ProxyErrors.Innermost(ex));
         }
     }
 
@@ -80,15 +81,5 @@ internal static class ServerProbe
             total += read;
         }
         return System.Text.Encoding.UTF8.GetString(buffer, 0, total);
-    }
-
-    private static string Innermost(Exception exception)
-    {
-        var e = exception;
-        while (e.InnerException is not null)
-        {
-            e = e.InnerException;
-        }
-        return e.Message;
     }
 }
