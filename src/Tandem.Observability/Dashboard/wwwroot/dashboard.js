@@ -34,7 +34,7 @@ function render(pools) {
   const now = Date.now();
   const root = document.getElementById("pools");
   root.replaceChildren(...pools.map(pool => {
-    const head = el("tr", {}, ...["server", "address", "state", "weight", "effective", "in flight", "req/s", "requests", "failures", ""]
+    const head = el("tr", {}, ...["server", "address", "state", "weight", "effective", "in flight", "req/s", "requests", "failures", "last change", ""]
       .map((h, i) => el("th", { class: i >= 3 && i <= 8 ? "num" : "" }, h)));
     const rows = pool.servers.map(s => {
       const action = s.state === "draining" || s.state === "disabled"
@@ -50,6 +50,8 @@ function render(pools) {
         el("td", { class: "num" }, rate(pool.name, s, now)),
         el("td", { class: "num" }, s.requests),
         el("td", { class: "num" }, s.failures),
+        el("td", { class: "muted small", title: s.lastProbe ? `last probe: ${s.lastProbe.passed ? "passed" : "failed"}, ${s.lastProbe.detail}` : "" },
+          s.lastChange ? `${new Date(s.lastChange.at).toLocaleTimeString()} ${s.lastChange.reason}` : ""),
         el("td", {}, action));
     });
     return el("section", { class: "pool" },
