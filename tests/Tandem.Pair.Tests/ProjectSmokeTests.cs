@@ -1,0 +1,7 @@
+namespace Tandem.Pair.Tests;
+
+public sealed class ProjectSmokeTests
+{
+    [Fact]
+    public void Assembly_Loads() => Assert.NotNull(typeof(ProjectSmokeTests).Assembly);
+}
