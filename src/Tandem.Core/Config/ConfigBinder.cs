@@ -7,9 +7,9 @@ namespace Tandem.Core.Config;
 /// Maps the YAML tree onto the config records: the schema (keys per section) is here, one line per key.
 /// Cross-references (pool names, duplicate binds) are checked by <see cref="ConfigCrossChecks"/>.
 /// </summary>
-internal static class ConfigBinder
+internal static partial class ConfigBinder
 {
-    private static readonly string[] RootKeys = ["listeners", "admin", "pools", "drain-timeout"];
+    private static readonly string[] RootKeys = ["listeners", "admin", "pools", "drain-timeout", "pair"];
     private static readonly string[] ListenerKeys = ["name", "bind", "protocol", "pool", "http-versions", "keepalive-timeout", "max-connections"];
     private static readonly string[] AdminKeys = ["bind"];
     private static readonly string[] PoolKeys =
@@ -42,17 +42,19 @@ internal static class ConfigBinder
         var adminNode = ConfigReader.Value(map, "admin");
         var poolsNode = reader.Required(map, "", "pools");
         var drain = reader.Duration(map, "", "drain-timeout");
+        var pairNode = ConfigReader.Value(map, "pair");
 
         var pools = BindList(reader, poolsNode, "pools", "must list at least one pool", (node, path) => BindPool(reader, checks, node, path));
         var listeners = BindList(reader, listenersNode, "listeners", "must list at least one listener", (node, path) => BindListener(reader, checks, node, path));
         var admin = adminNode is null ? null : BindAdmin(reader, checks, adminNode);
+        var pair = pairNode is null ? null : BindPair(reader, pairNode);
         checks.Finish();
 
-        if (pools is null || listeners is null)
+        if (pools is null || listeners is null || (pairNode is not null && pair is null))
         {
             return null;
         }
-        return new TandemConfig { Listeners = listeners, Pools = pools, Admin = admin, DrainTimeout = drain };
+        return new TandemConfig { Listeners = listeners, Pools = pools, Admin = admin, DrainTimeout = drain, Pair = pair };
     }
 
     private static List<T>? BindList<T>(ConfigReader reader, YamlNode? node, string path, string emptyMessage, Func<YamlNode, string, T?> bindItem)

@@ -16,6 +16,11 @@ public static class ConfigDefaults
     public static readonly TimeSpan AgentTimeout = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan EjectionTime = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan QueueTimeout = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan PairHeartbeat = TimeSpan.FromMilliseconds(200);
+    public static readonly TimeSpan PairPeerTimeout = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan VipAdvertInterval = TimeSpan.FromMilliseconds(200);
+    public const int VipRouterId = 51;
+    public const int SecondVipRouterId = 52;
     public const int ConsecutiveFailures = 5;
     public const int MaxEjectionPercent = 50;
     public const int Retries = 2;
