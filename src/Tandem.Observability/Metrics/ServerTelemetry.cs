@@ -1,5 +1,6 @@
 using Prometheus;
 using Tandem.Core.Pools;
+using Tandem.Observability.Live;
 
 namespace Tandem.Observability.Metrics;
 
@@ -17,6 +18,7 @@ internal sealed class ServerTelemetry : IServerTelemetry
     private readonly string _server;
     private readonly Counter.Child?[] _byClass = new Counter.Child?[CodeLabels.Length];
     private readonly Histogram.Child _duration;
+    private readonly LatencyRecorder _live;
     private int _disposed;
 
     public ServerTelemetry(TandemMetrics metrics, string pool, string server)
@@ -25,6 +27,7 @@ internal sealed class ServerTelemetry : IServerTelemetry
         _pool = pool;
         _server = server;
         _duration = metrics.DurationHistogram(pool, server);
+        _live = metrics.Live.Recorder(pool, server);
     }
 
     public void RequestCompleted(int statusCode, double seconds)
@@ -33,6 +36,7 @@ internal sealed class ServerTelemetry : IServerTelemetry
         var counter = _byClass[index] ??= _metrics.RequestCounter(_pool, _server, CodeLabels[index]);
         counter.Inc();
         _duration.Observe(seconds);
+        _live.Record(statusCode, seconds);
     }
 
     public void Dispose()

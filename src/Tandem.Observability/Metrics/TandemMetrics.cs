@@ -1,5 +1,6 @@
 using Prometheus;
 using Tandem.Core.Pools;
+using Tandem.Observability.Live;
 
 namespace Tandem.Observability.Metrics;
 
@@ -27,7 +28,13 @@ public sealed class TandemMetrics : IServerTelemetryFactory
     private readonly Dictionary<(string Pool, string Server), int> _owners = [];
 
     public TandemMetrics()
+        : this(TimeProvider.System)
     {
+    }
+
+    public TandemMetrics(TimeProvider time)
+    {
+        Live = new LiveStats(time);
         Registry = Prometheus.Metrics.NewCustomRegistry();
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
         _requests = factory.CreateCounter("tandem_requests_total",
@@ -51,6 +58,9 @@ public sealed class TandemMetrics : IServerTelemetryFactory
     public void HealthChanged(string pool, string server, string state) => _healthChanges.WithLabels(pool, server, state).Inc();
 
     public CollectorRegistry Registry { get; }
+
+    /// <summary>Per-second samples of every pool and server for the dashboard and the alert rules; started by the node.</summary>
+    public LiveStats Live { get; }
 
     /// <summary>Refreshes the state gauges from the pools before every scrape.</summary>
     public void ObservePools(PoolRegistry pools)
@@ -117,6 +127,7 @@ public sealed class TandemMetrics : IServerTelemetryFactory
                 return;
             }
             _owners.Remove((pool, server));
+            Live.Remove(pool, server);
             foreach (var code in ServerTelemetry.CodeLabels)
             {
                 _requests.RemoveLabelled(pool, server, code);

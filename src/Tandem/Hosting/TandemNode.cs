@@ -82,7 +82,8 @@ internal sealed class TandemNode : IAsyncDisposable
         var admin = builder.Build();
         var loggerFactory = admin.Services.GetRequiredService<ILoggerFactory>();
         var logger = loggerFactory.CreateLogger<TandemNode>();
-        var metrics = new TandemMetrics();
+        var metrics = new TandemMetrics(options.Time);
+        metrics.Live.Start();
         var pools = new PoolRegistry(metrics);
         metrics.ObservePools(pools);
         var status = new NodeStatus(options.Time);
@@ -186,6 +187,7 @@ internal sealed class TandemNode : IAsyncDisposable
         }
         var drained = await Runtime.StopAsync();
         await _admin.StopAsync(CancellationToken.None);
+        Metrics.Live.Dispose();
         return drained;
     }
 
