@@ -74,7 +74,7 @@ public static class AdminEndpoints
         endpoints.MapTandemLive(pools, metrics.Live);
 
         endpoints.MapGet("/", (HttpContext context) => DashboardFiles.Serve(context, "index.html"));
-        endpoints.MapGet("/dashboard/{file}", (HttpContext context, string file) => DashboardFiles.Serve(context, file));
+        endpoints.MapGet("/dashboard/{**file}", (HttpContext context, string file) => DashboardFiles.Serve(context, file));
         return endpoints;
     }
 

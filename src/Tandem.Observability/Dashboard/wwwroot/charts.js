@@ -1,0 +1,47 @@
+// Time-series charts with the vendored uPlot (global uPlot from vendor/uPlot.iife.min.js).
+export const COLORS = ["#2563eb", "#db2777", "#059669", "#d97706", "#7c3aed", "#0891b2", "#dc2626", "#65a30d"];
+
+const narrow = () => window.matchMedia("(max-width: 640px)").matches;
+
+/** A chart in container: series is [{label, color, dash, fill}], values formatted with unit. */
+export function lineChart(container, title, unit, series, bands = []) {
+  const opts = {
+    title,
+    width: Math.max(200, container.clientWidth || 300),
+    height: narrow() ? 150 : 180,
+    legend: { live: !narrow() },
+    cursor: { drag: { x: false, y: false } },
+    scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(1, max * 1.1)] } },
+    axes: [
+      { stroke: "#64748b", grid: { stroke: "#e2e8f0" }, ticks: { stroke: "#e2e8f0" },
+        values: (u, ticks) => ticks.map(t => new Date(t * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })) },
+      { stroke: "#64748b", grid: { stroke: "#e2e8f0" }, ticks: { stroke: "#e2e8f0" }, size: 48,
+        values: (u, ticks) => ticks.map(v => compact(v) + (unit ? " " + unit : "")) },
+    ],
+    series: [{}, ...series.map(s => ({
+      label: s.label, stroke: s.color, width: 1.5, dash: s.dash, fill: s.fill, spanGaps: false,
+      points: { show: false },
+      value: (u, v) => v == null ? "–" : compact(v) + (unit ? " " + unit : ""),
+    }))],
+    bands,
+  };
+  const data = [[], ...series.map(() => [])];
+  const chart = new uPlot(opts, data, container);
+  const resize = new ResizeObserver(() => {
+    const width = Math.max(200, container.clientWidth);
+    if (Math.abs(width - chart.width) > 2) chart.setSize({ width, height: narrow() ? 150 : 180 });
+  });
+  resize.observe(container);
+  return { chart, destroy: () => { resize.disconnect(); chart.destroy(); } };
+}
+
+export function compact(v) {
+  if (v == null || !isFinite(v)) return "–";
+  const a = Math.abs(v);
+  if (a >= 1e6) return (v / 1e6).toFixed(1) + "M";
+  if (a >= 1e4) return (v / 1e3).toFixed(0) + "k";
+  if (a >= 1e3) return (v / 1e3).toFixed(1) + "k";
+  if (a >= 100) return v.toFixed(0);
+  if (a >= 10) return v.toFixed(1);
+  return v.toFixed(2).replace(/\.?0+$/, "") || "0";
+}
