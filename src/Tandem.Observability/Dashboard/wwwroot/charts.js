@@ -6,17 +6,16 @@ const narrow = () => window.matchMedia("(max-width: 640px)").matches;
 /** A chart in container: series is [{label, color, dash, fill}], values formatted with unit. */
 export function lineChart(container, title, unit, series, bands = []) {
   const opts = {
-    title,
+    title: unit ? `${title} (${unit})` : title,
     width: Math.max(200, container.clientWidth || 300),
     height: narrow() ? 150 : 180,
     legend: { live: !narrow() },
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(1, max * 1.1)] } },
     axes: [
-      { stroke: "#64748b", grid: { stroke: "#e2e8f0" }, ticks: { stroke: "#e2e8f0" },
-        values: (u, ticks) => ticks.map(t => new Date(t * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })) },
-      { stroke: "#64748b", grid: { stroke: "#e2e8f0" }, ticks: { stroke: "#e2e8f0" }, size: 48,
-        values: (u, ticks) => ticks.map(v => compact(v) + (unit ? " " + unit : "")) },
+      { stroke: "#64748b", grid: { stroke: "#e2e8f0" }, ticks: { stroke: "#e2e8f0" }, values: timeLabels },
+      { stroke: "#64748b", grid: { stroke: "#e2e8f0" }, ticks: { stroke: "#e2e8f0" }, size: 44,
+        values: (u, ticks) => ticks.map(v => compact(v)) },
     ],
     series: [{}, ...series.map(s => ({
       label: s.label, stroke: s.color, width: 1.5, dash: s.dash, fill: s.fill, spanGaps: false,
@@ -33,6 +32,20 @@ export function lineChart(container, title, unit, series, bands = []) {
   });
   resize.observe(container);
   return { chart, destroy: () => { resize.disconnect(); chart.destroy(); } };
+}
+
+const pad = n => String(n).padStart(2, "0");
+
+/** 24-hour tick labels: seconds on spans under five minutes, the day on spans over a day. */
+function timeLabels(u, ticks) {
+  const span = ticks.length > 1 ? ticks[ticks.length - 1] - ticks[0] : 0;
+  return ticks.map(t => {
+    const d = new Date(t * 1000);
+    const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+    if (span < 300) return `${hm}:${pad(d.getSeconds())}`;
+    if (span > 86400 && d.getHours() === 0 && d.getMinutes() === 0) return `${d.getMonth() + 1}/${d.getDate()}`;
+    return hm;
+  });
 }
 
 export function compact(v) {

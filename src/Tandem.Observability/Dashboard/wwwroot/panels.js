@@ -160,10 +160,11 @@ export function renderForecast(body) {
     }
     entry.chart.setData([times, actual, mean, lower, upper]);
     const actions = Array.isArray(p.actions) ? p.actions : [];
-    entry.info.replaceChildren(
+    entry.info.replaceChildren(...[
       p.model && el("p", { class: "muted small" }, `model ${typeof p.model === "string" ? p.model : describe(p.model)}`),
       p.outlook && el("p", { class: "outlook" }, typeof p.outlook === "string" ? p.outlook : describe(p.outlook)),
       el("p", { class: "muted small" }, actions.length ? "Planned actions:" : "No actions planned."),
-      actions.length && el("ul", { class: "actions" }, actions.map(a => el("li", {}, actionText(a)))));
+      actions.length > 0 && el("ul", { class: "actions" }, actions.map(a => el("li", {}, actionText(a)))),
+    ].filter(Boolean));
   }
 }
