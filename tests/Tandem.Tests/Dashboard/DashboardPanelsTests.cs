@@ -78,6 +78,29 @@ public sealed class DashboardPanelsTests(ITestOutputHelper output)
         Assert.Empty(chromium.Problems);
     }
 
+    [RequiresFact("chromium")]
+    public async Task Dashboard_ReadsNeedToken_AsksOnceThenStreamsLive()
+    {
+        Requirements.Check(["chromium"]);
+        await using var admin = await FakeFeaturesAdmin.StartAsync(new AdminAccess(true, "s3cret"));
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = chromium.Page;
+
+        await page.GotoAsync(admin.BaseAddress);
+        await Assertions.Expect(page.Locator("#token-dialog")).ToBeVisibleAsync();
+        await page.Locator("#token-input").FillAsync("s3cret");
+        await page.Locator("#token-ok").ClickAsync();
+
+        // EventSource cannot send the header: the page streams /api/live with fetch instead.
+        await page.WaitForFunctionAsync("""
+            () => document.querySelector('#live')?.textContent === 'live'
+              && Number(document.querySelector('tr[data-server="a"] td[data-label="req/s"]')?.textContent) > 0
+            """, null, new PageWaitForFunctionOptions { PollingInterval = 200 });
+        await Assertions.Expect(page.Locator("#alerts")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#forget-token")).ToBeVisibleAsync();
+        Assert.Empty(chromium.Problems);
+    }
+
     /// <summary>The real admin routes over address-only pools, live samples fed by a timer, and fake feature endpoints.</summary>
     private sealed class FakeFeaturesAdmin : IAsyncDisposable
     {
