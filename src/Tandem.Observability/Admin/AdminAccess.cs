@@ -52,13 +52,13 @@ public sealed class AdminAccess
             return false;
         }
         var path = request.Path;
-        var api = path.StartsWithSegments("/api", StringComparison.Ordinal);
+        var api = path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
         var read = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method);
         if (api && !read)
         {
             return true;
         }
-        return ReadsNeedToken && (api || path.StartsWithSegments("/metrics", StringComparison.Ordinal));
+        return ReadsNeedToken && (api || path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>True when <paramref name="request"/> carries the token (compared in constant time).</summary>

@@ -26,6 +26,32 @@ public sealed class AdminTokenTests
         Assert.Equal("up", admin.Server("app", "a").StateName);
     }
 
+    [Theory]
+    [InlineData("API/pools/app/servers/a")]
+    [InlineData("Api/Pools/app/servers/a")]
+    [InlineData("api//pools/app/servers/a")]
+    public async Task PostServer_PathSpelledDifferently_StillNeedsToken(string path)
+    {
+        await using var admin = await AdminHarness.StartAsync(access: new AdminAccess(false, Token));
+
+        using var response = await SendAsync(admin, HttpMethod.Post, path, null, Drain);
+
+        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("up", admin.Server("app", "a").StateName);
+    }
+
+    [Theory]
+    [InlineData("METRICS")]
+    [InlineData("API/pools")]
+    public async Task Get_NonLoopbackPathSpelledDifferently_StillNeedsToken(string path)
+    {
+        await using var admin = await AdminHarness.StartAsync(access: new AdminAccess(true, Token));
+
+        using var response = await SendAsync(admin, HttpMethod.Get, path, null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
     [Fact]
     public async Task PostServer_WrongToken_401()
     {

@@ -11,6 +11,7 @@ namespace Tandem.Tests.Dashboard;
 /// The dashboard of a running node in headless Chromium (Debian's <c>chromium</c>, driven by Playwright's bundled driver;
 /// no browser is downloaded). Screenshots land in <c>artifacts/screenshots</c> beside the test assembly.
 /// </summary>
+[Collection(HeadlessChromium.Collection)]
 public sealed class DashboardBrowserTests(ITestOutputHelper output)
 {
     [RequiresFact("chromium")]

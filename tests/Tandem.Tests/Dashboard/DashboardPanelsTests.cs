@@ -21,6 +21,7 @@ namespace Tandem.Tests.Dashboard;
 /// The panels fed by other features (alerts, pair, forecast), against the real admin routes plus small fake handlers
 /// for those three endpoints in the shapes the features publish.
 /// </summary>
+[Collection(HeadlessChromium.Collection)]
 public sealed class DashboardPanelsTests(ITestOutputHelper output)
 {
     [RequiresFact("chromium")]

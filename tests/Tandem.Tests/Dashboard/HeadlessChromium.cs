@@ -11,6 +11,9 @@ internal sealed class HeadlessChromium : IAsyncDisposable
 {
     public static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
+    /// <summary>Browser tests run one at a time: a browser each at once would crowd a 2-core machine.</summary>
+    public const string Collection = "headless chromium";
+
     private readonly IPlaywright _playwright;
     private readonly IBrowserContext _context;
     private readonly DirectoryInfo _profile;
