@@ -13,7 +13,7 @@ export function lineChart(container, title, unit, series, bands = []) {
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(1, max * 1.1)] } },
     axes: [
-      { stroke: "#64748b", grid: { stroke: "#e2e8f0" }, ticks: { stroke: "#e2e8f0" }, values: timeLabels },
+      { stroke: "#64748b", grid: { stroke: "#e2e8f0" }, ticks: { stroke: "#e2e8f0" }, values: timeLabels, space: 70 },
       { stroke: "#64748b", grid: { stroke: "#e2e8f0" }, ticks: { stroke: "#e2e8f0" }, size: 44,
         values: (u, ticks) => ticks.map(v => compact(v)) },
     ],

@@ -84,9 +84,12 @@ export function renderPair(p) {
 // (or parallel arrays), plus the planner's outlook and actions.
 function points(x, valueKeys) {
   if (!x) return [];
-  if (!Array.isArray(x) && Array.isArray(x.t ?? x.times)) {
-    const t = x.t ?? x.times;
-    const key = valueKeys.find(k => Array.isArray(x[k]));
+  if (!Array.isArray(x)) {
+    // Parallel arrays: {t: [...], value: [...], lower, upper}, or {start, step (seconds, default an hour), values: [...]}.
+    const key = [...valueKeys, "values"].find(k => Array.isArray(x[k]));
+    const start = toSeconds(x.start ?? x.from);
+    const t = x.t ?? x.times ?? (start != null && key ? x[key].map((_, i) => start + i * (x.stepSeconds ?? x.step ?? 3600)) : null);
+    if (!Array.isArray(t)) return [];
     return t.map((time, i) => ({ t: toSeconds(time), v: key ? x[key][i] : null, lo: x.lower?.[i], hi: x.upper?.[i] }));
   }
   if (!Array.isArray(x)) return [];
