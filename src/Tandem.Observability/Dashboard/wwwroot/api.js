@@ -78,8 +78,13 @@ export function openLive(onData, onState) {
         if (!closed || stopped) return;
         // Closed for good: a non-200 answer, most likely 401 because reads need the token here.
         const probe = await fetch("/api/live/history?minutes=1");
-        if (probe.status === 401 && !(await askToken())) { onState("needs token"); return; }
-        await sleep(1000);
+        if (probe.status === 401) {
+          if (!(await askToken())) { onState("needs token"); return; }
+          continue;
+        }
+        // Otherwise most likely 503: the node has as many live clients as it takes.
+        onState("busy, retrying…");
+        await sleep(5000);
         continue;
       }
       try {
