@@ -1,0 +1,118 @@
+using Tandem.Forecasting.Models.Neural;
+
+namespace Tandem.Forecasting.Models;
+
+/// <summary>
+/// "dense-calendar": a dense network (64-32 ReLU, Adam, MSE) that sees the day and the week. Inputs at origin t: the
+/// last 24 hours, the 24 hours one week before the forecast window (t-167..t-144), the same week-ago hours of the
+/// input window (t-191..t-168), and cyclic hour-of-day and day-of-week of hour t+1. One output per horizon 1..24
+/// (direct, not recursive). Level-robust: everything is log1p and relative to the mean log1p of the last 24 hours,
+/// so one model shape fits a pool of 50 requests an hour and one of 50,000; values are clipped to ±3 (a factor of
+/// 20) so an outage's zeros cannot dominate the loss.
+/// </summary>
+internal sealed class DenseCalendarModel(Random random, TrainingBudget budget) : IForecastModel, IPersistentModel
+{
+    public const string ModelName = "dense-calendar";
+    public const int MaxHorizon = 24;
+    private const int Lookback = 192;
+    private const int InputCount = 24 + 24 + 24 + 4;
+    private const double Clip = 3;
+    private static readonly int[] Sizes = [InputCount, 64, 32, MaxHorizon];
+
+    private DenseNetwork? _network;
+
+    public string Name => ModelName;
+
+    public void Fit(HourlySeries series, int trainEnd, CancellationToken cancellationToken)
+    {
+        var values = series.Values;
+        var inputs = new List<double>();
+        var targets = new List<double>();
+        var features = new double[InputCount];
+        var row = new double[MaxHorizon];
+        for (var t = Lookback - 1; t + 1 < trainEnd; t++)
+        {
+            if (!SeriesInputs.MostlyObserved(values, t - 23, t, 0))
+            {
+                continue;
+            }
+            var level = Features(series, t, features);
+            var any = false;
+            for (var h = 1; h <= MaxHorizon; h++)
+            {
+                var target = t + h < trainEnd ? values[t + h] : double.NaN;
+                row[h - 1] = double.IsNaN(target) ? double.NaN : Math.Clamp(Math.Log(1 + target) - level, -Clip, Clip);
+                any |= !double.IsNaN(target);
+            }
+            if (any)
+            {
+                inputs.AddRange(features);
+                targets.AddRange(row);
+            }
+        }
+        var network = new DenseNetwork(Sizes, random);
+        var samples = targets.Count / MaxHorizon;
+        NetworkTrainer.Train(network, [.. inputs], [.. targets], samples, budget, random, cancellationToken);
+        _network = samples > 0 ? network : null;
+    }
+
+    public double Predict(HourlySeries series, int origin, int horizon)
+    {
+        if (_network is null || origin < Lookback - 1 || horizon < 1 || horizon > MaxHorizon)
+        {
+            return double.NaN;
+        }
+        Span<double> features = stackalloc double[InputCount];
+        var level = Features(series, origin, features);
+        if (double.IsNaN(level))
+        {
+            return double.NaN;
+        }
+        return Math.Max(0, Math.Exp(level + _network.Forward(features)[horizon - 1]) - 1);
+    }
+
+    /// <summary>Fills the inputs for origin <paramref name="t"/>; returns the level (mean log1p of the last 24 hours).</summary>
+    private static double Features(HourlySeries series, int t, Span<double> features)
+    {
+        var values = series.Values;
+        var level = 0.0;
+        for (var i = 0; i < 24; i++)
+        {
+            level += Math.Log(1 + SeriesInputs.Filled(values, t - 23 + i));
+        }
+        level /= 24;
+        for (var i = 0; i < 24; i++)
+        {
+            features[i] = Relative(values, t - 23 + i, level);
+            features[24 + i] = Relative(values, t - 167 + i, level);
+            features[48 + i] = Relative(values, t - 191 + i, level);
+        }
+        var next = series.HourAt(t + 1);
+        var hourAngle = 2 * Math.PI * next.Hour / 24;
+        var dayAngle = 2 * Math.PI * (int)next.DayOfWeek / 7;
+        features[72] = Math.Sin(hourAngle);
+        features[73] = Math.Cos(hourAngle);
+        features[74] = Math.Sin(dayAngle);
+        features[75] = Math.Cos(dayAngle);
+        return level;
+    }
+
+    private static double Relative(double[] values, int index, double level)
+    {
+        var value = SeriesInputs.Filled(values, index);
+        return double.IsNaN(value) ? 0 : Math.Clamp(Math.Log(1 + value) - level, -Clip, Clip);
+    }
+
+    public ModelState Save()
+    {
+        var state = ModelState.Empty(ModelName);
+        if (_network is not null)
+        {
+            state.Arrays["parameters"] = _network.Parameters;
+        }
+        return state;
+    }
+
+    public void Load(ModelState state) =>
+        _network = state.Arrays.TryGetValue("parameters", out var parameters) ? new DenseNetwork(Sizes, parameters) : null;
+}
