@@ -46,12 +46,14 @@ public static class Backtester
         var maxHorizon = options.Horizons.Max();
         var forecaster = Forecaster.Train(training, options.Forecaster with { MaxHorizon = maxHorizon }, null, cancellationToken);
         var selected = new SortedDictionary<int, string>();
+        var choices = new List<HorizonChoice>();
         foreach (var horizon in options.Horizons)
         {
             selected[horizon] = forecaster.Choices[horizon - 1].Model;
+            choices.Add(forecaster.Choices[horizon - 1]);
         }
         var validationHours = Math.Max(24, Math.Min(options.Forecaster.ValidationDays * 24, testStart / 4 / 24 * 24));
-        return new BacktestReport(results, selected,
+        return new BacktestReport(results, selected, choices,
             series.HourAt(testStart), series.HourAt(series.Count - 1),
             series.HourAt(testStart - validationHours), testStart, scale, threshold, trainingTime);
     }
@@ -74,6 +76,7 @@ public sealed record BacktestOptions
 public sealed record BacktestReport(
     IReadOnlyList<HorizonScore> Results,
     IReadOnlyDictionary<int, string> Selected,
+    IReadOnlyList<HorizonChoice> Validation,
     DateTimeOffset TestStart,
     DateTimeOffset TestEnd,
     DateTimeOffset ValidationStart,

@@ -19,7 +19,8 @@ internal sealed class DenseCalendarModel(Random random, TrainingBudget budget) :
     private const double Clip = 3;
     private static readonly int[] Sizes = [InputCount, 64, 32, MaxHorizon];
 
-    private DenseNetwork? _network;
+    private DenseNetwork[] _networks = [];
+    public const int Members = 3;
 
     public string Name => ModelName;
 
@@ -50,15 +51,20 @@ internal sealed class DenseCalendarModel(Random random, TrainingBudget budget) :
                 targets.AddRange(row);
             }
         }
-        var network = new DenseNetwork(Sizes, random);
         var samples = targets.Count / MaxHorizon;
-        NetworkTrainer.Train(network, [.. inputs], [.. targets], samples, budget, random, cancellationToken);
-        _network = samples > 0 ? network : null;
+        double[] x = [.. inputs], y = [.. targets];
+        var networks = new DenseNetwork[samples > 0 ? Members : 0];
+        for (var m = 0; m < networks.Length; m++)
+        {
+            networks[m] = new DenseNetwork(Sizes, random);
+            NetworkTrainer.Train(networks[m], x, y, samples, budget, random, cancellationToken);
+        }
+        _networks = networks;
     }
 
     public double Predict(HourlySeries series, int origin, int horizon)
     {
-        if (_network is null || origin < Lookback - 1 || horizon < 1 || horizon > MaxHorizon)
+        if (_networks.Length == 0 || origin < Lookback - 1 || horizon < 1 || horizon > MaxHorizon)
         {
             return double.NaN;
         }
@@ -68,7 +74,12 @@ internal sealed class DenseCalendarModel(Random random, TrainingBudget budget) :
         {
             return double.NaN;
         }
-        return Math.Max(0, Math.Exp(level + _network.Forward(features)[horizon - 1]) - 1);
+        var sum = 0.0;
+        foreach (var network in _networks)
+        {
+            sum += network.Forward(features)[horizon - 1];
+        }
+        return Math.Max(0, Math.Exp(level + (sum / _networks.Length)) - 1);
     }
 
     /// <summary>Fills the inputs for origin <paramref name="t"/>; returns the level (mean log1p of the last 24 hours).</summary>
@@ -106,13 +117,20 @@ internal sealed class DenseCalendarModel(Random random, TrainingBudget budget) :
     public ModelState Save()
     {
         var state = ModelState.Empty(ModelName);
-        if (_network is not null)
+        for (var m = 0; m < _networks.Length; m++)
         {
-            state.Arrays["parameters"] = _network.Parameters;
+            state.Arrays["parameters" + m.ToString(System.Globalization.CultureInfo.InvariantCulture)] = _networks[m].Parameters;
         }
         return state;
     }
 
-    public void Load(ModelState state) =>
-        _network = state.Arrays.TryGetValue("parameters", out var parameters) ? new DenseNetwork(Sizes, parameters) : null;
+    public void Load(ModelState state)
+    {
+        var networks = new List<DenseNetwork>();
+        while (state.Arrays.TryGetValue("parameters" + networks.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), out var parameters))
+        {
+            networks.Add(new DenseNetwork(Sizes, parameters));
+        }
+        _networks = [.. networks];
+    }
 }
