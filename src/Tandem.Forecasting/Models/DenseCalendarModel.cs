@@ -38,12 +38,18 @@ internal sealed class DenseCalendarModel(Random random, TrainingBudget budget) :
                 continue;
             }
             var level = Features(series, t, features);
+            if (Anomalous(features.AsSpan(0, 24)))
+            {
+                continue;
+            }
             var any = false;
             for (var h = 1; h <= MaxHorizon; h++)
             {
                 var target = t + h < trainEnd ? values[t + h] : double.NaN;
-                row[h - 1] = double.IsNaN(target) ? double.NaN : Math.Clamp(Math.Log(1 + target) - level, -Clip, Clip);
-                any |= !double.IsNaN(target);
+                var relative = Math.Log(1 + target) - level;
+                // An hour 20x off the day's level is an outage or an event, not a pattern to learn.
+                row[h - 1] = double.IsNaN(target) || Math.Abs(relative) >= Clip ? double.NaN : relative;
+                any |= !double.IsNaN(row[h - 1]);
             }
             if (any)
             {
@@ -112,6 +118,18 @@ internal sealed class DenseCalendarModel(Random random, TrainingBudget budget) :
     {
         var value = SeriesInputs.Filled(values, index);
         return double.IsNaN(value) ? 0 : Math.Clamp(Math.Log(1 + value) - level, -Clip, Clip);
+    }
+
+    private static bool Anomalous(ReadOnlySpan<double> relative)
+    {
+        foreach (var value in relative)
+        {
+            if (Math.Abs(value) >= Clip)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     public ModelState Save()
