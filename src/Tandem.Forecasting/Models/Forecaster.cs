@@ -63,7 +63,7 @@ public sealed class Forecaster : IForecaster
         var models = new Dictionary<string, IForecastModel>(StringComparer.Ordinal);
         foreach (var name in options.Models)
         {
-            var model = ModelCatalog.Create(name, options.Seed);
+            var model = ModelCatalog.Create(name, options.Seed, models);
             var started = Stopwatch.GetTimestamp();
             model.Fit(series, trainEnd, linked.Token);
             var elapsedMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
@@ -176,7 +176,7 @@ public sealed class Forecaster : IForecaster
         var models = new Dictionary<string, IForecastModel>(StringComparer.Ordinal);
         foreach (var state in content.Models)
         {
-            var model = ModelCatalog.Create(state.Model, seed);
+            var model = ModelCatalog.Create(state.Model, seed, models);
             if (model is IPersistentModel persistent)
             {
                 persistent.Load(state);

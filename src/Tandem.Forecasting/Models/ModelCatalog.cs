@@ -12,14 +12,20 @@ public static class ModelCatalog
         SeasonalNaiveModel.WeeklyName,
         DenseWindowModel.ModelName,
         DenseCalendarModel.ModelName,
+        BlendModel.ModelName,
     ];
 
     /// <summary>The baselines every learned model must beat.</summary>
     public static IReadOnlyList<string> Baselines { get; } = [PersistenceModel.ModelName, SeasonalNaiveModel.DailyName, SeasonalNaiveModel.WeeklyName];
 
-    /// <summary>Creates a fresh, untrained model; each network gets its own <see cref="Random"/> seeded from <paramref name="seed"/>.</summary>
-    public static IForecastModel Create(string name, int seed) => name switch
+    /// <summary>
+    /// Creates a fresh, untrained model; each network gets its own <see cref="Random"/> seeded from <paramref name="seed"/>.
+    /// A combination (blend) uses its members from <paramref name="created"/> when present there, else its own.
+    /// </summary>
+    public static IForecastModel Create(string name, int seed, IReadOnlyDictionary<string, IForecastModel>? created = null) => name switch
     {
+        BlendModel.ModelName => new BlendModel(
+            Member(DenseCalendarModel.ModelName, seed, created), Member(SeasonalNaiveModel.WeeklyName, seed, created)),
         PersistenceModel.ModelName => new PersistenceModel(),
         SeasonalNaiveModel.DailyName => new SeasonalNaiveModel(24),
         SeasonalNaiveModel.WeeklyName => new SeasonalNaiveModel(168),
@@ -29,4 +35,7 @@ public static class ModelCatalog
 #pragma warning restore CA5394
         _ => throw new ArgumentException($"unknown model '{name}'; expected one of {string.Join(", ", Names)}", nameof(name)),
     };
+
+    private static IForecastModel Member(string name, int seed, IReadOnlyDictionary<string, IForecastModel>? created) =>
+        created is not null && created.TryGetValue(name, out var model) ? model : Create(name, seed);
 }
