@@ -63,7 +63,7 @@ public sealed class Forecaster : IForecaster
         var models = new Dictionary<string, IForecastModel>(StringComparer.Ordinal);
         foreach (var name in options.Models)
         {
-            var model = ModelCatalog.Create(name, options.Seed, models);
+            var model = ModelCatalog.Create(name, options.Seed, models, options.TrainingSampleUpdates);
             var started = Stopwatch.GetTimestamp();
             model.Fit(series, trainEnd, linked.Token);
             var elapsedMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;

@@ -23,5 +23,8 @@ public sealed record ForecasterOptions
 
     public double UpperQuantile { get; init; } = 0.9;
 
+    /// <summary>Sample updates (samples x epochs) per network, the deterministic part of the training bound. Default 200,000.</summary>
+    public int TrainingSampleUpdates { get; init; } = 200_000;
+
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

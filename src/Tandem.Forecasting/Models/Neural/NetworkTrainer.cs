@@ -61,5 +61,5 @@ internal static class NetworkTrainer
 /// <summary>How much training a network gets: <see cref="SampleUpdates"/> spread over epochs, clamped to [min, max] epochs.</summary>
 internal sealed record TrainingBudget(int SampleUpdates, int MinEpochs, int MaxEpochs)
 {
-    public static readonly TrainingBudget Default = new(200_000, 15, 200);
+    public static readonly TrainingBudget Default = new(200_000, 15, 60);
 }
