@@ -97,7 +97,7 @@ internal static class ForecastBacktestCommand
     {
         var text = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
-        text.AppendLine(c, $"{path}: test {Hour(report.TestStart)} .. {Hour(report.TestEnd)}, trained on the {report.TrainingHours} hours before (fitting took {report.TrainingTime.TotalSeconds:0.0} s)");
+        text.AppendLine(c, $"{path}: test {Hour(report.TestStart)} .. {Hour(report.TestEnd)}, trained on the {report.TrainingHours} hours before (fitting all models took {report.TrainingTime.TotalSeconds:0.0} s, {report.TrainingCpuTime.TotalSeconds:0.0} s CPU)");
         text.AppendLine(c, $"MASE scale (training seasonal-naive-24 MAE) {report.MaseScale:0.##}; overload = above the training p90, {report.OverloadThreshold:0.##} requests/hour");
         text.AppendLine();
         text.AppendLine(c, $"{"model",-20} {"horizon",7} {"MAE",10} {"sMAPE%",7} {"MASE",6} {"peakHit",7} {"precision",9} {"recall",6}");
