@@ -54,7 +54,7 @@ public static class Backtester
             selected[horizon] = forecaster.Choices[horizon - 1].Model;
             choices.Add(forecaster.Choices[horizon - 1]);
         }
-        var validationHours = Math.Max(24, Math.Min(options.Forecaster.ValidationDays * 24, testStart / 4 / 24 * 24));
+        var validationHours = Forecaster.ValidationHours(testStart, options.Forecaster);
         return new BacktestReport(results, selected, choices,
             series.HourAt(testStart), series.HourAt(series.Count - 1),
             series.HourAt(testStart - validationHours), testStart, scale, threshold, trainingTime, trainingCpuTime);

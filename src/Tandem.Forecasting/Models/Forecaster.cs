@@ -41,7 +41,7 @@ public sealed class Forecaster : IForecaster
         {
             throw new ArgumentException($"history too short to train a forecaster: {history.Count} hours, need at least 96", nameof(history));
         }
-        var validationHours = Math.Max(24, Math.Min(options.ValidationDays * 24, history.Count / 4 / 24 * 24));
+        var validationHours = ValidationHours(history.Count, options);
         var fitEnd = history.Count - validationHours;
         ForecastingLog.TrainingStarted(logger, history.Count, fitEnd, validationHours, options.TrainingTimeLimit);
         var models = FitAll(history, fitEnd, options, logger, cancellationToken);
@@ -54,6 +54,10 @@ public sealed class Forecaster : IForecaster
         }
         return new Forecaster(models, choices);
     }
+
+    /// <summary>The validation window: the last <see cref="ForecasterOptions.ValidationDays"/> days, at most a quarter of the history, at least a day.</summary>
+    internal static int ValidationHours(int historyHours, ForecasterOptions options) =>
+        Math.Max(24, Math.Min(options.ValidationDays * 24, historyHours / 4 / 24 * 24));
 
     /// <summary>Fits fresh candidates on hours <c>[0, trainEnd)</c> within the options' time budget.</summary>
     internal static Dictionary<string, IForecastModel> FitAll(HourlySeries series, int trainEnd, ForecasterOptions options, ILogger logger, CancellationToken cancellationToken)

@@ -13,11 +13,14 @@ namespace Tandem.Commands;
 /// </summary>
 internal static class ForecastBacktestCommand
 {
+    /// <summary>The models forecast 1..24 hours ahead (dense-calendar has one output per hour of the next day).</summary>
+    private const int MaxHorizon = 24;
+
     public static Command Create()
     {
         var history = new Option<string>("--history") { Description = "Hourly CSV 'timestamp_utc,requests' (empty count = gap).", Required = true };
         var testDays = new Option<int>("--test-days") { Description = "The last N days are the test set.", DefaultValueFactory = _ => 14 };
-        var horizons = new Option<string>("--horizons") { Description = "Comma-separated horizons in hours (1..168).", DefaultValueFactory = _ => "1,6,24" };
+        var horizons = new Option<string>("--horizons") { Description = "Comma-separated horizons in hours (1..24).", DefaultValueFactory = _ => "1,6,24" };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
         var command = new Command("backtest", "Rolling-origin backtest of every forecasting model on an hourly history.") { history, testDays, horizons, json };
         command.SetAction((parse, cancellationToken) => Task.FromResult(Run(
@@ -34,7 +37,7 @@ internal static class ForecastBacktestCommand
         }
         if (!TryParseHorizons(horizonList, out var horizons))
         {
-            stderr.WriteLine($"tandem forecast backtest: --horizons must be comma-separated integers 1..168, got '{horizonList}'");
+            stderr.WriteLine($"tandem forecast backtest: --horizons must be comma-separated integers 1..24, got '{horizonList}'");
             return ExitCodes.BadUsage;
         }
         HourlySeries series;
@@ -128,7 +131,7 @@ internal static class ForecastBacktestCommand
         horizons = new int[parts.Length];
         for (var i = 0; i < parts.Length; i++)
         {
-            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out horizons[i]) || horizons[i] < 1 || horizons[i] > 168)
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out horizons[i]) || horizons[i] < 1 || horizons[i] > MaxHorizon)
             {
                 return false;
             }

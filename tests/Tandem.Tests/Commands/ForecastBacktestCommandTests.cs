@@ -63,8 +63,8 @@ public sealed class ForecastBacktestCommandTests : IDisposable
 
     [Theory]
     [InlineData(0, "1,6,24", "tandem forecast backtest: --test-days must be at least 1, got 0")]
-    [InlineData(14, "1,x", "tandem forecast backtest: --horizons must be comma-separated integers 1..168, got '1,x'")]
-    [InlineData(14, "0", "tandem forecast backtest: --horizons must be comma-separated integers 1..168, got '0'")]
+    [InlineData(14, "1,x", "tandem forecast backtest: --horizons must be comma-separated integers 1..24, got '1,x'")]
+    [InlineData(14, "25", "tandem forecast backtest: --horizons must be comma-separated integers 1..24, got '25'")]
     public void Run_BadOptions_Exit2WithMessage(int testDays, string horizons, string expected)
     {
         using var stdout = new StringWriter();
