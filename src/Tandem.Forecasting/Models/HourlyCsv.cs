@@ -9,6 +9,9 @@ namespace Tandem.Forecasting.Models;
 /// </summary>
 public static class HourlyCsv
 {
+    /// <summary>At most ten years of hours: a mistyped year must not allocate gigabytes of gaps.</summary>
+    public const int MaxHours = 10 * 366 * 24;
+
     /// <summary>Reads <paramref name="path"/>; throws <see cref="HourlyCsvException"/> naming the file and line of the first bad line.</summary>
     public static HourlySeries Read(string path)
     {
@@ -56,6 +59,10 @@ public static class HourlyCsv
             {
                 throw new HourlyCsvException(
                     $"{source}:{lineNumber}: hour {Format(hour)} is not after the previous line's {Format(start.Value.AddHours(values.Count - 1))}");
+            }
+            if (index > MaxHours)
+            {
+                throw new HourlyCsvException($"{source}:{lineNumber}: hour {Format(hour)} is more than {MaxHours} hours after the first line's {Format(start.Value)}");
             }
             while (values.Count < index)
             {

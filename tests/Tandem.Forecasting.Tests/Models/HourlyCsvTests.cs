@@ -32,6 +32,7 @@ public sealed class HourlyCsvTests
     [InlineData("timestamp_utc,requests\n1995-07-01T04:30:00Z,1\n", "h.csv:2: timestamp '1995-07-01T04:30:00Z' is not on the hour")]
     [InlineData("timestamp_utc,requests\n1995-07-01T04:00:00Z,1\n1995-07-01T05:00:00Z,1\n1995-07-01T05:00:00Z,1\n", "h.csv:4: hour 1995-07-01T05:00:00Z is not after the previous line's 1995-07-01T05:00:00Z")]
     [InlineData("timestamp_utc,requests\n", "h.csv: no data lines after the header")]
+    [InlineData("timestamp_utc,requests\n1995-07-01T04:00:00Z,1\n9995-07-01T05:00:00Z,1\n", "h.csv:3: hour 9995-07-01T05:00:00Z is more than 87840 hours after the first line's 1995-07-01T04:00:00Z")]
     public void Parse_BadLine_ErrorNamesFileAndLine(string text, string expected)
     {
         var error = Assert.Throws<HourlyCsvException>(() => Parse(text));
