@@ -68,7 +68,7 @@ public sealed record BacktestOptions
 
     public IReadOnlyList<int> Horizons { get; init; } = [1, 6, 24];
 
-    /// <summary>The forecaster's options; the backtest is offline, so its default time limit is 2 minutes rather than 20 s,
+    /// <summary>The forecaster's options; the backtest is offline, so its default time limit is 2 minutes rather than 30 s,
     /// keeping results reproducible (seeded, bounded by sample updates) on a busy machine.</summary>
     public ForecasterOptions Forecaster { get; init; } = new() { TrainingTimeLimit = TimeSpan.FromMinutes(2) };
 }

@@ -8,7 +8,9 @@ namespace Tandem.Forecasting.Models;
 /// input window (t-191..t-168), and cyclic hour-of-day and day-of-week of hour t+1. One output per horizon 1..24
 /// (direct, not recursive). Level-robust: everything is log1p and relative to the mean log1p of the last 24 hours,
 /// so one model shape fits a pool of 50 requests an hour and one of 50,000; values are clipped to ±3 (a factor of
-/// 20) so an outage's zeros cannot dominate the loss.
+/// 20) so an outage's zeros cannot dominate the loss, and such hours are not training targets. The forecast is the
+/// mean (in log space) of <see cref="Members"/> networks from different seeds: on a few weeks of history one network's
+/// seed-to-seed variance is as large as the differences between models.
 /// </summary>
 internal sealed class DenseCalendarModel(Random random, TrainingBudget budget) : IForecastModel, IPersistentModel
 {
@@ -20,7 +22,8 @@ internal sealed class DenseCalendarModel(Random random, TrainingBudget budget) :
     private static readonly int[] Sizes = [InputCount, 64, 32, MaxHorizon];
 
     private DenseNetwork[] _networks = [];
-    public const int Members = 3;
+    /// <summary>Networks averaged per forecast.</summary>
+    public const int Members = 5;
 
     public string Name => ModelName;
 

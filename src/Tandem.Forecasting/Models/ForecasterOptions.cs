@@ -9,8 +9,8 @@ public sealed record ForecasterOptions
     /// <summary>The last days of the history used to choose the model per horizon and set the intervals. Default 7 (at most a quarter of the history).</summary>
     public int ValidationDays { get; init; } = 7;
 
-    /// <summary>Wall-clock budget for fitting every candidate; a model still training when it runs out keeps its weights so far. Default 20 s.</summary>
-    public TimeSpan TrainingTimeLimit { get; init; } = TimeSpan.FromSeconds(20);
+    /// <summary>Wall-clock budget for fitting every candidate; a model still training when it runs out keeps its weights so far. Default 30 s.</summary>
+    public TimeSpan TrainingTimeLimit { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Seeds the networks' initial weights and shuffling: the same history and seed give the same models. Default 1.</summary>
     public int Seed { get; init; } = 1;
