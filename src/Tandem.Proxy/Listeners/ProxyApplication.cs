@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Abstractions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Tandem.Observability.Metrics;
 using Tandem.Proxy.Forwarding;
 
 namespace Tandem.Proxy.Listeners;
@@ -11,7 +12,7 @@ namespace Tandem.Proxy.Listeners;
 /// middleware pipeline, diagnostics or request services. The <see cref="HttpContext"/> is reused across the requests
 /// of a connection, as ASP.NET's own hosting layer does.
 /// </summary>
-internal sealed class ProxyApplication(ListenerRoute listener, RequestForwarder forwarder) : IHttpApplication<ProxyApplication.Context>
+internal sealed class ProxyApplication(ListenerRoute listener, RequestForwarder forwarder, ListenerTelemetry? telemetry) : IHttpApplication<ProxyApplication.Context>
 {
     public Context CreateContext(IFeatureCollection contextFeatures)
     {
@@ -33,7 +34,7 @@ internal sealed class ProxyApplication(ListenerRoute listener, RequestForwarder 
         return context;
     }
 
-    public Task ProcessRequestAsync(Context context) => forwarder.ForwardAsync(context.HttpContext, listener.Route);
+    public Task ProcessRequestAsync(Context context) => forwarder.ForwardAsync(context.HttpContext, listener.Route, telemetry);
 
     public void DisposeContext(Context context, Exception? exception) => context.Reset();
 
