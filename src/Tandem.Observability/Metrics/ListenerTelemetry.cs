@@ -59,6 +59,9 @@ public sealed class ListenerTelemetry
         _open.Dec();
     }
 
+    /// <summary>Whether requests are counted or logged at all (the response body counter is worth attaching).</summary>
+    public bool RecordsRequests => _enabled || _accessLog is not null;
+
     /// <summary>A request arrived; pair with <see cref="RequestCompleted"/>.</summary>
     public void RequestStarted() => Interlocked.Increment(ref _counters.InFlight);
 
@@ -82,7 +85,7 @@ public sealed class ListenerTelemetry
         var status = response.StatusCode;
         var method = request.Method;
         var bytesIn = request.ContentLength ?? 0;
-        var bytesOut = HttpMethods.IsHead(method) ? 0 : response.ContentLength ?? 0;
+        var bytesOut = ResponseBodyCounter.Of(context) ?? (HttpMethods.IsHead(method) ? 0 : response.ContentLength ?? 0);
         var upstream = outcome.Server is null ? 0 : outcome.UpstreamSeconds;
         if (_enabled)
         {

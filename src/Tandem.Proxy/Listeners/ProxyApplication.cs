@@ -34,7 +34,17 @@ internal sealed class ProxyApplication(ListenerRoute listener, RequestForwarder 
         return context;
     }
 
-    public Task ProcessRequestAsync(Context context) => forwarder.ForwardAsync(context.HttpContext, listener.Route, telemetry);
+    private readonly bool _countBodies = telemetry?.RecordsRequests ?? false;
+
+    public Task ProcessRequestAsync(Context context)
+    {
+        var http = context.HttpContext;
+        if (_countBodies)
+        {
+            context.ResponseBody.Attach(http);
+        }
+        return forwarder.ForwardAsync(http, listener.Route, telemetry);
+    }
 
     public void DisposeContext(Context context, Exception? exception) => context.Reset();
 
@@ -42,8 +52,12 @@ internal sealed class ProxyApplication(ListenerRoute listener, RequestForwarder 
     internal sealed class Context
     {
         private DefaultHttpContext? _httpContext;
+        private ResponseBodyCounter? _responseBody;
 
         public HttpContext HttpContext => _httpContext!;
+
+        /// <summary>Counts the response bytes of this connection's (or stream's) requests, one at a time.</summary>
+        public ResponseBodyCounter ResponseBody => _responseBody ??= new ResponseBodyCounter();
 
         public void Initialize(IFeatureCollection features)
         {
