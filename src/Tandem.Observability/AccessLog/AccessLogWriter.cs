@@ -32,6 +32,8 @@ public sealed class AccessLogWriter : IAsyncDisposable
     private volatile bool _stopping;
     private bool _failing;
     private long _droppedReported;
+    private long _formatted;
+    private long _written;
 
     internal AccessLogWriter(IAccessLogSink sink, AccessLogFormat format, int capacity, TandemMetrics metrics, ILogger logger)
     {
@@ -60,6 +62,9 @@ public sealed class AccessLogWriter : IAsyncDisposable
             : new FileSink(config.Path!, config.MaxSize ?? ConfigDefaults.AccessLogMaxSize, config.MaxFiles ?? ConfigDefaults.AccessLogMaxFiles, logger);
         return new AccessLogWriter(sink, config.Format ?? AccessLogFormat.Json, config.Buffer ?? ConfigDefaults.AccessLogBuffer, metrics, logger);
     }
+
+    /// <summary>Lines handed to the sink so far (tests wait on it).</summary>
+    internal long LinesWritten => Interlocked.Read(ref _written);
 
     /// <summary>The file or "stdout".</summary>
     public string Target => _sink.Target;
@@ -148,6 +153,7 @@ public sealed class AccessLogWriter : IAsyncDisposable
         {
             Interlocked.Decrement(ref _count);
             _formatter.Append(entry);
+            _formatted++;
             _metrics.AccessLogWritten();
             any = true;
             if (_formatter.Length >= BatchBytes)
@@ -178,6 +184,7 @@ public sealed class AccessLogWriter : IAsyncDisposable
             finally
             {
                 _formatter.Clear();
+                Volatile.Write(ref _written, _formatted);
             }
         });
     }
