@@ -188,6 +188,14 @@ internal sealed class TandemNode : IAsyncDisposable
         {
             HostLog.AdminBindNeedsRestart(logger, AdminEndPoint);
         }
+        if (next.AccessLog != current.AccessLog)
+        {
+            ObservabilityLog.NeedsRestart(logger, "access-log");
+        }
+        if (next.Metrics != current.Metrics)
+        {
+            ObservabilityLog.NeedsRestart(logger, "metrics");
+        }
         Status.Applied(next, Runtime.Listeners);
         Metrics.ReloadApplied();
         HostLog.Reloaded(logger, next.Version, current.Version);
