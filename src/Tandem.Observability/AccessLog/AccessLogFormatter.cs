@@ -23,6 +23,12 @@ internal sealed class AccessLogFormatter : IDisposable
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
     private readonly Utf8JsonWriter _json;
 
+    // The formatted second changes once a second at most: formatted once per second, as nginx caches its time strings.
+    private long _isoSecond = -1;
+    private long _localSecond = -1;
+    private readonly byte[] _iso = new byte[24];
+    private readonly byte[] _local = new byte[26];
+
     public AccessLogFormatter(AccessLogFormat format)
     {
         _format = format;
@@ -64,7 +70,7 @@ internal sealed class AccessLogFormatter : IDisposable
         json.Reset(_buffer);
         json.WriteStartObject();
         Span<char> scratch = stackalloc char[64];
-        json.WriteString("time"u8, scratch[..FormatIsoTime(e.Time, scratch)]);
+        json.WriteString("time"u8, IsoTime(e.Time));
         if (e.Client is { } client)
         {
             json.WriteString("client"u8, scratch[..FormatIp(client, scratch)]);
@@ -93,8 +99,11 @@ internal sealed class AccessLogFormatter : IDisposable
         json.WriteString("pool"u8, e.Pool);
         json.WriteString("listener"u8, e.Listener);
         json.WriteNumber("attempts"u8, e.Attempts);
-        json.WriteNumber("duration_ms"u8, Math.Round(e.TotalMs, 3));
-        json.WriteNumber("upstream_ms"u8, Math.Round(e.UpstreamMs, 3));
+        Span<byte> number = stackalloc byte[32];
+        json.WritePropertyName("duration_ms"u8);
+        json.WriteRawValue(number[..FormatMilliseconds(e.TotalMs, number)], skipInputValidation: true);
+        json.WritePropertyName("upstream_ms"u8);
+        json.WriteRawValue(number[..FormatMilliseconds(e.UpstreamMs, number)], skipInputValidation: true);
         json.WriteNumber("bytes_in"u8, e.BytesIn);
         json.WriteNumber("bytes_out"u8, e.BytesOut);
         WriteOptional(json, "user_agent"u8, e.UserAgent);
@@ -141,7 +150,7 @@ internal sealed class AccessLogFormatter : IDisposable
             AppendAscii("-");
         }
         AppendAscii(" - - [");
-        AppendAscii(scratch[..FormatLocalTime(e.Time, scratch)]);
+        _buffer.Write(LocalTime(e.Time));
         AppendAscii("] \"");
         AppendEscaped(e.Method);
         AppendAscii(" ");
@@ -215,17 +224,55 @@ internal sealed class AccessLogFormatter : IDisposable
     }
 
     /// <summary>ISO-8601 UTC with milliseconds: <c>2026-11-25T08:30:00.123Z</c>.</summary>
-    private static int FormatIsoTime(DateTimeOffset time, Span<char> destination)
+    private ReadOnlySpan<byte> IsoTime(DateTimeOffset time)
     {
-        time.UtcDateTime.TryFormat(destination, out var written, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-        return written;
+        var utc = time.UtcDateTime;
+        var second = utc.Ticks / TimeSpan.TicksPerSecond;
+        if (second != _isoSecond)
+        {
+            _isoSecond = second;
+            utc.TryFormat(_iso, out _, "yyyy-MM-dd'T'HH:mm:ss.", CultureInfo.InvariantCulture);
+            _iso[23] = (byte)'Z';
+        }
+        var millis = utc.Millisecond;
+        _iso[20] = (byte)('0' + (millis / 100));
+        _iso[21] = (byte)('0' + (millis / 10 % 10));
+        _iso[22] = (byte)('0' + (millis % 10));
+        return _iso;
     }
 
     /// <summary>nginx's <c>$time_local</c> (<c>25/Nov/2026:08:30:00 +0000</c>), in UTC.</summary>
-    private static int FormatLocalTime(DateTimeOffset time, Span<char> destination)
+    private ReadOnlySpan<byte> LocalTime(DateTimeOffset time)
     {
         var utc = time.UtcDateTime;
-        destination.TryWrite(CultureInfo.InvariantCulture, $"{utc.Day:00}/{Months[utc.Month - 1]}/{utc.Year:0000}:{utc.Hour:00}:{utc.Minute:00}:{utc.Second:00} +0000", out var written);
+        var second = utc.Ticks / TimeSpan.TicksPerSecond;
+        if (second != _localSecond)
+        {
+            _localSecond = second;
+            System.Text.Unicode.Utf8.TryWrite(_local, CultureInfo.InvariantCulture,
+                $"{utc.Day:00}/{Months[utc.Month - 1]}/{utc.Year:0000}:{utc.Hour:00}:{utc.Minute:00}:{utc.Second:00} +0000", out _);
+        }
+        return _local;
+    }
+
+    /// <summary>Milliseconds with up to three decimals (microseconds), without the cost of shortest-round-trip doubles.</summary>
+    private static int FormatMilliseconds(double milliseconds, Span<byte> destination)
+    {
+        var micros = (long)Math.Round(Math.Max(0, milliseconds) * 1000);
+        Utf8Formatter.TryFormat(micros / 1000, destination, out var written);
+        var fraction = (int)(micros % 1000);
+        if (fraction == 0)
+        {
+            return written;
+        }
+        destination[written++] = (byte)'.';
+        destination[written++] = (byte)('0' + (fraction / 100));
+        destination[written++] = (byte)('0' + (fraction / 10 % 10));
+        destination[written++] = (byte)('0' + (fraction % 10));
+        while (destination[written - 1] == (byte)'0')
+        {
+            written--;
+        }
         return written;
     }
 

@@ -149,17 +149,26 @@ public sealed class AccessLogWriter : IAsyncDisposable
     private bool Drain()
     {
         var any = false;
+        var taken = 0;
         while (_queue.TryDequeue(out var entry))
         {
-            Interlocked.Decrement(ref _count);
             _formatter.Append(entry);
             _formatted++;
-            _metrics.AccessLogWritten();
+            taken++;
             any = true;
             if (_formatter.Length >= BatchBytes)
             {
+                // Room is given back per batch, not per entry: one interlocked operation instead of one per line.
+                Interlocked.Add(ref _count, -taken);
+                _metrics.AccessLogWritten(taken);
+                taken = 0;
                 WriteBatch(flush: false);
             }
+        }
+        if (taken > 0)
+        {
+            Interlocked.Add(ref _count, -taken);
+            _metrics.AccessLogWritten(taken);
         }
         if (any || _formatter.Length > 0)
         {

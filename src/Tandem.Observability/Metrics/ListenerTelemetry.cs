@@ -80,6 +80,10 @@ public sealed class ListenerTelemetry
     {
         ArgumentNullException.ThrowIfNull(context);
         Interlocked.Decrement(ref _counters.InFlight);
+        if (!_enabled && _accessLog is null)
+        {
+            return;
+        }
         var request = context.Request;
         var response = context.Response;
         var status = response.StatusCode;

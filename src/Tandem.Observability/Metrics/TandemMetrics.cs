@@ -129,7 +129,7 @@ public sealed class TandemMetrics : IServerTelemetryFactory
         _accessLogDropped.Inc();
     }
 
-    internal void AccessLogWritten() => _accessLogLines.Inc();
+    internal void AccessLogWritten(int lines) => _accessLogLines.Inc(lines);
 
     /// <summary>
     /// Exports <c>tandem_pool_queued_requests</c> from <paramref name="read"/> (pool name, requests waiting) at every
