@@ -25,13 +25,15 @@ namespace Tandem.Hosting;
 internal sealed class TandemNode : IAsyncDisposable
 {
     private readonly WebApplication _admin;
+    private readonly AdminAccess _access;
     private ConfigWatcher? _watcher;
     private AccessLogReopener? _reopener;
     private int _stopped;
 
-    private TandemNode(WebApplication admin, ProxyRuntime runtime, NodeStatus status, TandemMetrics metrics, IPEndPoint adminEndPoint)
+    private TandemNode(WebApplication admin, AdminAccess access, ProxyRuntime runtime, NodeStatus status, TandemMetrics metrics, IPEndPoint adminEndPoint)
     {
         _admin = admin;
+        _access = access;
         Runtime = runtime;
         Status = status;
         Metrics = metrics;
@@ -84,7 +86,17 @@ internal sealed class TandemNode : IAsyncDisposable
             builder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
         }
 
+        AdminAccess access;
+        try
+        {
+            access = AdminAccess.For(config.Admin);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new NodeStartException(ex.Message, ex);
+        }
         var admin = builder.Build();
+        admin.UseTandemAdminAccess(access);
         var loggerFactory = admin.Services.GetRequiredService<ILoggerFactory>();
         var logger = loggerFactory.CreateLogger<TandemNode>();
         var metrics = new TandemMetrics(options.Time, config.Metrics);
@@ -138,7 +150,7 @@ internal sealed class TandemNode : IAsyncDisposable
         metrics.ReloadApplied();
         HostLog.Started(logger, config.Source, config.Version, adminEndPoint);
 
-        var node = new TandemNode(admin, runtime, status, metrics, adminEndPoint) { AccessLog = accessLog };
+        var node = new TandemNode(admin, access, runtime, status, metrics, adminEndPoint) { AccessLog = accessLog };
         if (accessLog is not null && options.HandleSignals)
         {
             node._reopener = new AccessLogReopener(accessLog);
@@ -195,6 +207,15 @@ internal sealed class TandemNode : IAsyncDisposable
         if (next.Metrics != current.Metrics)
         {
             ObservabilityLog.NeedsRestart(logger, "metrics");
+        }
+        try
+        {
+            _access.Reload(next.Admin);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Validation read the file a moment ago; if it went away since, the old token stays in force.
+            HostLog.ReloadProblem(logger, ex.Message);
         }
         Status.Applied(next, Runtime.Listeners);
         Metrics.ReloadApplied();
