@@ -22,6 +22,8 @@ namespace Tandem.Proxy.Forwarding;
 /// body must have been buffered (up to <c>retry-body-limit</c>) to be sent again. Retries are bounded per request
 /// (<c>retries</c>) and per pool (<see cref="Limits.RetryBudget"/>: at most 20% extra load).
 /// The first attempt of a request that needs no queue allocates nothing here beyond what forwarding itself needs.
+/// When the request ends, however it ends, the listener's <see cref="ListenerTelemetry"/> records it once (series and
+/// access log line) with the server of the last attempt, the attempts, why it failed and the server's share of the time.
 /// </summary>
 internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider time, ILogger<RequestForwarder> logger)
 {
