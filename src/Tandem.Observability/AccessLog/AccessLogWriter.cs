@@ -6,9 +6,10 @@ using Tandem.Observability.Metrics;
 namespace Tandem.Observability.AccessLog;
 
 /// <summary>
-/// The access log: the request path hands over an <see cref="AccessLogEntry"/> (<see cref="TryWrite"/>: two interlocked
-/// operations and a lock-free enqueue, never a wait); a dedicated writer thread formats entries in batches into one
-/// buffer and writes each batch with one call, flushing whenever it catches up. When <c>buffer</c> entries are
+/// The access log: the request path hands over an <see cref="AccessLogEntry"/> (<see cref="TryWrite"/>: an interlocked
+/// increment and a lock-free enqueue, never a wait); a dedicated writer thread wakes every
+/// <see cref="FlushInterval"/> (sooner when a quarter of the buffer is used), formats what is queued into one buffer
+/// and writes and flushes it with one call per 64 KB. When <c>buffer</c> entries are
 /// already waiting, a new entry is dropped and counted in <c>tandem_access_log_dropped_total</c>.
 /// Concurrency: <see cref="TryWrite"/> from any thread; the sink, formatter and rotation belong to the writer thread;
 /// <see cref="Reopen"/> from any thread (it sets a flag the writer acts on).
@@ -17,11 +18,15 @@ public sealed class AccessLogWriter : IAsyncDisposable
 {
     private const int BatchBytes = 64 * 1024;
 
+    /// <summary>How long a line may wait for the writer when traffic is light.</summary>
+    internal static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(50);
+
     private readonly ConcurrentQueue<AccessLogEntry> _queue = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly IAccessLogSink _sink;
     private readonly AccessLogFormatter _formatter;
     private readonly int _capacity;
+    private readonly int _wakeAt;
     private readonly TandemMetrics _metrics;
     private readonly ILogger _logger;
     private readonly Thread _thread;
@@ -40,6 +45,7 @@ public sealed class AccessLogWriter : IAsyncDisposable
         _sink = sink;
         _formatter = new AccessLogFormatter(format);
         _capacity = capacity;
+        _wakeAt = Math.Max(1, capacity / 4);
         _metrics = metrics;
         _logger = logger;
         _thread = new Thread(Run) { IsBackground = true, Name = "tandem-access-log" };
@@ -72,14 +78,15 @@ public sealed class AccessLogWriter : IAsyncDisposable
     /// <summary>Queues an entry; false (and counted) when the buffer is full or the log is stopping.</summary>
     internal bool TryWrite(in AccessLogEntry entry)
     {
-        if (Interlocked.Increment(ref _count) > _capacity || _stopping)
+        var count = Interlocked.Increment(ref _count);
+        if (count > _capacity || _stopping)
         {
             Interlocked.Decrement(ref _count);
             _metrics.AccessLogDropped();
             return false;
         }
         _queue.Enqueue(entry);
-        if (Volatile.Read(ref _idle) == 1 && Interlocked.Exchange(ref _idle, 0) == 1)
+        if (count >= _wakeAt && Volatile.Read(ref _idle) == 1 && Interlocked.Exchange(ref _idle, 0) == 1)
         {
             _wake.Release();
         }
@@ -111,17 +118,15 @@ public sealed class AccessLogWriter : IAsyncDisposable
                 {
                     Guard(_sink.Reopen);
                 }
-                var drained = Drain();
+                Drain();
                 if (_stopping && _queue.IsEmpty)
                 {
                     break;
                 }
-                if (drained)
-                {
-                    continue;
-                }
+                // Sleep until the next flush tick, or until producers have filled a quarter of the buffer, a stop or a
+                // reopen: one wake-up and one write per tick under load instead of one per request.
                 Volatile.Write(ref _idle, 1);
-                if (!_queue.IsEmpty || _stopping || Volatile.Read(ref _reopen) == 1)
+                if (_stopping || Volatile.Read(ref _reopen) == 1 || Volatile.Read(ref _count) >= _wakeAt)
                 {
                     if (Interlocked.Exchange(ref _idle, 0) == 0)
                     {
@@ -129,7 +134,7 @@ public sealed class AccessLogWriter : IAsyncDisposable
                     }
                     continue;
                 }
-                _wake.Wait(TimeSpan.FromSeconds(1));
+                _wake.Wait(FlushInterval);
                 if (Interlocked.Exchange(ref _idle, 0) == 0 && _wake.CurrentCount > 0)
                 {
                     _wake.Wait(0);
@@ -145,8 +150,8 @@ public sealed class AccessLogWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>Formats and writes everything queued; true when it wrote something.</summary>
-    private bool Drain()
+    /// <summary>Formats and writes everything queued.</summary>
+    private void Drain()
     {
         var any = false;
         var taken = 0;
@@ -175,7 +180,6 @@ public sealed class AccessLogWriter : IAsyncDisposable
             WriteBatch(flush: true);
         }
         ReportDrops();
-        return any;
     }
 
     private void WriteBatch(bool flush)
