@@ -24,6 +24,12 @@ public sealed record TandemConfig
     /// <summary>Key <c>pair</c>: this node's half of a two-node pair; null for a single node.</summary>
     public PairConfig? Pair { get; init; }
 
+    /// <summary>Key <c>access-log</c>: one line per request; null (no access log) when absent. Read at start.</summary>
+    public AccessLogConfig? AccessLog { get; init; }
+
+    /// <summary>Key <c>metrics</c>: the per-request detail of <c>/metrics</c>; everything on when absent. Read at start.</summary>
+    public MetricsConfig? Metrics { get; init; }
+
     /// <summary>The file this config came from, or a label such as <c>(demo)</c>.</summary>
     public string Source { get; init; } = "(memory)";
 

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Tandem.Core.Config;
 using Tandem.Core.Pools;
 using Tandem.Core.Runtime;
+using Tandem.Observability.AccessLog;
 using Tandem.Observability.Admin;
 using Tandem.Observability.Metrics;
 using Tandem.Proxy;
@@ -26,6 +27,7 @@ internal sealed class TandemNode : IAsyncDisposable
     private readonly WebApplication _admin;
     private readonly AdminAccess _access;
     private ConfigWatcher? _watcher;
+    private AccessLogReopener? _reopener;
     private int _stopped;
 
     private TandemNode(WebApplication admin, AdminAccess access, ProxyRuntime runtime, NodeStatus status, TandemMetrics metrics, IPEndPoint adminEndPoint)
@@ -45,6 +47,9 @@ internal sealed class TandemNode : IAsyncDisposable
     public TandemMetrics Metrics { get; }
 
     public PoolRegistry Pools => Runtime.Pools;
+
+    /// <summary>The access log; null when the config asks for none.</summary>
+    public AccessLogWriter? AccessLog { get; private init; }
 
     public ILogger Logger => _admin.Services.GetRequiredService<ILogger<TandemNode>>();
 
@@ -94,12 +99,22 @@ internal sealed class TandemNode : IAsyncDisposable
         admin.UseTandemAdminAccess(access);
         var loggerFactory = admin.Services.GetRequiredService<ILoggerFactory>();
         var logger = loggerFactory.CreateLogger<TandemNode>();
-        var metrics = new TandemMetrics(options.Time);
+        var metrics = new TandemMetrics(options.Time, config.Metrics);
         metrics.Live.Start();
         var pools = new PoolRegistry(metrics);
         metrics.ObservePools(pools);
         var status = new NodeStatus(options.Time);
-        var runtime = new ProxyRuntime(pools, metrics, admin.Services.GetRequiredService<IHttpForwarder>(), options.Time, loggerFactory, admin.Services);
+        AccessLogWriter? accessLog;
+        try
+        {
+            accessLog = AccessLogWriter.Create(config.AccessLog, metrics, loggerFactory.CreateLogger("Tandem.AccessLog"));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await admin.DisposeAsync();
+            throw new NodeStartException($"access log cannot open {config.AccessLog?.Path}: {ex.Message}", ex);
+        }
+        var runtime = new ProxyRuntime(pools, metrics, admin.Services.GetRequiredService<IHttpForwarder>(), options.Time, loggerFactory, admin.Services, accessLog);
         admin.MapTandemAdmin(pools, metrics, status);
 
         try
@@ -108,6 +123,7 @@ internal sealed class TandemNode : IAsyncDisposable
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException)
         {
+            await DisposeAccessLogAsync(accessLog);
             await admin.DisposeAsync();
             throw new NodeStartException($"admin listener cannot bind {adminBind}: {ex.Message}", ex);
         }
@@ -125,6 +141,7 @@ internal sealed class TandemNode : IAsyncDisposable
         catch (ListenerStartException ex)
         {
             await runtime.DisposeAsync();
+            await DisposeAccessLogAsync(accessLog);
             await admin.StopAsync(CancellationToken.None);
             await admin.DisposeAsync();
             throw new NodeStartException(ex.Message, ex);
@@ -133,7 +150,11 @@ internal sealed class TandemNode : IAsyncDisposable
         metrics.ReloadApplied();
         HostLog.Started(logger, config.Source, config.Version, adminEndPoint);
 
-        var node = new TandemNode(admin, access, runtime, status, metrics, adminEndPoint);
+        var node = new TandemNode(admin, access, runtime, status, metrics, adminEndPoint) { AccessLog = accessLog };
+        if (accessLog is not null && options.HandleSignals)
+        {
+            node._reopener = new AccessLogReopener(accessLog);
+        }
         if (configPath is not null)
         {
             node._watcher = new ConfigWatcher(configPath, options.Time, options.ReloadPollInterval, options.HandleSignals,
@@ -179,6 +200,14 @@ internal sealed class TandemNode : IAsyncDisposable
         {
             HostLog.AdminBindNeedsRestart(logger, AdminEndPoint);
         }
+        if (next.AccessLog != current.AccessLog)
+        {
+            ObservabilityLog.NeedsRestart(logger, "access-log");
+        }
+        if (next.Metrics != current.Metrics)
+        {
+            ObservabilityLog.NeedsRestart(logger, "metrics");
+        }
         try
         {
             _access.Reload(next.Admin);
@@ -207,6 +236,8 @@ internal sealed class TandemNode : IAsyncDisposable
             await _watcher.DisposeAsync();
         }
         var drained = await Runtime.StopAsync();
+        _reopener?.Dispose();
+        await DisposeAccessLogAsync(AccessLog);
         await _admin.StopAsync(CancellationToken.None);
         Metrics.Live.Dispose();
         return drained;
@@ -217,6 +248,14 @@ internal sealed class TandemNode : IAsyncDisposable
         await StopAsync();
         await Runtime.DisposeAsync();
         await _admin.DisposeAsync();
+    }
+
+    private static async Task DisposeAccessLogAsync(AccessLogWriter? accessLog)
+    {
+        if (accessLog is not null)
+        {
+            await accessLog.DisposeAsync();
+        }
     }
 
     private static IPEndPoint BoundEndPoint(WebApplication app, HostPort requested)
