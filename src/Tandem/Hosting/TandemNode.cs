@@ -11,6 +11,7 @@ using Tandem.Core.Pools;
 using Tandem.Core.Runtime;
 using Tandem.Observability.Admin;
 using Tandem.Observability.Metrics;
+using Tandem.Pair.Vip;
 using Tandem.Proxy;
 using Tandem.Proxy.Listeners;
 using Yarp.ReverseProxy.Forwarder;
@@ -25,6 +26,7 @@ internal sealed class TandemNode : IAsyncDisposable
 {
     private readonly WebApplication _admin;
     private ConfigWatcher? _watcher;
+    private VipService? _vip;
     private int _stopped;
 
     private TandemNode(WebApplication admin, ProxyRuntime runtime, NodeStatus status, TandemMetrics metrics, IPEndPoint adminEndPoint)
@@ -122,6 +124,20 @@ internal sealed class TandemNode : IAsyncDisposable
         HostLog.Started(logger, config.Source, config.Version, adminEndPoint);
 
         var node = new TandemNode(admin, runtime, status, metrics, adminEndPoint);
+        if (config.Pair is { Vip: not null } pair && !OperatingSystem.IsWindows())
+        {
+            // After the listeners are up: keepalived may give this node the VIP at once.
+            node._vip = new VipService(pair, () => VipHealth.HasHealthyServer(pools), options.Time, loggerFactory);
+            try
+            {
+                await node._vip.StartAsync();
+            }
+            catch (VipStartException ex)
+            {
+                await node.DisposeAsync();
+                throw new NodeStartException(ex.Message, ex);
+            }
+        }
         if (configPath is not null)
         {
             node._watcher = new ConfigWatcher(configPath, options.Time, options.ReloadPollInterval, options.HandleSignals,
@@ -185,7 +201,16 @@ internal sealed class TandemNode : IAsyncDisposable
         {
             await _watcher.DisposeAsync();
         }
+        if (_vip is not null)
+        {
+            // Give the VIP away before draining, so the peer takes new connections while ours finish.
+            await _vip.HandOverAsync();
+        }
         var drained = await Runtime.StopAsync();
+        if (_vip is not null)
+        {
+            await _vip.DisposeAsync();
+        }
         await _admin.StopAsync(CancellationToken.None);
         Metrics.Live.Dispose();
         return drained;
