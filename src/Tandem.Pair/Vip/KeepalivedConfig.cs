@@ -98,7 +98,7 @@ internal static class KeepalivedConfig
     /// <summary>keepalived's advert_int: seconds with up to two decimals (VRRPv3 counts in centiseconds).</summary>
     public static string AdvertInt(TimeSpan interval)
     {
-        var centis = Math.Max(1, (long)Math.Round(interval.TotalMilliseconds / 10));
+        var centis = Math.Max(1, (long)Math.Round(interval.TotalMilliseconds / 10, MidpointRounding.AwayFromZero));
         return (centis / 100.0).ToString("0.##", CultureInfo.InvariantCulture);
     }
 
