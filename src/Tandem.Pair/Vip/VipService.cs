@@ -65,16 +65,19 @@ public sealed class VipService : IAsyncDisposable
     public void SetReady(bool ready) => _ready = ready;
 
     /// <exception cref="VipStartException">keepalived is missing or the runtime dir cannot be written.</exception>
-    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task StartAsync()
     {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new VipStartException("pair.vip needs Linux: keepalived does not run on Windows");
+        }
         var binary = KeepalivedSupervisor.FindBinary(_pair.Keepalived);
         try
         {
             Directory.CreateDirectory(_files.Dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             File.SetUnixFileMode(_files.Dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             File.WriteAllText(_files.Config, KeepalivedConfig.Render(_pair, _files));
-            File.WriteAllText(_files.AliveScript, KeepalivedConfig.AliveScript(_files, _advert));
+            File.WriteAllText(_files.AliveScript, KeepalivedConfig.AliveScript(_files, _advert, Environment.ProcessId));
             File.WriteAllText(_files.NotifyScript, KeepalivedConfig.NotifyScript(_files));
             foreach (var (vip, defaultId) in KeepalivedConfig.Instances(_pair))
             {

@@ -46,6 +46,9 @@ internal sealed class TandemNode : IAsyncDisposable
 
     public PoolRegistry Pools => Runtime.Pools;
 
+    /// <summary>The VIP failover when <c>pair.vip</c> is set: its <see cref="VipService.State"/> is this node's VRRP role.</summary>
+    public VipService? Vip => _vip;
+
     public ILogger Logger => _admin.Services.GetRequiredService<ILogger<TandemNode>>();
 
     /// <summary>The admin listener's bound address.</summary>

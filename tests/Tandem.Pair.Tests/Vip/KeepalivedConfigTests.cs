@@ -104,10 +104,11 @@ public sealed class KeepalivedConfigTests
         Assert.Equal(expected, KeepalivedConfig.AdvertInt(TimeSpan.FromMilliseconds(milliseconds)));
 
     [Fact]
-    public void AliveScript_DefaultAdvert_FailsAfter600Milliseconds()
+    public void AliveScript_DefaultAdvert_FailsWhenProcessGoneOrBeatOlderThan600Milliseconds()
     {
-        var script = KeepalivedConfig.AliveScript(Files, TimeSpan.FromMilliseconds(200));
+        var script = KeepalivedConfig.AliveScript(Files, TimeSpan.FromMilliseconds(200), 4242);
 
+        Assert.Contains("[ -d /proc/4242 ] || exit 1", script, StringComparison.Ordinal);
         Assert.Contains("read beat < \"/run/tandem/a/heartbeat\" 2>/dev/null || exit 1", script, StringComparison.Ordinal);
         Assert.Contains("[ $((now - beat)) -gt 600 ] && exit 1", script, StringComparison.Ordinal);
     }

@@ -62,7 +62,7 @@ internal sealed class PairLab : IAsyncDisposable
         }
         var dll = Path.Combine(AppContext.BaseDirectory, "tandem.dll");
         Assert.True(File.Exists(dll), "tandem.dll not found next to the tests: " + dll);
-        _tandems[node] = LabProcess.Start(Ns(node), DotnetHost(), dll, "run", "--no-warmup", "--config", Path.Combine(Dir, node + ".yaml"));
+        _tandems[node] = LabProcess.Start(Ns(node), DotnetHost(), dll, "run", "--config", Path.Combine(Dir, node + ".yaml"));
     }
 
     public void StartClient() =>
