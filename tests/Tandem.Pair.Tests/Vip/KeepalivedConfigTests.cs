@@ -108,7 +108,8 @@ public sealed class KeepalivedConfigTests
     {
         var script = KeepalivedConfig.AliveScript(Files, TimeSpan.FromMilliseconds(200), 4242);
 
-        Assert.Contains("[ -d /proc/4242 ] || exit 1", script, StringComparison.Ordinal);
+        Assert.Contains("read -r _ _ state _ < /proc/4242/stat 2>/dev/null || exit 1", script, StringComparison.Ordinal);
+        Assert.Contains("[ \"$state\" = Z ] && exit 1", script, StringComparison.Ordinal);
         Assert.Contains("read beat < \"/run/tandem/a/heartbeat\" 2>/dev/null || exit 1", script, StringComparison.Ordinal);
         Assert.Contains("[ $((now - beat)) -gt 600 ] && exit 1", script, StringComparison.Ordinal);
     }
