@@ -12,6 +12,7 @@ using Tandem.Core.Runtime;
 using Tandem.Observability.AccessLog;
 using Tandem.Observability.Admin;
 using Tandem.Observability.Metrics;
+using Tandem.Pair.Vip;
 using Tandem.Proxy;
 using Tandem.Proxy.Listeners;
 using Yarp.ReverseProxy.Forwarder;
@@ -28,6 +29,7 @@ internal sealed class TandemNode : IAsyncDisposable
     private readonly AdminAccess _access;
     private ConfigWatcher? _watcher;
     private AccessLogReopener? _reopener;
+    private VipService? _vip;
     private int _stopped;
 
     private TandemNode(WebApplication admin, AdminAccess access, ProxyRuntime runtime, NodeStatus status, TandemMetrics metrics, IPEndPoint adminEndPoint)
@@ -50,6 +52,8 @@ internal sealed class TandemNode : IAsyncDisposable
 
     /// <summary>The access log; null when the config asks for none.</summary>
     public AccessLogWriter? AccessLog { get; private init; }
+    /// <summary>The VIP failover when <c>pair.vip</c> is set: its <see cref="VipService.State"/> is this node's VRRP role.</summary>
+    public VipService? Vip => _vip;
 
     public ILogger Logger => _admin.Services.GetRequiredService<ILogger<TandemNode>>();
 
@@ -155,6 +159,20 @@ internal sealed class TandemNode : IAsyncDisposable
         {
             node._reopener = new AccessLogReopener(accessLog);
         }
+        if (config.Pair is { Vip: not null } pair && !OperatingSystem.IsWindows())
+        {
+            // After the listeners are up: keepalived may give this node the VIP at once.
+            node._vip = new VipService(pair, () => VipHealth.HasHealthyServer(pools), options.Time, loggerFactory);
+            try
+            {
+                await node._vip.StartAsync();
+            }
+            catch (VipStartException ex)
+            {
+                await node.DisposeAsync();
+                throw new NodeStartException(ex.Message, ex);
+            }
+        }
         if (configPath is not null)
         {
             node._watcher = new ConfigWatcher(configPath, options.Time, options.ReloadPollInterval, options.HandleSignals,
@@ -235,9 +253,18 @@ internal sealed class TandemNode : IAsyncDisposable
         {
             await _watcher.DisposeAsync();
         }
+        if (_vip is not null)
+        {
+            // Give the VIP away before draining, so the peer takes new connections while ours finish.
+            await _vip.HandOverAsync();
+        }
         var drained = await Runtime.StopAsync();
         _reopener?.Dispose();
         await DisposeAccessLogAsync(AccessLog);
+        if (_vip is not null)
+        {
+            await _vip.DisposeAsync();
+        }
         await _admin.StopAsync(CancellationToken.None);
         Metrics.Live.Dispose();
         return drained;
