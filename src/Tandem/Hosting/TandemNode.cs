@@ -9,6 +9,8 @@ using Microsoft.Extensions.Logging;
 using Tandem.Core.Config;
 using Tandem.Core.Pools;
 using Tandem.Core.Runtime;
+using Tandem.Forecasting;
+using Tandem.Forecasting.Planning;
 using Tandem.Observability.Admin;
 using Tandem.Observability.Metrics;
 using Tandem.Proxy;
@@ -26,6 +28,7 @@ internal sealed class TandemNode : IAsyncDisposable
     private readonly WebApplication _admin;
     private readonly AdminAccess _access;
     private ConfigWatcher? _watcher;
+    private ForecastServices? _forecast;
     private int _stopped;
 
     private TandemNode(WebApplication admin, AdminAccess access, ProxyRuntime runtime, NodeStatus status, TandemMetrics metrics, IPEndPoint adminEndPoint)
@@ -45,6 +48,9 @@ internal sealed class TandemNode : IAsyncDisposable
     public TandemMetrics Metrics { get; }
 
     public PoolRegistry Pools => Runtime.Pools;
+
+    /// <summary>The scale-ahead planner's outlook per pool (empty without <c>forecast</c> in the config).</summary>
+    public ForecastSignals Forecast { get; } = new();
 
     public ILogger Logger => _admin.Services.GetRequiredService<ILogger<TandemNode>>();
 
@@ -101,6 +107,8 @@ internal sealed class TandemNode : IAsyncDisposable
         var status = new NodeStatus(options.Time);
         var runtime = new ProxyRuntime(pools, metrics, admin.Services.GetRequiredService<IHttpForwarder>(), options.Time, loggerFactory, admin.Services);
         admin.MapTandemAdmin(pools, metrics, status);
+        ForecastServices? forecast = null;
+        admin.MapTandemForecast(pools, () => forecast);
 
         try
         {
@@ -134,6 +142,18 @@ internal sealed class TandemNode : IAsyncDisposable
         HostLog.Started(logger, config.Source, config.Version, adminEndPoint);
 
         var node = new TandemNode(admin, access, runtime, status, metrics, adminEndPoint);
+        if (config.Forecast is { } forecastConfig)
+        {
+            try
+            {
+                forecast = node._forecast = ForecastServices.Start(forecastConfig, pools, () => status.Config?.Listeners ?? [], node.Forecast, options.Time, loggerFactory);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+            {
+                await node.DisposeAsync();
+                throw new NodeStartException($"forecast.data-dir: cannot open the traffic history: {ex.Message}", ex);
+            }
+        }
         if (configPath is not null)
         {
             node._watcher = new ConfigWatcher(configPath, options.Time, options.ReloadPollInterval, options.HandleSignals,
@@ -207,6 +227,7 @@ internal sealed class TandemNode : IAsyncDisposable
             await _watcher.DisposeAsync();
         }
         var drained = await Runtime.StopAsync();
+        _forecast?.Dispose();
         await _admin.StopAsync(CancellationToken.None);
         Metrics.Live.Dispose();
         return drained;
