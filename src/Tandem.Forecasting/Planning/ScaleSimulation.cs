@@ -9,7 +9,9 @@ namespace Tandem.Forecasting.Planning;
 /// <param name="Lead">How long a scale-out takes to be effective for the forecast-driven plan (it decides this far ahead).</param>
 /// <param name="Threshold">The share of capacity to plan for.</param>
 /// <param name="TestDays">The replayed days, at the end of the series.</param>
-public sealed record SimulationOptions(double Capacity, int Servers, int MaxServers, TimeSpan Lead, double Threshold, int TestDays);
+/// <param name="ReactiveDelay">Hours from the hour whose load the reactive plan reacts to until its servers serve: 1 (the next hour, the
+/// most favourable reading at hourly resolution) or more.</param>
+public sealed record SimulationOptions(double Capacity, int Servers, int MaxServers, TimeSpan Lead, double Threshold, int TestDays, int ReactiveDelay = 1);
 
 /// <summary>How one plan did over the replayed hours.</summary>
 /// <param name="OverloadedHours">Hours whose load exceeded the servers in rotation x capacity.</param>
@@ -29,7 +31,8 @@ public sealed record SimulationResult(SimulationOptions Options, int TestHours, 
 /// <c>t - 1 - ceil(lead / 1h)</c>; it asks the forecaster from there and plans for the forecast's upper bound
 /// (never below the last complete hour's load);</item>
 /// <item>reactive: scales when the load of an hour crosses the threshold, and the servers it adds serve from the next
-/// hour (a scale-out takes time; at hourly resolution this is the soonest it can act, which favours it).</item>
+/// hour (a scale-out takes time; at hourly resolution this is the soonest it can act, which favours it; a larger
+/// <see cref="SimulationOptions.ReactiveDelay"/> makes it later).</item>
 /// </list>
 /// Both use <see cref="ScalePolicy"/> (out at once, in with hysteresis). Gap hours are neither counted nor used.
 /// </summary>
@@ -44,7 +47,7 @@ public static class ScaleSimulation
         var testHours = options.TestDays * 24;
         var start = values.Length - testHours;
         var ahead = (int)Math.Ceiling(options.Lead.TotalHours);
-        if (start - 1 - ahead < 24)
+        if (start - Math.Max(1 + ahead, options.ReactiveDelay) < 24)
         {
             throw new ArgumentException($"the series has {values.Length} hours; {options.TestDays} test days need at least {testHours + ahead + 25}");
         }
@@ -62,7 +65,7 @@ public static class ScaleSimulation
             var known = values[origin] / 3600;
             var peak = double.IsNaN(upper) ? known : double.IsNaN(known) ? upper : Math.Max(upper, known);
             var forecastServers = forecastPolicy.Decide(peak);
-            var reactiveServers = reactivePolicy.Decide(values[t - 1] / 3600);
+            var reactiveServers = reactivePolicy.Decide(values[t - options.ReactiveDelay] / 3600);
 
             var load = values[t] / 3600;
             if (double.IsNaN(load))

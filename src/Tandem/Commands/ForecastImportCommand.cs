@@ -93,7 +93,7 @@ internal static class ForecastImportCommand
                 return ExitCodes.RuntimeFailure;
             }
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"imported {hours.Count} hours for pool {name} ({series.Start:yyyy-MM-ddTHH:mm}Z to {series.HourAt(series.Count - 1):yyyy-MM-ddTHH:mm}Z, {series.Count - hours.Count} gap hours) into {Path.Combine(directory, HistoryStore.FileName)}"));
+                $"imported {hours.Count} hour{(hours.Count == 1 ? "" : "s")} for pool {name} ({series.Start:yyyy-MM-ddTHH:mm}Z to {series.HourAt(series.Count - 1):yyyy-MM-ddTHH:mm}Z, {series.Count - hours.Count} gap hours) into {Path.Combine(directory, HistoryStore.FileName)}"));
             return ExitCodes.Ok;
         });
         return command;

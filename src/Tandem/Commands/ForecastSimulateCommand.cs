@@ -23,10 +23,15 @@ internal static class ForecastSimulateCommand
         var lead = new Option<string>("--lead") { Description = "How long a scale-out takes; the forecast plan decides this far ahead.", DefaultValueFactory = _ => "15m" };
         var threshold = new Option<string>("--threshold") { Description = "The share of capacity to plan for, e.g. 80%.", DefaultValueFactory = _ => "80%" };
         var testDays = new Option<int>("--test-days") { Description = "Days replayed, at the end of the series.", DefaultValueFactory = _ => 14 };
+        var reactiveDelay = new Option<int>("--reactive-delay")
+        {
+            Description = "Hours from the hour the reactive plan reacts to until its servers serve (1: the next hour).",
+            DefaultValueFactory = _ => 1,
+        };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
         var command = new Command("simulate", "Replay an hourly series: overloaded hours and extra server-hours of forecast-driven vs reactive scaling.")
         {
-            history, capacity, servers, maxServers, lead, threshold, testDays, json,
+            history, capacity, servers, maxServers, lead, threshold, testDays, reactiveDelay, json,
         };
         command.SetAction(parse =>
         {
@@ -62,6 +67,11 @@ internal static class ForecastSimulateCommand
             {
                 problems.Add($"--test-days: must be at least 1, got {days}");
             }
+            var delay = parse.GetValue(reactiveDelay);
+            if (delay is < 1 or > 24)
+            {
+                problems.Add($"--reactive-delay: must be 1..24, got {delay}");
+            }
             var path = parse.GetRequiredValue(history);
             if (!File.Exists(path))
             {
@@ -77,7 +87,7 @@ internal static class ForecastSimulateCommand
             }
             var report = new ImportReport();
             var series = HourlyCsv.ReadFile(path, report);
-            var options = new SimulationOptions(cap, count, max, leadValue, share!.Value, days);
+            var options = new SimulationOptions(cap, count, max, leadValue, share!.Value, days, delay);
             SimulationResult result;
             try
             {
@@ -111,7 +121,7 @@ internal static class ForecastSimulateCommand
         var lines = new List<string>
         {
             string.Create(CultureInfo.InvariantCulture,
-                $"{path}: {r.TestHours} hours from {r.From:yyyy-MM-dd HH:mm}Z; capacity {o.Capacity} req/s per server, {o.Servers}..{o.MaxServers} servers, threshold {o.Threshold * 100:0.#}%, lead {Duration.Format(o.Lead)}"),
+                $"{path}: {r.TestHours} hours from {r.From:yyyy-MM-dd HH:mm}Z; capacity {o.Capacity} req/s per server, {o.Servers}..{o.MaxServers} servers, threshold {o.Threshold * 100:0.#}%, lead {Duration.Format(o.Lead)}, reactive delay {o.ReactiveDelay}h"),
             "plan                 overloaded-hours  extra-server-hours  scale-outs  peak-servers",
             Row("static", r.Static),
             Row("forecast-driven", r.Forecast),
@@ -136,6 +146,7 @@ internal static class ForecastSimulateCommand
             writer.WriteNumber("maxServers", r.Options.MaxServers);
             writer.WriteNumber("threshold", r.Options.Threshold);
             writer.WriteString("lead", Duration.Format(r.Options.Lead));
+            writer.WriteNumber("reactiveDelay", r.Options.ReactiveDelay);
             Plan(writer, "static", r.Static);
             Plan(writer, "forecast", r.Forecast);
             Plan(writer, "reactive", r.Reactive);
