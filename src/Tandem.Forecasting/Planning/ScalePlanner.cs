@@ -66,7 +66,12 @@ public sealed class ScalePlanner : IDisposable
     public IReadOnlyDictionary<string, PoolPlan> Plans => _plans;
 
     /// <summary>Plans once now (in the background), then every minute.</summary>
-    public void Start() => _timer = _time.CreateTimer(_ => _ = RoundAsync(_stopping.Token), null, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+    public void Start()
+    {
+        // The token is taken now: a tick already running when Dispose disposes the source must not touch it.
+        var stopping = _stopping.Token;
+        _timer = _time.CreateTimer(_ => _ = TickAsync(stopping), null, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+    }
 
     /// <summary>One planning round over every pool; a round still running makes this one a no-op.</summary>
     public async Task RoundAsync(CancellationToken cancellationToken)
@@ -117,6 +122,17 @@ public sealed class ScalePlanner : IDisposable
         finally
         {
             _round.Release();
+        }
+    }
+
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RoundAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
