@@ -89,6 +89,10 @@ public static class ForecastApi
                 writer.WriteEndObject();
             }
             writer.WriteEndArray();
+            if (plan.Forecast.Count > 0)
+            {
+                writer.WriteString("model", plan.Forecast[0].Model);
+            }
             if (plan.Outlook is { } outlook)
             {
                 writer.WriteStartObject("outlook");

@@ -53,6 +53,7 @@ public sealed class ForecastApiTests
         var first = app.GetProperty("forecast")[0];
         Assert.Equal(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero), first.GetProperty("hour").GetDateTimeOffset());
         Assert.True(first.GetProperty("upper").GetDouble() >= first.GetProperty("mean").GetDouble());
+        Assert.Equal("seasonal-naive", app.GetProperty("model").GetString());
         var outlook = app.GetProperty("outlook");
         // 10:00 is inside the 15 minute lead from 09:50: 3 req/s upper against 0.8 req/s for one server.
         Assert.True(outlook.GetProperty("overloadPredicted").GetBoolean());
