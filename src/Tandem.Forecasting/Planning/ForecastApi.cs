@@ -12,7 +12,7 @@ namespace Tandem.Forecasting.Planning;
 /// <summary>
 /// <c>GET /api/forecast</c> for the dashboard: per pool the last 24 hours' actual counts, the next 24 hours' forecast
 /// with its interval, and for pools with <c>scale-ahead</c> the planner's outlook and actions.
-/// <c>{"enabled":false,"pools":[]}</c> when the node has no <c>forecast</c> section.
+/// 404 when the node has no <c>forecast</c> section (the dashboard hides its forecast panel then).
 /// </summary>
 public static class ForecastApi
 {
@@ -23,7 +23,9 @@ public static class ForecastApi
     {
         ArgumentNullException.ThrowIfNull(pools);
         ArgumentNullException.ThrowIfNull(services);
-        endpoints.MapGet("/api/forecast", () => Results.Text(Render(pools, services()), "application/json", Encoding.UTF8));
+        endpoints.MapGet("/api/forecast", () => services() is { } started
+            ? Results.Text(Render(pools, started), "application/json", Encoding.UTF8)
+            : Results.Text("forecasting is off: the config has no forecast section\n", "text/plain", Encoding.UTF8, StatusCodes.Status404NotFound));
         return endpoints;
     }
 

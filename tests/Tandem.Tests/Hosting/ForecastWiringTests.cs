@@ -61,4 +61,17 @@ public sealed class ForecastWiringTests
             Directory.Delete(dataDir, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task StartAsync_NoForecastSection_ApiForecastIs404SoTheDashboardHidesThePanel()
+    {
+        await using var backend = await TestBackend.StartAsync("a");
+        await using var node = await NodeHarness.StartAsync((port, admin) => ConfigYaml.OnePool(port, admin, "round-robin", (backend, 1)));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+
+        using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{node.AdminPort}/api/forecast"));
+
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("forecasting is off: the config has no forecast section\n", await response.Content.ReadAsStringAsync());
+    }
 }
