@@ -13,9 +13,9 @@ internal static class Program
         var root = new RootCommand("Tandem: an HTTP load balancer for two servers (or a handful).")
         {
             DemoCommand.Create(),
+            ForecastCommand.Create(),
             RunCommand.Create(),
             ValidateCommand.Create(),
-            ForecastCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
