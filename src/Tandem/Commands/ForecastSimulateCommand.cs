@@ -28,10 +28,16 @@ internal static class ForecastSimulateCommand
             Description = "Hours from the hour the reactive plan reacts to until its servers serve (1: the next hour).",
             DefaultValueFactory = _ => 1,
         };
+        var forecaster = new Option<string>("--forecaster")
+        {
+            Description = "trained: the models of 'forecast backtest', trained once on the hours before the test days (up to 30 s); naive: seasonal naive 168/24.",
+            DefaultValueFactory = _ => "trained",
+        };
+        forecaster.AcceptOnlyFromAmong("trained", "naive");
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
         var command = new Command("simulate", "Replay an hourly series: overloaded hours and extra server-hours of forecast-driven vs reactive scaling.")
         {
-            history, capacity, servers, maxServers, lead, threshold, testDays, reactiveDelay, json,
+            history, capacity, servers, maxServers, lead, threshold, testDays, reactiveDelay, forecaster, json,
         };
         command.SetAction(parse =>
         {
@@ -91,7 +97,7 @@ internal static class ForecastSimulateCommand
             SimulationResult result;
             try
             {
-                result = ScaleSimulation.Run(series, options, DefaultForecaster.Create());
+                result = ScaleSimulation.Run(series, options, Forecaster(parse.GetValue(forecaster)!, series, days));
             }
             catch (ArgumentException ex)
             {
@@ -102,6 +108,17 @@ internal static class ForecastSimulateCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>The trained models see only the hours before the test days (no refit inside them), as the backtest.</summary>
+    private static Forecasting.Models.IForecaster Forecaster(string kind, Forecasting.Models.HourlySeries series, int testDays)
+    {
+        if (kind == "naive")
+        {
+            return new SeasonalNaiveForecaster();
+        }
+        var trainEnd = Math.Max(0, series.Count - (testDays * 24));
+        return Forecasting.Models.Forecaster.Train(new Forecasting.Models.HourlySeries(series.Start, series.Values[..trainEnd]), new Forecasting.Models.ForecasterOptions());
     }
 
     internal static double? ParseShare(string text)

@@ -31,7 +31,7 @@ public sealed class ForecastCommandTests : IDisposable
     [Fact]
     public async Task Simulate_DailySpike_JsonWithForecastPlanAheadOfReactive()
     {
-        using var tandem = await TandemProcess.RunToExitAsync("forecast", "simulate", "--history", SpikyCsv(), "--capacity", "1", "--test-days", "7", "--json");
+        using var tandem = await TandemProcess.RunToExitAsync("forecast", "simulate", "--history", SpikyCsv(), "--capacity", "1", "--test-days", "7", "--forecaster", "naive", "--json");
 
         Assert.Equal(0, tandem.ExitCode);
         using var json = JsonDocument.Parse(string.Join('\n', tandem.StdoutLines));
