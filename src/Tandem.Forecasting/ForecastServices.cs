@@ -21,14 +21,14 @@ public sealed class ForecastServices : IDisposable
     private readonly ModelRetrainer _retrainer;
     private readonly HttpClient _http;
 
-    private ForecastServices(HistoryStore store, HistoryRecorder recorder, ScalePlanner planner, ModelRetrainer retrainer, IForecaster forecaster,
+    private ForecastServices(HistoryStore store, HistoryRecorder recorder, ScalePlanner planner, ModelRetrainer retrainer, PoolForecasters forecasters,
         HttpClient http, TimeProvider time, HistoryOptions options)
     {
         Store = store;
         _recorder = recorder;
         Planner = planner;
         _retrainer = retrainer;
-        Forecaster = forecaster;
+        Forecasters = forecasters;
         _http = http;
         Time = time;
         Options = options;
@@ -38,7 +38,8 @@ public sealed class ForecastServices : IDisposable
 
     public ScalePlanner? Planner { get; }
 
-    public IForecaster Forecaster { get; }
+    /// <summary>Each pool's forecaster: trained from its history in the background, seasonal naive until then.</summary>
+    public PoolForecasters Forecasters { get; }
 
     public TimeProvider Time { get; }
 
@@ -58,18 +59,19 @@ public sealed class ForecastServices : IDisposable
         var options = HistoryOptions.From(config);
         var logger = loggers.CreateLogger("Tandem.Forecasting");
         var store = HistoryStore.Open(options.DataDir);
-        var forecaster = DefaultForecaster.Create();
+        var forecasters = new PoolForecasters(DefaultForecaster.Create(), new ForecasterOptions { Time = time });
+        forecasters.Load(Path.Combine(options.DataDir, "models"), pools.Pools.Keys);
         var recorder = new HistoryRecorder(store, pools, listeners, options, time, logger);
         var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        var planner = new ScalePlanner(pools, store, forecaster, signals, new ScaleActionRunner(http, time),
+        var planner = new ScalePlanner(pools, store, forecasters.For, signals, new ScaleActionRunner(http, time),
             pool => recorder.Learners.TryGetValue(pool, out var learner) ? learner.Capacity : 0, time, logger);
-        var retrainer = new ModelRetrainer(store, pools, forecaster, options.DataDir, options.RetrainInterval, time, logger);
+        var retrainer = new ModelRetrainer(store, pools, forecasters, options.DataDir, options.RetrainInterval, time, logger);
         var fullPath = Path.GetFullPath(options.DataDir);
         ForecastLog.HistoryStarted(logger, fullPath, options.MinuteRetention.TotalDays, options.HourRetention.TotalDays);
         recorder.Start();
         planner.Start();
         retrainer.Start();
-        return new ForecastServices(store, recorder, planner, retrainer, forecaster, http, time, options);
+        return new ForecastServices(store, recorder, planner, retrainer, forecasters, http, time, options);
     }
 
     public void Dispose()

@@ -57,7 +57,7 @@ public static class ForecastApi
     private static PoolPlan? Unplanned(ForecastServices services, string pool, DateTimeOffset hourStart)
     {
         var history = services.Store.Hours(SeriesKey.Pool(pool), hourStart - ScalePlanner.HistoryWindow, hourStart);
-        var forecast = services.Forecaster.Forecast(history, 24);
+        var forecast = services.Forecasters.For(pool).Forecast(history, 24);
         var take = Math.Min(24, history.Count);
         var actual = new HourlySeries(history.HourAt(history.Count - take), history.Values[(history.Count - take)..]);
         return new PoolPlan(null, actual, forecast, 0, "", []);

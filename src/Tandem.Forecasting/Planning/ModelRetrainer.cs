@@ -19,17 +19,17 @@ public interface IRetrainable
 /// <summary>
 /// Retrains the forecaster's models on a schedule (<c>forecast.retrain-interval</c>, first at start) on its own
 /// background thread at below-normal priority, each series within a time budget, never on the request path.
-/// Models are saved in <c>DATA-DIR/models</c>. Does nothing when the forecaster is not <see cref="IRetrainable"/>.
+/// Models are saved in <c>DATA-DIR/models</c>. Does nothing without an <see cref="IRetrainable"/>.
 /// Concurrency: all work on the one thread; <see cref="Dispose"/> stops it.
 /// </summary>
 public sealed class ModelRetrainer : IDisposable
 {
-    /// <summary>The longest one series may train before it is cancelled.</summary>
+    /// <summary>The longest one series may train before it is cancelled (the models' own limit is 30 s).</summary>
     public static readonly TimeSpan Budget = TimeSpan.FromSeconds(60);
 
     private readonly HistoryStore _store;
     private readonly PoolRegistry _pools;
-    private readonly IForecaster _forecaster;
+    private readonly IRetrainable? _trainable;
     private readonly string _modelDirectory;
     private readonly TimeSpan _interval;
     private readonly TimeProvider _time;
@@ -37,11 +37,11 @@ public sealed class ModelRetrainer : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Thread? _thread;
 
-    public ModelRetrainer(HistoryStore store, PoolRegistry pools, IForecaster forecaster, string dataDir, TimeSpan interval, TimeProvider time, ILogger logger)
+    public ModelRetrainer(HistoryStore store, PoolRegistry pools, IRetrainable? trainable, string dataDir, TimeSpan interval, TimeProvider time, ILogger logger)
     {
         _store = store;
         _pools = pools;
-        _forecaster = forecaster;
+        _trainable = trainable;
         _modelDirectory = Path.Combine(dataDir, "models");
         _interval = interval;
         _time = time;
@@ -50,7 +50,7 @@ public sealed class ModelRetrainer : IDisposable
 
     public void Start()
     {
-        if (_forecaster is not IRetrainable)
+        if (_trainable is null)
         {
             return;
         }
@@ -61,7 +61,7 @@ public sealed class ModelRetrainer : IDisposable
     /// <summary>Retrains every pool's series once; returns how many were retrained.</summary>
     public int RetrainOnce(CancellationToken cancellationToken)
     {
-        if (_forecaster is not IRetrainable trainable)
+        if (_trainable is not { } trainable)
         {
             return 0;
         }

@@ -29,7 +29,7 @@ public sealed class ScalePlanner : IDisposable
 
     private readonly PoolRegistry _pools;
     private readonly HistoryStore _store;
-    private readonly IForecaster _forecaster;
+    private readonly Func<string, IForecaster> _forecasterFor;
     private readonly ForecastSignals _signals;
     private readonly IScaleActions _actions;
     private readonly Func<string, double> _learnedCapacity;
@@ -51,10 +51,17 @@ public sealed class ScalePlanner : IDisposable
     /// <param name="logger">Where decisions are logged.</param>
     public ScalePlanner(PoolRegistry pools, HistoryStore store, IForecaster forecaster, ForecastSignals signals, IScaleActions actions,
         Func<string, double> learnedCapacity, TimeProvider time, ILogger logger)
+        : this(pools, store, _ => forecaster, signals, actions, learnedCapacity, time, logger)
+    {
+    }
+
+    /// <summary>As above, with a forecaster per pool (the trained ones of <see cref="PoolForecasters"/>).</summary>
+    public ScalePlanner(PoolRegistry pools, HistoryStore store, Func<string, IForecaster> forecasterFor, ForecastSignals signals, IScaleActions actions,
+        Func<string, double> learnedCapacity, TimeProvider time, ILogger logger)
     {
         _pools = pools;
         _store = store;
-        _forecaster = forecaster;
+        _forecasterFor = forecasterFor;
         _signals = signals;
         _actions = actions;
         _learnedCapacity = learnedCapacity;
@@ -155,7 +162,7 @@ public sealed class ScalePlanner : IDisposable
         var now = _time.GetUtcNow();
         var hourStart = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerHour), TimeSpan.Zero);
         var history = _store.Hours(SeriesKey.Pool(pool.Name), hourStart - HistoryWindow, hourStart);
-        var forecast = _forecaster.Forecast(history, ForecastHours);
+        var forecast = _forecasterFor(pool.Name).Forecast(history, ForecastHours);
         var lead = scaleAhead.Lead ?? ConfigDefaults.ScaleAheadLead;
         var minuteNow = HistoryRecorder.Truncate(now);
         var recent = _store.MinuteTotal(SeriesKey.Pool(pool.Name), minuteNow - RecentWindow, minuteNow) / RecentWindow.TotalSeconds;

@@ -52,7 +52,7 @@ public sealed class ModelRetrainerTests
         using var store = HistoryStore.Open(dir.Path);
         var time = new FakeTimeProvider(Now);
         var pools = TestPools.Registry(time, TestPools.Pool("app", TestPools.Server("a", 9001)));
-        using var retrainer = new ModelRetrainer(store, pools, new SeasonalNaiveForecaster(), dir.Path, TimeSpan.FromHours(6), time, NullLogger.Instance);
+        using var retrainer = new ModelRetrainer(store, pools, null, dir.Path, TimeSpan.FromHours(6), time, NullLogger.Instance);
 
         Assert.Equal(0, retrainer.RetrainOnce(CancellationToken.None));
     }
