@@ -30,6 +30,9 @@ public sealed record TandemConfig
     /// <summary>Key <c>metrics</c>: the per-request detail of <c>/metrics</c>; everything on when absent. Read at start.</summary>
     public MetricsConfig? Metrics { get; init; }
 
+    /// <summary>Key <c>forecast</c>: traffic history and the scale-ahead planner; off when absent.</summary>
+    public ForecastConfig? Forecast { get; init; }
+
     /// <summary>The file this config came from, or a label such as <c>(demo)</c>.</summary>
     public string Source { get; init; } = "(memory)";
 
