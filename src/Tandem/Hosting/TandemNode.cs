@@ -11,6 +11,7 @@ using Tandem.Core.Pools;
 using Tandem.Core.Runtime;
 using Tandem.Observability.Admin;
 using Tandem.Observability.Metrics;
+using Tandem.Pair;
 using Tandem.Proxy;
 using Tandem.Proxy.Listeners;
 using Yarp.ReverseProxy.Forwarder;
@@ -27,8 +28,9 @@ internal sealed class TandemNode : IAsyncDisposable
     private ConfigWatcher? _watcher;
     private int _stopped;
 
-    private TandemNode(WebApplication admin, ProxyRuntime runtime, NodeStatus status, TandemMetrics metrics, IPEndPoint adminEndPoint)
+    private TandemNode(WebApplication admin, ProxyRuntime runtime, NodeStatus status, TandemMetrics metrics, IPEndPoint adminEndPoint, PairHealth pairHealth)
     {
+        PairHealth = pairHealth;
         _admin = admin;
         Runtime = runtime;
         Status = status;
@@ -43,6 +45,12 @@ internal sealed class TandemNode : IAsyncDisposable
     public TandemMetrics Metrics { get; }
 
     public PoolRegistry Pools => Runtime.Pools;
+
+    /// <summary>The pair's state for the admin API and alerts; standalone without a <c>pair</c> section.</summary>
+    public PairHealth PairHealth { get; }
+
+    /// <summary>The pair channel; null without a <c>pair</c> section.</summary>
+    public PairService? Pair { get; private set; }
 
     public ILogger Logger => _admin.Services.GetRequiredService<ILogger<TandemNode>>();
 
@@ -88,7 +96,11 @@ internal sealed class TandemNode : IAsyncDisposable
         metrics.ObservePools(pools);
         var status = new NodeStatus(options.Time);
         var runtime = new ProxyRuntime(pools, metrics, admin.Services.GetRequiredService<IHttpForwarder>(), options.Time, loggerFactory, admin.Services);
-        admin.MapTandemAdmin(pools, metrics, status);
+        var operatorChanges = new OperatorChanges();
+        admin.MapTandemAdmin(pools, metrics, status, operatorChanges);
+        var pairHealth = new PairHealth();
+        var pairMetrics = new PairMetrics(metrics, pairHealth);
+        admin.MapPairApi(pairHealth);
 
         try
         {
@@ -121,7 +133,30 @@ internal sealed class TandemNode : IAsyncDisposable
         metrics.ReloadApplied();
         HostLog.Started(logger, config.Source, config.Version, adminEndPoint);
 
-        var node = new TandemNode(admin, runtime, status, metrics, adminEndPoint);
+        var node = new TandemNode(admin, runtime, status, metrics, adminEndPoint, pairHealth);
+        if (config.Pair is { } pair)
+        {
+            try
+            {
+                node.Pair = await PairService.StartAsync(new PairServiceOptions
+                {
+                    Config = pair,
+                    Pools = pools,
+                    Changes = operatorChanges,
+                    Health = pairHealth,
+                    ConfigPath = configPath,
+                    ApplyConfig = node.ApplyReloadAsync,
+                    CountMessage = pairMetrics.Message,
+                    Time = options.Time,
+                    LoggerFactory = loggerFactory,
+                }, cancellationToken);
+            }
+            catch (PairStartException ex)
+            {
+                await node.DisposeAsync();
+                throw new NodeStartException(ex.Message, ex);
+            }
+        }
         if (configPath is not null)
         {
             node._watcher = new ConfigWatcher(configPath, options.Time, options.ReloadPollInterval, options.HandleSignals,
@@ -170,6 +205,7 @@ internal sealed class TandemNode : IAsyncDisposable
         Status.Applied(next, Runtime.Listeners);
         Metrics.ReloadApplied();
         HostLog.Reloaded(logger, next.Version, current.Version);
+        Pair?.ConfigApplied();
         return true;
     }
 
@@ -184,6 +220,10 @@ internal sealed class TandemNode : IAsyncDisposable
         if (_watcher is not null)
         {
             await _watcher.DisposeAsync();
+        }
+        if (Pair is not null)
+        {
+            await Pair.StopAsync();
         }
         var drained = await Runtime.StopAsync();
         await _admin.StopAsync(CancellationToken.None);
