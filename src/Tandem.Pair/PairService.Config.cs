@@ -6,7 +6,8 @@ using Tandem.Pair.Sync;
 namespace Tandem.Pair;
 
 /// <summary>
-/// Config sync. What travels is the config file without its <c>pair</c> section; the receiver appends its own section,
+/// Config sync. What travels is the config file without its node-local sections (<c>pair</c>, <c>listeners</c>,
+/// <c>admin</c>: see <see cref="ConfigText.NodeLocalKeys"/>); the receiver appends its own,
 /// validates the result with <see cref="ConfigLoader"/>, writes it to its config file and applies it. The newer file wins
 /// (its write time travels with it, so both nodes agree which is newer), and a version is offered to a peer only once.
 /// </summary>
@@ -14,7 +15,7 @@ public sealed partial class PairService
 {
     private readonly SemaphoreSlim _configGate = new(1, 1);
     private volatile ConfigOffer? _localConfig;
-    private string _ownPairSection = "";
+    private string _ownSections = "";
     private string? _offeredVersion;
     private string? _configSyncOff;
 
@@ -40,16 +41,15 @@ public sealed partial class PairService
             PairLog.LoopFailed(_logger, "config", $"cannot read {path}: {ex.Message}");
             return;
         }
-        var (shared, pairSection) = ConfigText.Split(text);
-        var check = ConfigLoader.Parse(shared, path);
-        if (!check.IsValid || check.Config!.Pair is not null || pairSection.Length == 0)
+        var (shared, local) = ConfigText.Split(text);
+        if (!ConfigText.HasSection(local, "pair"))
         {
             SyncOff($"cannot separate the pair section of {path} (write it as a top-level block 'pair:' with indented keys)");
             return;
         }
         lock (_gate)
         {
-            _ownPairSection = pairSection;
+            _ownSections = local;
             _configSyncOff = null;
         }
         _localConfig = new ConfigOffer(_config.Node, ConfigLoader.VersionOf(shared), stamp, shared);
@@ -84,17 +84,17 @@ public sealed partial class PairService
                 // Not a problem with the config: this node's own file is newer and will be offered the other way.
                 return new ConfigReply(false, $"node {_config.Node} runs a newer config ({local.Version})");
             }
-            if (ConfigText.Split(offer.Yaml).PairSection.Length > 0)
+            if (ConfigText.Split(offer.Yaml).Local.Length > 0)
             {
-                return Refuse(offer, peer, "it contains a pair section (each node keeps its own)", local);
+                return Refuse(offer, peer, "it contains a node-local section (pair, listeners or admin; each node keeps its own)", local);
             }
             var path = _options.ConfigPath!;
-            string pairSection;
+            string ownSections;
             lock (_gate)
             {
-                pairSection = _ownPairSection;
+                ownSections = _ownSections;
             }
-            var merged = ConfigText.Join(offer.Yaml, pairSection);
+            var merged = ConfigText.Join(offer.Yaml, ownSections);
             var loaded = ConfigLoader.Parse(merged, path);
             if (!loaded.IsValid)
             {
