@@ -17,6 +17,7 @@ public sealed class PairSyncTests
     private static readonly TimeSpan SyncBound = TimeSpan.FromSeconds(1);
     private const int PeerFoundEvent = 2002;
     private const int MessageRefusedEvent = 2003;
+    private const int SyncedEvent = 2004;
     private const int ConfigRefusedEvent = 2008;
     private const int ConfigAcceptedEvent = 2009;
 
@@ -177,7 +178,7 @@ public sealed class PairSyncTests
         Assert.Equal(11, pool.FindServer("s1")!.Weight);
         Assert.Equal("disabled", pool.FindServer("s3")!.StateName);
         Assert.NotEqual(PairRole.Syncing, b.PairHealth.Current.Role);
-        Assert.Contains(pair.LogsB.Messages(2004), m => m.Contains("2 runtime overrides applied", StringComparison.Ordinal));
+        Assert.Single(pair.LogsB.Messages(SyncedEvent));
     }
 
     [Fact]
@@ -216,7 +217,8 @@ public sealed class PairSyncTests
     [Fact]
     public async Task PairApi_NoPairSection_ReportsStandalone()
     {
-        await using var node = await NodeHarness.StartAsync((port, admin) => ConfigYaml.OnePool(port, admin, "round-robin"));
+        await using var backend = await TestBackend.StartAsync("a");
+        await using var node = await NodeHarness.StartAsync((port, admin) => ConfigYaml.OnePool(port, admin, "round-robin", (backend, 1)));
         using var http = TestHttp.Client(TimeSpan.FromSeconds(5));
 
         var view = await http.GetFromJsonAsync<JsonElement>(new Uri($"http://127.0.0.1:{node.AdminPort}/api/pair"));
