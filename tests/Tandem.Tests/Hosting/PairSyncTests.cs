@@ -5,14 +5,16 @@ using System.Text.Json;
 using Tandem.Commands;
 using Tandem.Core.Config;
 using Tandem.Core.Runtime;
+using Tandem.Hosting;
 using Tandem.Pair.Transport;
 using Tandem.Testing;
 using Tandem.Tests.Support;
+using Xunit.Abstractions;
 
 namespace Tandem.Tests.Hosting;
 
 /// <summary>Two paired nodes on loopback: runtime changes, config and liveness cross the pair channel.</summary>
-public sealed class PairSyncTests
+public sealed class PairSyncTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan SyncBound = TimeSpan.FromSeconds(1);
     private const int PeerFoundEvent = 2002;
@@ -38,6 +40,7 @@ public sealed class PairSyncTests
         }, SyncBound, TimeSpan.FromMilliseconds(10));
 
         Assert.True(seen, $"B did not show the changes within {SyncBound.TotalSeconds} s; B's log:\n{PairHarness.Log(pair.LogsB)}");
+        output.WriteLine($"weight + drain visible on B after {clock.Elapsed.TotalMilliseconds:F0} ms");
         Assert.True(clock.Elapsed <= SyncBound + TimeSpan.FromMilliseconds(200), $"took {clock.Elapsed.TotalMilliseconds:F0} ms");
         // Applied on B without looping back: A still shows its own values and its lag drains to 0.
         Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(pair.A!.PairHealth.Current.SyncLag == 0), TimeSpan.FromSeconds(3)));
@@ -149,6 +152,7 @@ public sealed class PairSyncTests
         await pair.StopBAsync();
         var stopped = clock.Elapsed;
         var pairEvent = await lost.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        output.WriteLine($"PeerLost {(clock.Elapsed - stopped).TotalMilliseconds:F0} ms after B stopped (peer-timeout 500 ms)");
 
         // peer-timeout 500 ms, checked every heartbeat (100 ms); generous margin for a busy machine.
         Assert.True(clock.Elapsed - stopped <= TimeSpan.FromSeconds(2), $"PeerLost after {(clock.Elapsed - stopped).TotalMilliseconds:F0} ms");
@@ -228,6 +232,53 @@ public sealed class PairSyncTests
         var output = new StringWriter();
         Assert.Equal(0, await PairCommand.StatusAsync($"127.0.0.1:{node.AdminPort}", false, output, new StringWriter(), CancellationToken.None));
         Assert.Equal("standalone: this node has no pair section\n", output.ToString());
+    }
+
+    [Fact]
+    public async Task Metrics_PairedNode_ExportsPairInstruments()
+    {
+        await using var pair = await PairHarness.StartAsync();
+        await WaitSyncedAsync(pair);
+        using var http = TestHttp.Client(TimeSpan.FromSeconds(5));
+
+        var text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{pair.AdminA}/metrics"));
+
+        Assert.Contains("tandem_pair_peer_up 1", text, StringComparison.Ordinal);
+        Assert.Contains("tandem_pair_sync_lag 0", text, StringComparison.Ordinal);
+        Assert.Contains("tandem_pair_messages_total{type=\"heartbeat\",result=\"ok\"}", text, StringComparison.Ordinal);
+        Assert.Contains("tandem_pair_messages_total{type=\"heartbeat\",result=\"received\"}", text, StringComparison.Ordinal);
+        Assert.Contains("tandem_pair_events_total{kind=\"PeerFound\"} 1", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_ShortSecret_FailsNamingTheKeyAndLength()
+    {
+        using var file = new TempConfigFile("");
+        var secret = Path.Combine(Path.GetDirectoryName(file.Path)!, "pair.secret");
+        await File.WriteAllTextAsync(secret, "too-short\n");
+        var ports = FreePorts.Take(3);
+        file.Rewrite($$"""
+            listeners:
+              - name: web
+                bind: 127.0.0.1:{{ports[0]}}
+                pool: app
+            admin:
+              bind: 127.0.0.1:{{ports[1]}}
+            pools:
+              - name: app
+                servers:
+                  - address: 127.0.0.1:10
+            pair:
+              node: a
+              bind: 127.0.0.1:{{ports[2]}}
+              peer: 127.0.0.1:9
+              secret-file: {{secret}}
+            """);
+
+        var error = await Assert.ThrowsAsync<NodeStartException>(() => PairHarness.StartNodeAsync(file.Path, new CapturingLoggerProvider()));
+
+        Assert.Equal($"pair.secret-file: the secret in '{secret}' is 9 bytes; it must be at least 16 (e.g. head -c 32 /dev/urandom | base64 > {secret})", error.Message);
+        Assert.False(await FreePorts.IsListeningAsync(ports[1]), "the admin listener was left running");
     }
 
     private static async Task WaitSyncedAsync(PairHarness pair)
