@@ -99,6 +99,7 @@ public sealed partial class PairService
                 _peerName ??= peer;
             }
             PairLog.PeerFound(_logger, peer);
+            Publish();
             Raise(PairEventKind.PeerFound, "peer answers on the pair channel");
             // Whatever either side changed while apart is exchanged again; last writer wins.
             _syncSignal.Writer.TryWrite(true);

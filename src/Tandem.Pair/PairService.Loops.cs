@@ -30,8 +30,9 @@ public sealed partial class PairService
                         _peerVipHolder = null;
                     }
                     PairLog.PeerLost(_logger, peer, (long)silence.TotalMilliseconds, (long)_peerTimeout.TotalMilliseconds);
-                    Raise(PairEventKind.PeerLost, $"nothing heard for {(long)silence.TotalMilliseconds} ms");
+                    // The snapshot first, so whoever handles the event reads a state that agrees with it.
                     Publish();
+                    Raise(PairEventKind.PeerLost, $"nothing heard for {(long)silence.TotalMilliseconds} ms");
                 }
             }
             while (await timer.WaitForNextTickAsync(_stop.Token));
