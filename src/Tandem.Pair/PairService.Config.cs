@@ -17,7 +17,7 @@ public sealed partial class PairService
     private volatile ConfigOffer? _localConfig;
     private string _ownSections = "";
     private string? _offeredVersion;
-    private string? _configSyncOff;
+    private volatile string? _configSyncOff;
 
     private ConfigOffer? LocalOffer => _configSyncOff is null ? _localConfig : null;
 

@@ -7,6 +7,7 @@ namespace Tandem.Pair;
 public sealed partial class PairService
 {
     private int _heartbeatInFlight;
+    private Task _heartbeatSend = Task.CompletedTask;
 
     private async Task HeartbeatLoopAsync()
     {
@@ -18,7 +19,7 @@ public sealed partial class PairService
                 // One heartbeat at a time: a peer that does not answer must not pile up requests.
                 if (Interlocked.Exchange(ref _heartbeatInFlight, 1) == 0)
                 {
-                    _ = SendHeartbeatAsync();
+                    _heartbeatSend = SendHeartbeatAsync();
                 }
                 if (_tracker.CheckLost(out var silence))
                 {
@@ -56,8 +57,9 @@ public sealed partial class PairService
             Count(PairPaths.Heartbeat, ex.Result);
             PairLog.SendFailed(_logger, "heartbeat", _config.Peer.ToString(), ex.Message);
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
         {
+            // Stopping.
         }
         finally
         {

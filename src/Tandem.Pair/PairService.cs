@@ -185,6 +185,7 @@ public sealed partial class PairService : IAsyncDisposable
         try
         {
             await Task.WhenAll(_loops).WaitAsync(TimeSpan.FromSeconds(5));
+            await _heartbeatSend.WaitAsync(TimeSpan.FromSeconds(5));
         }
         catch (TimeoutException)
         {
