@@ -21,8 +21,8 @@ public sealed partial class PairService
             case PairPaths.Changes:
                 var changes = Parse(body, context.ChangesMessage);
                 Heard(sender);
-                var applied = Merge(changes.Entries, sender);
-                if (applied > 0 || changes.Entries.Count > 0)
+                Merge(changes.Entries, sender);
+                if (changes.Entries.Count > 0)
                 {
                     lock (_gate)
                     {

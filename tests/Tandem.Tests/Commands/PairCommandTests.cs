@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Tandem.Core.Runtime;
 using Tandem.Testing;
 using Tandem.Tests.Support;
 
@@ -12,7 +13,8 @@ public sealed class PairCommandTests
     {
         await using var pair = await PairHarness.StartAsync();
         Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(
-            pair.A!.PairHealth.Current is { PeerAlive: true, PeerConfigVersion: not null } && pair.A.Pair!.IsSynced), TimeSpan.FromSeconds(5)));
+            pair.A!.PairHealth.Current is { PeerAlive: true, PeerConfigVersion: not null, Role: PairRole.Backup, PeerRole: PairRole.Backup }),
+            TimeSpan.FromSeconds(5)));
 
         using var tandem = await TandemProcess.RunToExitAsync("pair", "status", "--admin", $"127.0.0.1:{pair.AdminA}");
 

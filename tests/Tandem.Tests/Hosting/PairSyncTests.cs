@@ -192,7 +192,9 @@ public sealed class PairSyncTests(ITestOutputHelper output)
     {
         await using var pair = await PairHarness.StartAsync();
         await WaitSyncedAsync(pair);
-        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(pair.A!.PairHealth.Current.PeerConfigVersion is not null), TimeSpan.FromSeconds(3)));
+        // A learns B's role from B's next heartbeat after B synced.
+        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(
+            pair.A!.PairHealth.Current is { PeerConfigVersion: not null, PeerRole: PairRole.Backup }), TimeSpan.FromSeconds(3)));
         var output = new StringWriter();
         var error = new StringWriter();
 
