@@ -5,4 +5,11 @@ public sealed record AdminConfig
 {
     /// <summary>Key <c>bind</c>; <see cref="ConfigDefaults.AdminBind"/> when absent.</summary>
     public HostPort? Bind { get; init; }
+
+    /// <summary>
+    /// Key <c>token-file</c>: a file holding the admin token (one word; surrounding whitespace ignored), read with
+    /// <see cref="AdminToken.TryRead"/>. When set, changing endpoints need <c>Authorization: Bearer TOKEN</c>, and so do
+    /// reads when <see cref="Bind"/> is not a loopback address. Null: no token, everything open (loopback by default).
+    /// </summary>
+    public string? TokenFile { get; init; }
 }

@@ -11,7 +11,7 @@ internal static partial class ConfigBinder
 {
     private static readonly string[] RootKeys = ["listeners", "admin", "pools", "drain-timeout", "pair"];
     private static readonly string[] ListenerKeys = ["name", "bind", "protocol", "pool", "http-versions", "keepalive-timeout", "max-connections"];
-    private static readonly string[] AdminKeys = ["bind"];
+    private static readonly string[] AdminKeys = ["bind", "token-file"];
     private static readonly string[] PoolKeys =
         ["name", "algorithm", "servers", "health", "timeouts", "keepalive-timeout", "hash-key", "agent", "server-header",
          "passive", "slow-start", "retries", "retry-body-limit", "queue"];
@@ -137,7 +137,7 @@ internal static partial class ConfigBinder
         {
             checks.AdminBind(b.Value, b.Node);
         }
-        return new AdminConfig { Bind = bind?.Value };
+        return new AdminConfig { Bind = bind?.Value, TokenFile = BindTokenFile(reader, map) };
     }
 
     private static PoolConfig? BindPool(ConfigReader reader, ConfigCrossChecks checks, YamlNode node, string path)

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Tandem.Core.Pools;
 using Tandem.Core.Runtime;
 using Tandem.Observability.Dashboard;
+using Tandem.Observability.Live;
 using Tandem.Observability.Metrics;
 
 namespace Tandem.Observability.Admin;
@@ -77,8 +78,10 @@ public static class AdminEndpoints
             await metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
         });
 
+        endpoints.MapTandemLive(pools, metrics.Live);
+
         endpoints.MapGet("/", (HttpContext context) => DashboardFiles.Serve(context, "index.html"));
-        endpoints.MapGet("/dashboard/{file}", (HttpContext context, string file) => DashboardFiles.Serve(context, file));
+        endpoints.MapGet("/dashboard/{**file}", (HttpContext context, string file) => DashboardFiles.Serve(context, file));
         return endpoints;
     }
 

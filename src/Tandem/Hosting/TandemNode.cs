@@ -25,13 +25,16 @@ namespace Tandem.Hosting;
 internal sealed class TandemNode : IAsyncDisposable
 {
     private readonly WebApplication _admin;
+    private readonly AdminAccess _access;
     private ConfigWatcher? _watcher;
     private int _stopped;
 
-    private TandemNode(WebApplication admin, ProxyRuntime runtime, NodeStatus status, TandemMetrics metrics, IPEndPoint adminEndPoint, PairHealth pairHealth)
+    private TandemNode(WebApplication admin, AdminAccess access, ProxyRuntime runtime, NodeStatus status, TandemMetrics metrics, IPEndPoint adminEndPoint,
+        PairHealth pairHealth)
     {
         PairHealth = pairHealth;
         _admin = admin;
+        _access = access;
         Runtime = runtime;
         Status = status;
         Metrics = metrics;
@@ -87,7 +90,17 @@ internal sealed class TandemNode : IAsyncDisposable
             builder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
         }
 
+        AdminAccess access;
+        try
+        {
+            access = AdminAccess.For(config.Admin);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new NodeStartException(ex.Message, ex);
+        }
         var admin = builder.Build();
+        admin.UseTandemAdminAccess(access);
         var loggerFactory = admin.Services.GetRequiredService<ILoggerFactory>();
         var logger = loggerFactory.CreateLogger<TandemNode>();
         var metrics = new TandemMetrics(options.Time);
@@ -133,7 +146,7 @@ internal sealed class TandemNode : IAsyncDisposable
         metrics.ReloadApplied();
         HostLog.Started(logger, config.Source, config.Version, adminEndPoint);
 
-        var node = new TandemNode(admin, runtime, status, metrics, adminEndPoint, pairHealth);
+        var node = new TandemNode(admin, access, runtime, status, metrics, adminEndPoint, pairHealth);
         if (config.Pair is { } pair)
         {
             try
@@ -201,6 +214,15 @@ internal sealed class TandemNode : IAsyncDisposable
         if ((next.Admin?.Bind ?? ConfigDefaults.AdminBind) != (current.Admin?.Bind ?? ConfigDefaults.AdminBind))
         {
             HostLog.AdminBindNeedsRestart(logger, AdminEndPoint);
+        }
+        try
+        {
+            _access.Reload(next.Admin);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Validation read the file a moment ago; if it went away since, the old token stays in force.
+            HostLog.ReloadProblem(logger, ex.Message);
         }
         Status.Applied(next, Runtime.Listeners);
         Metrics.ReloadApplied();

@@ -62,7 +62,7 @@ internal sealed class AdminHarness : IAsyncDisposable
         Pool(pool).FindServer(server) ?? throw new InvalidOperationException($"no server '{server}' in '{pool}'");
 
     /// <summary>Starts the admin endpoints over <paramref name="config"/>'s pools, with the config recorded as applied.</summary>
-    public static async Task<AdminHarness> StartAsync(TandemConfig? config = null)
+    public static async Task<AdminHarness> StartAsync(TandemConfig? config = null, AdminAccess? access = null)
     {
         config ??= DefaultConfig();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
@@ -85,6 +85,10 @@ internal sealed class AdminHarness : IAsyncDisposable
             listeners.Add(new ListenerStatus(listener.Name, listener.Pool, listener.Bind.ToString()));
         }
         status.Applied(config, listeners);
+        if (access is not null)
+        {
+            app.UseTandemAdminAccess(access);
+        }
         app.MapTandemAdmin(pools, metrics, status);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
