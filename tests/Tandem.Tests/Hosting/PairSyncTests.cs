@@ -97,7 +97,7 @@ public sealed class PairSyncTests(ITestOutputHelper output)
         var before = pair.B!.Status.Config!.Version;
         var bad = pair.Yaml("a", servers: 2).Replace("weight: 1", "weight: 999", StringComparison.Ordinal);
         var shared = Tandem.Pair.Sync.ConfigText.Split(bad).Shared;
-        var signer = new PairSigner(Encoding.UTF8.GetBytes(PairHarness.Secret), "a", TimeProvider.System);
+        var signer = new PairSigner(Encoding.UTF8.GetBytes(pair.Secret), "a", TimeProvider.System);
         using var client = new PairClient($"127.0.0.1:{pair.PairPortB}", signer, TimeSpan.FromSeconds(5));
 
         var reply = await client.SendAsync(PairPaths.Config, new ConfigOffer("a", ConfigLoader.VersionOf(shared), DateTimeOffset.UtcNow.AddMinutes(1).ToUnixTimeMilliseconds(), shared),
@@ -130,8 +130,12 @@ public sealed class PairSyncTests(ITestOutputHelper output)
         Assert.Equal("refused", error.Result);
         Assert.Contains("401", error.Message, StringComparison.Ordinal);
         Assert.Equal(1, pair.B!.Pools.Find("app")!.FindServer("s1")!.Weight);
+        using var http = TestHttp.Client(TimeSpan.FromSeconds(5));
+        var metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{pair.AdminB}/metrics"));
+        Assert.Contains("tandem_pair_messages_total{type=\"changes\",result=\"bad-mac\"} 1", metrics, StringComparison.Ordinal);
+        // One line per throttle period: ours, unless a stray message from another test got there first.
         var line = Assert.Single(pair.LogsB.Messages(MessageRefusedEvent));
-        Assert.Contains("bad MAC (wrong pair secret?)", line, StringComparison.Ordinal);
+        Assert.StartsWith("Pair message refused from 127.0.0.1 on /pair/", line, StringComparison.Ordinal);
     }
 
     [Fact]

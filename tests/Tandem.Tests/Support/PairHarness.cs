@@ -13,7 +13,8 @@ namespace Tandem.Tests.Support;
 /// </summary>
 internal sealed class PairHarness : IAsyncDisposable
 {
-    public const string Secret = "0123456789abcdef-pair-test-secret";
+    /// <summary>Per pair, so a node of another test that happens to reuse a port cannot talk into this pair.</summary>
+    public string Secret { get; } = "pair-test-" + Guid.NewGuid().ToString("N");
     private readonly string _secretDirectory;
 
     private PairHarness(string secretDirectory, string secretFile, int[] ports)
@@ -53,8 +54,8 @@ internal sealed class PairHarness : IAsyncDisposable
         var directory = Path.Combine(Path.GetTempPath(), "tandem-pair-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         var secret = Path.Combine(directory, "pair.secret");
-        await File.WriteAllTextAsync(secret, Secret + "\n");
         var harness = new PairHarness(directory, secret, FreePorts.Take(6));
+        await File.WriteAllTextAsync(secret, harness.Secret + "\n");
         harness.A = await StartNodeAsync(harness.FileA.Path, harness.LogsA);
         harness.B = await StartNodeAsync(harness.FileB.Path, harness.LogsB);
         return harness;
