@@ -37,6 +37,11 @@ internal static class PairCommand
             using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(3) };
             using var response = await http.GetAsync(url, cancellationToken);
             body = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
+            {
+                await error.WriteLineAsync($"tandem: {url} answered 401: this admin listener needs its token (admin.token-file) for reads; run pair status on the node against its loopback admin address");
+                return ExitCodes.RuntimeFailure;
+            }
             if (!response.IsSuccessStatusCode)
             {
                 await error.WriteLineAsync($"tandem: {url} answered {(int)response.StatusCode}; is this a Tandem admin listener?");
