@@ -191,6 +191,11 @@ public sealed partial class PairService : IAsyncDisposable
         {
             PairLog.LoopFailed(_logger, "stop", "loops did not stop within 5 s");
         }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or InvalidOperationException or ObjectDisposedException)
+        {
+            // A loop that died must not fail the node's shutdown; say so.
+            PairLog.LoopFailed(_logger, "stop", ex.Message);
+        }
         if (_server is not null)
         {
             await _server.DisposeAsync();
