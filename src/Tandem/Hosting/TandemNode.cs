@@ -15,6 +15,7 @@ using Tandem.Forecasting;
 using Tandem.Forecasting.Planning;
 using Tandem.Observability.Admin;
 using Tandem.Observability.Metrics;
+using Tandem.Pair;
 using Tandem.Pair.Vip;
 using Tandem.Proxy;
 using Tandem.Proxy.Listeners;
@@ -37,8 +38,10 @@ internal sealed class TandemNode : IAsyncDisposable
     private ForecastServices? _forecast;
     private int _stopped;
 
-    private TandemNode(WebApplication admin, AdminAccess access, ProxyRuntime runtime, NodeStatus status, TandemMetrics metrics, IPEndPoint adminEndPoint)
+    private TandemNode(WebApplication admin, AdminAccess access, ProxyRuntime runtime, NodeStatus status, TandemMetrics metrics, IPEndPoint adminEndPoint,
+        PairHealth pairHealth)
     {
+        PairHealth = pairHealth;
         _admin = admin;
         _access = access;
         Runtime = runtime;
@@ -62,6 +65,12 @@ internal sealed class TandemNode : IAsyncDisposable
 
     /// <summary>The scale-ahead planner's outlook per pool (empty without <c>forecast</c> in the config).</summary>
     public ForecastSignals Forecast { get; } = new();
+
+    /// <summary>The pair's state for the admin API and alerts; standalone without a <c>pair</c> section.</summary>
+    public PairHealth PairHealth { get; }
+
+    /// <summary>The pair channel; null without a <c>pair</c> section.</summary>
+    public PairService? Pair { get; private set; }
 
     public ILogger Logger => _admin.Services.GetRequiredService<ILogger<TandemNode>>();
 
@@ -127,7 +136,11 @@ internal sealed class TandemNode : IAsyncDisposable
             throw new NodeStartException($"access log cannot open {config.AccessLog?.Path}: {ex.Message}", ex);
         }
         var runtime = new ProxyRuntime(pools, metrics, admin.Services.GetRequiredService<IHttpForwarder>(), options.Time, loggerFactory, admin.Services, accessLog);
-        admin.MapTandemAdmin(pools, metrics, status);
+        var operatorChanges = new OperatorChanges();
+        admin.MapTandemAdmin(pools, metrics, status, operatorChanges);
+        var pairHealth = new PairHealth();
+        var pairMetrics = new PairMetrics(metrics, pairHealth);
+        admin.MapPairApi(pairHealth);
         ForecastServices? forecast = null;
         admin.MapTandemForecast(pools, () => forecast);
 
@@ -164,15 +177,47 @@ internal sealed class TandemNode : IAsyncDisposable
         metrics.ReloadApplied();
         HostLog.Started(logger, config.Source, config.Version, adminEndPoint);
 
-        var node = new TandemNode(admin, access, runtime, status, metrics, adminEndPoint) { AccessLog = accessLog };
+        var node = new TandemNode(admin, access, runtime, status, metrics, adminEndPoint, pairHealth) { AccessLog = accessLog };
         if (accessLog is not null && options.HandleSignals)
         {
             node._reopener = new AccessLogReopener(accessLog);
         }
-        if (config.Pair is { Vip: not null } pair && !OperatingSystem.IsWindows())
+        if (config.Pair is { } pairConfig)
         {
-            // After the listeners are up: keepalived may give this node the VIP at once.
+            try
+            {
+                node.Pair = await PairService.StartAsync(new PairServiceOptions
+                {
+                    Config = pairConfig,
+                    Pools = pools,
+                    Changes = operatorChanges,
+                    Health = pairHealth,
+                    ConfigPath = configPath,
+                    ApplyConfig = node.ApplyReloadAsync,
+                    CountMessage = pairMetrics.Message,
+                    Time = options.Time,
+                    LoggerFactory = loggerFactory,
+                }, cancellationToken);
+            }
+            catch (PairStartException ex)
+            {
+                await node.DisposeAsync();
+                throw new NodeStartException(ex.Message, ex);
+            }
+        }
+        if (config.Pair is { Vip: not null } pair && node.Pair is { } pairService && !OperatingSystem.IsWindows())
+        {
+            // After the listeners are up: keepalived may give this node the VIP at once, but not before the pair has
+            // caught up with its peer (no preemption until synced).
             node._vip = new VipService(pair, () => VipHealth.HasHealthyServer(pools), options.Time, loggerFactory);
+            node._vip.SetReady(pairService.IsSynced);
+            pairService.Synced += () => node._vip.SetReady(true);
+            var vrrp = node._vip.State;
+            vrrp.Changed += e =>
+            {
+                pairService.SetVipState(vrrp.Role, vrrp.Role == PairRole.Master ? pair.Node : null);
+                pairHealth.Raise(e);
+            };
             try
             {
                 await node._vip.StartAsync();
@@ -260,6 +305,7 @@ internal sealed class TandemNode : IAsyncDisposable
         Status.Applied(next, Runtime.Listeners);
         Metrics.ReloadApplied();
         HostLog.Reloaded(logger, next.Version, current.Version);
+        Pair?.ConfigApplied();
         return true;
     }
 
@@ -279,6 +325,10 @@ internal sealed class TandemNode : IAsyncDisposable
         {
             // Give the VIP away before draining, so the peer takes new connections while ours finish.
             await _vip.HandOverAsync();
+        }
+        if (Pair is not null)
+        {
+            await Pair.StopAsync();
         }
         var drained = await Runtime.StopAsync();
         _reopener?.Dispose();
