@@ -1,0 +1,59 @@
+using Tandem.Forecasting.Models;
+
+namespace Tandem.Forecasting.Tests.Models;
+
+public sealed class SelectionTieTests
+{
+    // A model that knows the answer and adds a fixed error per horizon: its validation MAE at horizon h is errors[h].
+    private sealed class FixedErrorModel(string name, Func<int, double> error) : IForecastModel
+    {
+        public string Name => name;
+
+        public void Fit(HourlySeries series, int trainEnd, CancellationToken cancellationToken)
+        {
+        }
+
+        public double Predict(HourlySeries series, int origin, int horizon) => series.Values[origin + horizon] + error(horizon);
+    }
+
+    private static HourlySeries Series()
+    {
+        var values = new double[24 * 21];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = 100 + (50 * Math.Sin(2 * Math.PI * (i % 24) / 24)) + (i % 7);
+        }
+        return new HourlySeries(new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero), values);
+    }
+
+    private static HorizonChoice[] Select(Func<int, double> learnedError)
+    {
+        var models = new Dictionary<string, IForecastModel>(StringComparer.Ordinal)
+        {
+            ["baseline"] = new FixedErrorModel("baseline", _ => 10),
+            ["learned"] = new FixedErrorModel("learned", learnedError),
+        };
+        var series = Series();
+        return Forecaster.Select(models, series, series.Count - (7 * 24), series.Count, new ForecasterOptions { MaxHorizon = 24 });
+    }
+
+    [Fact]
+    public void Select_NearTieAtOneHorizon_GoesToTheBetterNeighbourhood()
+    {
+        // At h=24 the learned model is 1% worse than the baseline, but clearly better at h=22 and h=23.
+        var choices = Select(h => h == 24 ? 10.1 : 9.0);
+
+        Assert.Equal("learned", choices[23].Model);
+        Assert.Equal("learned", choices[21].Model);
+    }
+
+    [Fact]
+    public void Select_ClearlyWorseAtOneHorizon_KeepsTheBest()
+    {
+        // 5% worse is outside the tie margin: the baseline wins h=24 whatever the neighbours say.
+        var choices = Select(h => h == 24 ? 10.5 : 9.0);
+
+        Assert.Equal("baseline", choices[23].Model);
+        Assert.Equal("learned", choices[22].Model);
+    }
+}
