@@ -19,6 +19,8 @@ public static class ConfigDefaults
     public static readonly TimeSpan PairHeartbeat = TimeSpan.FromMilliseconds(200);
     public static readonly TimeSpan PairPeerTimeout = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan VipAdvertInterval = TimeSpan.FromMilliseconds(200);
+    public static readonly TimeSpan AlertEvaluateEvery = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan AlertWindow = TimeSpan.FromMinutes(1);
     public const int VipRouterId = 51;
     public const int SecondVipRouterId = 52;
     public const int ConsecutiveFailures = 5;

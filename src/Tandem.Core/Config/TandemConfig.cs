@@ -24,6 +24,9 @@ public sealed record TandemConfig
     /// <summary>Key <c>pair</c>: this node's half of a two-node pair; null for a single node.</summary>
     public PairConfig? Pair { get; init; }
 
+    /// <summary>Key <c>alerts</c>: alert rules and webhooks; null means the default rules, logged and shown only.</summary>
+    public AlertsConfig? Alerts { get; init; }
+
     /// <summary>The file this config came from, or a label such as <c>(demo)</c>.</summary>
     public string Source { get; init; } = "(memory)";
 
