@@ -15,6 +15,7 @@ internal static class Program
             DemoCommand.Create(),
             RunCommand.Create(),
             ValidateCommand.Create(),
+            AlertsCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

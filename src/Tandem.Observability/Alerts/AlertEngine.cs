@@ -48,6 +48,9 @@ public sealed class AlertEngine : IDisposable
 
     public IReadOnlyList<AlertRuleConfig> Rules => _rules;
 
+    /// <summary>The <c>node</c> label.</summary>
+    public string Node => _node;
+
     /// <summary>
     /// Takes the rules of <paramref name="alerts"/> (the defaults when it has none) and the node label
     /// (<c>alerts.node</c>, else <paramref name="pairNode"/>, else the host name). Alerts of rules that are gone or

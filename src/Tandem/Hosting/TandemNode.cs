@@ -10,6 +10,7 @@ using Tandem.Core.Config;
 using Tandem.Core.Pools;
 using Tandem.Core.Runtime;
 using Tandem.Observability.Admin;
+using Tandem.Observability.Alerts;
 using Tandem.Observability.Metrics;
 using Tandem.Proxy;
 using Tandem.Proxy.Listeners;
@@ -28,8 +29,10 @@ internal sealed class TandemNode : IAsyncDisposable
     private ConfigWatcher? _watcher;
     private int _stopped;
 
-    private TandemNode(WebApplication admin, AdminAccess access, ProxyRuntime runtime, NodeStatus status, TandemMetrics metrics, IPEndPoint adminEndPoint)
+    private TandemNode(WebApplication admin, AdminAccess access, ProxyRuntime runtime, NodeStatus status, TandemMetrics metrics, IPEndPoint adminEndPoint,
+        AlertingService alerting)
     {
+        Alerting = alerting;
         _admin = admin;
         _access = access;
         Runtime = runtime;
@@ -41,6 +44,9 @@ internal sealed class TandemNode : IAsyncDisposable
     public ProxyRuntime Runtime { get; }
 
     public NodeStatus Status { get; }
+
+    /// <summary>Alert rules, webhooks and the node's CPU/memory sampler.</summary>
+    public AlertingService Alerting { get; }
 
     public TandemMetrics Metrics { get; }
 
@@ -101,6 +107,9 @@ internal sealed class TandemNode : IAsyncDisposable
         var status = new NodeStatus(options.Time);
         var runtime = new ProxyRuntime(pools, metrics, admin.Services.GetRequiredService<IHttpForwarder>(), options.Time, loggerFactory, admin.Services);
         admin.MapTandemAdmin(pools, metrics, status);
+        // The pair and forecasting services publish into these; alert rules read them.
+        var alerting = new AlertingService(metrics, pools, new PairHealth(), new ForecastSignals(), options.Time, loggerFactory);
+        admin.MapTandemAlerts(alerting.Engine);
 
         try
         {
@@ -132,8 +141,9 @@ internal sealed class TandemNode : IAsyncDisposable
         status.Applied(config, runtime.Listeners);
         metrics.ReloadApplied();
         HostLog.Started(logger, config.Source, config.Version, adminEndPoint);
+        await alerting.StartAsync(config, $"http://{adminEndPoint}");
 
-        var node = new TandemNode(admin, access, runtime, status, metrics, adminEndPoint);
+        var node = new TandemNode(admin, access, runtime, status, metrics, adminEndPoint, alerting);
         if (configPath is not null)
         {
             node._watcher = new ConfigWatcher(configPath, options.Time, options.ReloadPollInterval, options.HandleSignals,
@@ -189,6 +199,7 @@ internal sealed class TandemNode : IAsyncDisposable
             HostLog.ReloadProblem(logger, ex.Message);
         }
         Status.Applied(next, Runtime.Listeners);
+        await Alerting.ConfigureAsync(next);
         Metrics.ReloadApplied();
         HostLog.Reloaded(logger, next.Version, current.Version);
         return true;
@@ -207,6 +218,7 @@ internal sealed class TandemNode : IAsyncDisposable
             await _watcher.DisposeAsync();
         }
         var drained = await Runtime.StopAsync();
+        await Alerting.DisposeAsync();
         await _admin.StopAsync(CancellationToken.None);
         Metrics.Live.Dispose();
         return drained;
