@@ -119,7 +119,7 @@ public sealed class AlertEngine : IDisposable
                     }
                     alert.Match = match;
                     alert.LastTrue = now;
-                    if (alert.State == AlertStates.Pending && now - alert.Since >= rule.For)
+                    if (alert.State == AlertStates.Pending && now - alert.Since >= rule.For - Jitter)
                     {
                         alert.State = AlertStates.Firing;
                         alert.Since = now;
@@ -142,13 +142,19 @@ public sealed class AlertEngine : IDisposable
                     Record(alert, AlertStates.Inactive, now);
                     AlertsLog.Cleared(_logger, alert.Rule.Name, alert.LabelText);
                 }
-                else if (now - alert.LastTrue >= alert.Rule.KeepFiringFor)
+                else if (now - alert.LastTrue >= alert.Rule.KeepFiringFor - Jitter)
                 {
                     End(key, alert, now, "condition cleared");
                 }
             }
         }
     }
+
+    /// <summary>
+    /// Timers may fire a little early: without this slack a <c>for</c> of exactly N evaluation intervals would often
+    /// take N+1, as the evaluation due at N came a millisecond short of it.
+    /// </summary>
+    private TimeSpan Jitter => _interval / 20;
 
     private void End((string, string) key, ActiveAlert alert, DateTimeOffset now, string why)
     {

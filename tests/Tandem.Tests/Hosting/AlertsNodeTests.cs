@@ -56,10 +56,18 @@ public sealed class AlertsNodeTests(ITestOutputHelper output)
         Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(node.Node.Pools.Find("app")!.UsableCount == 2), TimeSpan.FromSeconds(10)),
             "both servers never came up");
 
+        var stoppedAt = TimeProvider.System.GetUtcNow();
         var stopped = Stopwatch.StartNew();
         await b.DisposeAsync();
+        var stopTook = stopped.Elapsed;
         var (_, firing) = await receiver.NextAsync(TimeSpan.FromSeconds(30));
         var firedAfter = stopped.Elapsed;
+        var down = node.Node.Pools.Find("app")!.FindServer("b")!.LastChange;
+        output.WriteLine($"stopping the backend took {stopTook.TotalMilliseconds:F0} ms; marked down after {(down!.At - stoppedAt).TotalMilliseconds:F0} ms: {down.Reason}");
+        foreach (var step in node.Node.Alerting.Engine.View().Recent)
+        {
+            output.WriteLine($"  {step.State} after {(step.Since - stoppedAt).TotalMilliseconds:F0} ms");
+        }
 
         // for: 2s + fall x interval + one evaluation (1 s), plus a generous margin for a busy machine.
         var bound = TimeSpan.FromSeconds(2) + TimeSpan.FromMilliseconds(Fall * HealthIntervalMs) + TimeSpan.FromSeconds(1);
