@@ -43,9 +43,6 @@ internal sealed class AlertConditions : IDisposable
             case PairEventKind.PeerFound:
                 _tookOverFromLostPeer = false;
                 break;
-            case PairEventKind.PeerLost when _sources.Pair?.Current.Role == PairRole.Master:
-                // Lost while we already hold the VIP: the peer was the backup, not the primary.
-                break;
         }
     }
 
