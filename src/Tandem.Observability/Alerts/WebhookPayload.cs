@@ -15,13 +15,16 @@ public sealed record WebhookPayload(
     [property: JsonPropertyName("externalURL")] string ExternalUrl,
     IReadOnlyList<WebhookAlert> Alerts);
 
-/// <summary>One alert of a <see cref="WebhookPayload"/>; <c>endsAt</c> is 0001-01-01T00:00:00Z while firing, as Alertmanager sends it.</summary>
+/// <summary>
+/// One alert of a <see cref="WebhookPayload"/>. Times are UTC <see cref="DateTime"/>s so they serialize with a <c>Z</c>, as
+/// Alertmanager writes them; <c>endsAt</c> is 0001-01-01T00:00:00Z while firing.
+/// </summary>
 public sealed record WebhookAlert(
     string Status,
     IReadOnlyDictionary<string, string> Labels,
     IReadOnlyDictionary<string, string> Annotations,
-    DateTimeOffset StartsAt,
-    DateTimeOffset EndsAt,
+    DateTime StartsAt,
+    DateTime EndsAt,
     [property: JsonPropertyName("generatorURL")] string GeneratorUrl,
     string Fingerprint);
 
@@ -38,7 +41,8 @@ internal sealed partial class AlertJsonContext : JsonSerializerContext
             ["summary"] = notice.Summary,
             ["description"] = notice.Description,
         };
-        var alert = new WebhookAlert(notice.Status, notice.Labels, annotations, notice.StartsAt, notice.EndsAt ?? global::System.DateTimeOffset.MinValue,
+        var alert = new WebhookAlert(notice.Status, notice.Labels, annotations, notice.StartsAt.UtcDateTime,
+            notice.EndsAt?.UtcDateTime ?? global::System.DateTime.SpecifyKind(global::System.DateTime.MinValue, global::System.DateTimeKind.Utc),
             externalUrl.TrimEnd('/') + "/api/alerts", notice.Fingerprint);
         var groupKey = "{}:{alertname=\"" + notice.Labels["alertname"] + "\",fingerprint=\"" + notice.Fingerprint + "\"}";
         return new WebhookPayload("4", groupKey, 0, notice.Status, "tandem", new Dictionary<string, string>(), notice.Labels, annotations,

@@ -41,7 +41,8 @@ public sealed class WebhookNotifierTests
         }
         Assert.Equal("server b of pool app is down", alert.GetProperty("annotations").GetProperty("description").GetString());
         Assert.Equal(Start, alert.GetProperty("startsAt").GetDateTimeOffset());
-        Assert.Equal("0001-01-01T00:00:00+00:00", alert.GetProperty("endsAt").GetString());
+        Assert.Equal("0001-01-01T00:00:00Z", alert.GetProperty("endsAt").GetString());
+        Assert.Equal("2025-03-01T12:00:00Z", alert.GetProperty("startsAt").GetString());
         Assert.Equal("http://127.0.0.1:9090/api/alerts", alert.GetProperty("generatorURL").GetString());
         Assert.Equal("0123456789abcdef", alert.GetProperty("fingerprint").GetString());
     }
