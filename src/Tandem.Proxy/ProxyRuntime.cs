@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Tandem.Core.Config;
 using Tandem.Core.Pools;
 using Tandem.Core.Runtime;
+using Tandem.Observability.AccessLog;
 using Tandem.Observability.Metrics;
 using Tandem.Proxy.Diagnostics;
 using Tandem.Proxy.Forwarding;
@@ -37,20 +38,32 @@ public sealed class ProxyRuntime : IAsyncDisposable
     private TimeSpan _drainTimeout = ConfigDefaults.DrainTimeout;
     private bool _stopped;
 
+    /// <summary>A data plane over <paramref name="pools"/>; <paramref name="accessLog"/> (optional) receives every listener's requests.</summary>
     public ProxyRuntime(PoolRegistry pools, TandemMetrics metrics, IHttpForwarder forwarder, TimeProvider time,
-        ILoggerFactory loggerFactory, IServiceProvider applicationServices)
+        ILoggerFactory loggerFactory, IServiceProvider applicationServices, AccessLogWriter? accessLog = null)
     {
         ArgumentNullException.ThrowIfNull(loggerFactory);
+        ArgumentNullException.ThrowIfNull(metrics);
         _pools = pools;
         _time = time;
         _logger = loggerFactory.CreateLogger<ProxyRuntime>();
         var requestForwarder = new RequestForwarder(forwarder, time, loggerFactory.CreateLogger<RequestForwarder>());
-        _services = new ListenerServices(new SharedSocketTransport(loggerFactory), requestForwarder, metrics, loggerFactory, applicationServices);
+        _services = new ListenerServices(new SharedSocketTransport(loggerFactory), requestForwarder, metrics, loggerFactory, applicationServices, accessLog);
+        metrics.ObserveQueues(QueuedRequests);
         _dynamicWeights = new DynamicWeightsService(pools, time, loggerFactory.CreateLogger("Tandem.Proxy.LoadReports"));
         _health = new HealthMonitor(pools, metrics, time, loggerFactory.CreateLogger("Tandem.Proxy.Health"));
     }
 
     public PoolRegistry Pools => _pools;
+
+    /// <summary>Requests waiting in each pool's queue (read at scrape time).</summary>
+    private IEnumerable<KeyValuePair<string, int>> QueuedRequests()
+    {
+        foreach (var (name, route) in _routes)
+        {
+            yield return new KeyValuePair<string, int>(name, route.Queue.Waiting);
+        }
+    }
 
     /// <summary>The running listeners: name, pool and the address actually bound.</summary>
     public IReadOnlyList<ListenerStatus> Listeners

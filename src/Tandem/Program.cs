@@ -13,6 +13,7 @@ internal static class Program
         var root = new RootCommand("Tandem: an HTTP load balancer for two servers (or a handful).")
         {
             DemoCommand.Create(),
+            ForecastCommand.Create(),
             RunCommand.Create(),
             ValidateCommand.Create(),
             AlertsCommand.Create(),

@@ -9,7 +9,7 @@ namespace Tandem.Core.Config;
 /// </summary>
 internal static partial class ConfigBinder
 {
-    private static readonly string[] RootKeys = ["listeners", "admin", "pools", "drain-timeout", "pair", "alerts"];
+    private static readonly string[] RootKeys = ["listeners", "admin", "pools", "drain-timeout", "pair", "access-log", "metrics", "alerts"];
     private static readonly string[] ListenerKeys = ["name", "bind", "protocol", "pool", "http-versions", "keepalive-timeout", "max-connections"];
     private static readonly string[] AdminKeys = ["bind", "token-file"];
     private static readonly string[] PoolKeys =
@@ -43,12 +43,16 @@ internal static partial class ConfigBinder
         var poolsNode = reader.Required(map, "", "pools");
         var drain = reader.Duration(map, "", "drain-timeout");
         var pairNode = ConfigReader.Value(map, "pair");
+        var accessLogNode = ConfigReader.Value(map, "access-log");
+        var metricsNode = ConfigReader.Value(map, "metrics");
         var alertsNode = ConfigReader.Value(map, "alerts");
 
         var pools = BindList(reader, poolsNode, "pools", "must list at least one pool", (node, path) => BindPool(reader, checks, node, path));
         var listeners = BindList(reader, listenersNode, "listeners", "must list at least one listener", (node, path) => BindListener(reader, checks, node, path));
         var admin = adminNode is null ? null : BindAdmin(reader, checks, adminNode);
         var pair = pairNode is null ? null : BindPair(reader, pairNode);
+        var accessLog = accessLogNode is null ? null : BindAccessLog(reader, accessLogNode);
+        var metrics = metricsNode is null ? null : BindMetrics(reader, metricsNode);
         var alerts = alertsNode is null ? null : BindAlerts(reader, alertsNode, pools);
         checks.Finish();
 
@@ -56,7 +60,8 @@ internal static partial class ConfigBinder
         {
             return null;
         }
-        return new TandemConfig { Listeners = listeners, Pools = pools, Admin = admin, DrainTimeout = drain, Pair = pair, Alerts = alerts };
+        return new TandemConfig { Listeners = listeners, Pools = pools, Admin = admin, DrainTimeout = drain, Pair = pair,
+            AccessLog = accessLog, Metrics = metrics, Alerts = alerts };
     }
 
     private static List<T>? BindList<T>(ConfigReader reader, YamlNode? node, string path, string emptyMessage, Func<YamlNode, string, T?> bindItem)

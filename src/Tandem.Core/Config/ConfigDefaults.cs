@@ -28,6 +28,9 @@ public static class ConfigDefaults
     public const int Retries = 2;
     public const int RetryBodyLimit = 64 * 1024;
     public const int QueueSize = 1000;
+    public const int AccessLogBuffer = 16384;
+    public const long AccessLogMaxSize = 100L << 20;
+    public const int AccessLogMaxFiles = 5;
 
     /// <summary>Retries may add at most this share of a pool's requests (a retry budget, as Envoy's and Finagle's).</summary>
     public const double RetryBudget = 0.2;

@@ -24,6 +24,12 @@ public sealed record TandemConfig
     /// <summary>Key <c>pair</c>: this node's half of a two-node pair; null for a single node.</summary>
     public PairConfig? Pair { get; init; }
 
+    /// <summary>Key <c>access-log</c>: one line per request; null (no access log) when absent. Read at start.</summary>
+    public AccessLogConfig? AccessLog { get; init; }
+
+    /// <summary>Key <c>metrics</c>: the per-request detail of <c>/metrics</c>; everything on when absent. Read at start.</summary>
+    public MetricsConfig? Metrics { get; init; }
+
     /// <summary>Key <c>alerts</c>: alert rules and webhooks; null means the default rules, logged and shown only.</summary>
     public AlertsConfig? Alerts { get; init; }
 

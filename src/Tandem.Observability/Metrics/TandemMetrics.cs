@@ -1,5 +1,7 @@
 using Prometheus;
+using Tandem.Core.Config;
 using Tandem.Core.Pools;
+using Tandem.Observability.AccessLog;
 using Tandem.Observability.Live;
 
 namespace Tandem.Observability.Metrics;
@@ -24,6 +26,19 @@ public sealed class TandemMetrics : IServerTelemetryFactory
     private readonly Gauge _clientConnections;
     private readonly Counter _clientConnectionsTotal;
     private readonly Counter _reloads;
+    private readonly Histogram _upstreamDuration;
+    private readonly Histogram _overhead;
+    private readonly Counter _requestBytes;
+    private readonly Counter _responseBytes;
+    private readonly Counter _retries;
+    private readonly Counter _listenerRequests;
+    private readonly Gauge _listenerInFlight;
+    private readonly Gauge _queued;
+    private readonly Counter _accessLogDropped;
+    private readonly Counter _accessLogLines;
+    private readonly Dictionary<string, ListenerCounters> _listeners = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _queuedPools = new(StringComparer.Ordinal);
+    private long _accessLogDroppedCount;
     private readonly Lock _ownersGate = new();
     private readonly Dictionary<(string Pool, string Server), int> _owners = [];
 
@@ -33,7 +48,17 @@ public sealed class TandemMetrics : IServerTelemetryFactory
     }
 
     public TandemMetrics(TimeProvider time)
+        : this(time, null)
     {
+    }
+
+    /// <param name="time">The clock of the live figures.</param>
+    /// <param name="config">The <c>metrics</c> section: per-request detail on or off, the method label; read once.</param>
+    public TandemMetrics(TimeProvider time, MetricsConfig? config)
+    {
+        Enabled = config?.Enabled ?? true;
+        MethodLabels = config?.MethodLabel ?? true ? ListenerTelemetry.MethodNames : ["any"];
+        Time = time;
         Live = new LiveStats(time);
         Registry = Prometheus.Metrics.NewCustomRegistry();
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
@@ -52,6 +77,88 @@ public sealed class TandemMetrics : IServerTelemetryFactory
         _reloads = factory.CreateCounter("tandem_config_reloads_total", "Config reloads, by result (applied, rejected).", ["result"]);
         _healthChanges = factory.CreateCounter("tandem_server_health_changes_total",
             "Changes of a server's usability (health checks, ejections, operators), by the state it changed to.", ["pool", "server", "state"]);
+        _upstreamDuration = factory.CreateHistogram("tandem_upstream_duration_seconds",
+            "The server's share of a request: the last attempt's exchange with the server, from sending the request to the end of the response body, by pool and server.",
+            ["pool", "server"], new HistogramConfiguration { Buckets = DurationBuckets });
+        _overhead = factory.CreateHistogram("tandem_proxy_overhead_seconds",
+            "What the proxy added to a request: its whole duration less the server's share (picking, queueing, failed attempts, error answers), by pool and server.",
+            ["pool", "server"], new HistogramConfiguration { Buckets = OverheadBuckets });
+        _requestBytes = factory.CreateCounter("tandem_request_bytes_total",
+            "Request body bytes forwarded (as declared by Content-Length), by pool and server.", ["pool", "server"]);
+        _responseBytes = factory.CreateCounter("tandem_response_bytes_total",
+            "Response body bytes sent to clients (as declared by Content-Length), by pool and server.", ["pool", "server"]);
+        _retries = factory.CreateCounter("tandem_retries_total",
+            "Attempts retried on another server, by pool and the failure that caused the retry.", ["pool", "reason"]);
+        _listenerRequests = factory.CreateCounter("tandem_listener_requests_total",
+            "Requests answered, by listener, method (GET, HEAD, POST, PUT, DELETE, other) and status class.", ["listener", "method", "code"]);
+        _listenerInFlight = factory.CreateGauge("tandem_listener_requests_in_flight", "Requests being served, by listener.", ["listener"]);
+        _queued = factory.CreateGauge("tandem_pool_queued_requests", "Requests waiting in a pool's queue for a server with room.", ["pool"]);
+        _accessLogDropped = factory.CreateCounter("tandem_access_log_dropped_total", "Access log lines dropped because the writer fell behind.");
+        _accessLogLines = factory.CreateCounter("tandem_access_log_lines_total", "Access log lines written.");
+        _accessLogDropped.Publish();
+        _accessLogLines.Publish();
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            lock (_listeners)
+            {
+                foreach (var (name, counters) in _listeners)
+                {
+                    _listenerInFlight.WithLabels(name).Set(Interlocked.Read(ref counters.InFlight));
+                }
+            }
+        });
+    }
+
+    private static readonly double[] OverheadBuckets =
+        [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5];
+
+    internal TimeProvider Time { get; }
+
+    /// <summary>Whether per-request series are recorded (<c>metrics.enabled</c>).</summary>
+    public bool Enabled { get; }
+
+    /// <summary>The values of the <c>method</c> label, indexed as <see cref="ListenerTelemetry"/> classifies methods.</summary>
+    internal string[] MethodLabels { get; }
+
+    /// <summary>Access log lines dropped so far.</summary>
+    public long AccessLogDroppedCount => Interlocked.Read(ref _accessLogDroppedCount);
+
+    internal void AccessLogDropped()
+    {
+        Interlocked.Increment(ref _accessLogDroppedCount);
+        _accessLogDropped.Inc();
+    }
+
+    internal void AccessLogWritten(int lines) => _accessLogLines.Inc(lines);
+
+    /// <summary>
+    /// Exports <c>tandem_pool_queued_requests</c> from <paramref name="read"/> (pool name, requests waiting) at every
+    /// scrape; pools no longer listed lose their series.
+    /// </summary>
+    public void ObserveQueues(Func<IEnumerable<KeyValuePair<string, int>>> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            lock (_queuedPools)
+            {
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var (pool, waiting) in read())
+                {
+                    seen.Add(pool);
+                    _queued.WithLabels(pool).Set(waiting);
+                }
+                foreach (var gone in _queuedPools)
+                {
+                    if (!seen.Contains(gone))
+                    {
+                        _queued.RemoveLabelled(gone);
+                    }
+                }
+                _queuedPools.Clear();
+                _queuedPools.UnionWith(seen);
+            }
+        });
     }
 
     /// <summary>Counts a change of a server's usability to <paramref name="state"/>.</summary>
@@ -105,8 +212,35 @@ public sealed class TandemMetrics : IServerTelemetryFactory
     }
 
     /// <summary>The connection gauge and counter of a listener, resolved once.</summary>
-    public ListenerTelemetry ForListener(string listener) =>
-        new(_clientConnections.WithLabels(listener), _clientConnectionsTotal.WithLabels(listener));
+    /// <param name="listener">The listener's name.</param>
+    /// <param name="accessLog">Where its requests are logged; null for none.</param>
+    public ListenerTelemetry ForListener(string listener, AccessLogWriter? accessLog = null)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        ListenerCounters counters;
+        lock (_listeners)
+        {
+            if (!_listeners.TryGetValue(listener, out counters!))
+            {
+                counters = new ListenerCounters(MethodLabels.Length * ServerTelemetry.CodeLabels.Length);
+                _listeners[listener] = counters;
+            }
+        }
+        return new(this, listener, counters, _clientConnections.WithLabels(listener), _clientConnectionsTotal.WithLabels(listener), accessLog);
+    }
+
+    internal Counter.Child ListenerRequestCounter(string listener, int method, int code) =>
+        _listenerRequests.WithLabels(listener, MethodLabels[method], ServerTelemetry.CodeLabels[code]);
+
+    internal Histogram.Child UpstreamHistogram(string pool, string server) => _upstreamDuration.WithLabels(pool, server);
+
+    internal Histogram.Child OverheadHistogram(string pool, string server) => _overhead.WithLabels(pool, server);
+
+    internal Counter.Child RequestBytes(string pool, string server) => _requestBytes.WithLabels(pool, server);
+
+    internal Counter.Child ResponseBytes(string pool, string server) => _responseBytes.WithLabels(pool, server);
+
+    internal Counter.Child RetryCounter(string pool, string reason) => _retries.WithLabels(pool, reason);
 
     public void ReloadApplied() => _reloads.WithLabels("applied").Inc();
 
@@ -133,6 +267,10 @@ public sealed class TandemMetrics : IServerTelemetryFactory
                 _requests.RemoveLabelled(pool, server, code);
             }
             _duration.RemoveLabelled(pool, server);
+            _upstreamDuration.RemoveLabelled(pool, server);
+            _overhead.RemoveLabelled(pool, server);
+            _requestBytes.RemoveLabelled(pool, server);
+            _responseBytes.RemoveLabelled(pool, server);
             _activeRequests.RemoveLabelled(pool, server);
             _serverWeight.RemoveLabelled(pool, server);
             _effectiveWeight.RemoveLabelled(pool, server);

@@ -5,6 +5,8 @@ using Microsoft.Extensions.Logging;
 using Tandem.Core.Balancing;
 using Tandem.Core.Health;
 using Tandem.Core.Pools;
+using Tandem.Observability.AccessLog;
+using Tandem.Observability.Metrics;
 using Tandem.Proxy.Diagnostics;
 using Tandem.Proxy.Limits;
 using Yarp.ReverseProxy.Forwarder;
@@ -20,6 +22,8 @@ namespace Tandem.Proxy.Forwarding;
 /// body must have been buffered (up to <c>retry-body-limit</c>) to be sent again. Retries are bounded per request
 /// (<c>retries</c>) and per pool (<see cref="Limits.RetryBudget"/>: at most 20% extra load).
 /// The first attempt of a request that needs no queue allocates nothing here beyond what forwarding itself needs.
+/// When the request ends, however it ends, the listener's <see cref="ListenerTelemetry"/> records it once (series and
+/// access log line) with the server of the last attempt, the attempts, why it failed and the server's share of the time.
 /// </summary>
 internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider time, ILogger<RequestForwarder> logger)
 {
@@ -31,54 +35,97 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
     private readonly LogThrottle _queueLog = new(time, TimeSpan.FromSeconds(1));
     private readonly LogThrottle _retryLog = new(time, TimeSpan.FromSeconds(1));
 
-    public async Task ForwardAsync(HttpContext context, PoolRoute route)
+    /// <param name="context">The request.</param>
+    /// <param name="route">The listener's pool.</param>
+    /// <param name="telemetry">The listener's counters and access log; null records nothing (warm-up).</param>
+    public async Task ForwardAsync(HttpContext context, PoolRoute route, ListenerTelemetry? telemetry)
     {
         var started = time.GetTimestamp();
         var pool = route.Pool;
-        var selection = SelectionContexts.For(context, pool);
-        route.Budget.Deposit();
-
-        var server = TryAcquire(pool, in selection, tried: default);
-        if (server is null)
+        telemetry?.RequestStarted();
+        ServerState? server = null;
+        var attempts = 0;
+        var error = RequestError.None;
+        long upstream = 0;
+        try
         {
-            server = pool.UsableCount == 0 ? null : await WaitForRoomAsync(context, route, selection, started);
+            var selection = SelectionContexts.For(context, pool);
+            route.Budget.Deposit();
+
+            server = TryAcquire(pool, in selection, tried: default);
             if (server is null)
             {
-                await AnswerNoServerAsync(context, pool, started);
-                return;
+                var wait = QueueWait.Full;
+                if (pool.UsableCount > 0)
+                {
+                    (server, wait) = await WaitForRoomAsync(context, route, selection, started);
+                }
+                if (server is null)
+                {
+                    error = pool.UsableCount == 0 ? RequestError.NoServer
+                        : context.RequestAborted.IsCancellationRequested ? RequestError.ClientAborted
+                        : wait == QueueWait.Full ? RequestError.QueueFull : RequestError.QueueTimeout;
+                    await AnswerNoServerAsync(context, pool, started);
+                    return;
+                }
+            }
+
+            var replayable = route.Retries > 0 && PrepareReplay(context.Request, route.RetryBodyLimit);
+            var retriesLeft = route.Retries;
+            Tried tried = default;
+            while (true)
+            {
+                tried.Add(server);
+                attempts++;
+                var sent = time.GetTimestamp();
+                var (forwarderError, kind, exception) = await SendAsync(context, route, server, started);
+                upstream = time.GetTimestamp() - sent;
+                error = ErrorOf(kind);
+                if (kind == ProxyErrorKind.None || kind is ProxyErrorKind.ClientAborted or ProxyErrorKind.IdleClosed)
+                {
+                    return;
+                }
+
+                var next = retriesLeft > 0 && CanRetry(context, forwarderError, kind, replayable) && route.Budget.TryWithdraw()
+                    ? TryAcquire(pool, in selection, tried)
+                    : null;
+                if (next is null)
+                {
+                    await AnswerFailureAsync(context, pool, server, kind, exception);
+                    return;
+                }
+                if (_retryLog.TryAcquire(out var suppressed))
+                {
+                    ProxyLog.Retrying(logger, pool.Name, server.Name, server.Address.ToString(), context.Request.Method, context.Request.Path,
+                        ProxyErrors.Describe(kind, exception), next.Name, suppressed);
+                }
+                telemetry?.Retried(server, error);
+                retriesLeft--;
+                ResetForRetry(context);
+                server = next;
             }
         }
-
-        var replayable = route.Retries > 0 && PrepareReplay(context.Request, route.RetryBodyLimit);
-        var retriesLeft = route.Retries;
-        Tried tried = default;
-        while (true)
+        finally
         {
-            tried.Add(server);
-            var (error, kind, exception) = await SendAsync(context, route, server, started);
-            if (kind == ProxyErrorKind.None || kind is ProxyErrorKind.ClientAborted or ProxyErrorKind.IdleClosed)
+            if (telemetry is not null)
             {
-                return;
+                var total = time.GetElapsedTime(started).TotalSeconds;
+                var upstreamSeconds = upstream / (double)time.TimestampFrequency;
+                telemetry.RequestCompleted(context, new RequestOutcome(pool, attempts == 0 ? null : server, attempts, error, total, upstreamSeconds));
             }
-
-            var next = retriesLeft > 0 && CanRetry(context, error, kind, replayable) && route.Budget.TryWithdraw()
-                ? TryAcquire(pool, in selection, tried)
-                : null;
-            if (next is null)
-            {
-                await AnswerFailureAsync(context, pool, server, kind, exception);
-                return;
-            }
-            if (_retryLog.TryAcquire(out var suppressed))
-            {
-                ProxyLog.Retrying(logger, pool.Name, server.Name, server.Address.ToString(), context.Request.Method, context.Request.Path,
-                    ProxyErrors.Describe(kind, exception), next.Name, suppressed);
-            }
-            retriesLeft--;
-            ResetForRetry(context);
-            server = next;
         }
     }
+
+    private static RequestError ErrorOf(ProxyErrorKind kind) => kind switch
+    {
+        ProxyErrorKind.None => RequestError.None,
+        ProxyErrorKind.ConnectFailed => RequestError.ConnectFailed,
+        ProxyErrorKind.TimedOut => RequestError.Timeout,
+        ProxyErrorKind.ClientAborted => RequestError.ClientAborted,
+        ProxyErrorKind.BadRequest => RequestError.BadRequest,
+        ProxyErrorKind.IdleClosed => RequestError.IdleClosed,
+        _ => RequestError.ServerFailed,
+    };
 
     /// <summary>One attempt on <paramref name="server"/> (already counted in flight), accounted when it ends.</summary>
     /// <remarks>A pooled builder: the attempt's state machine is reused instead of allocated per request.</remarks>
@@ -163,7 +210,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
     }
 
     /// <summary>Every usable server is full: wait in the pool's queue until one has room, the queue timeout, or the client leaves.</summary>
-    private async Task<ServerState?> WaitForRoomAsync(HttpContext context, PoolRoute route, SelectionContext selection, long started)
+    private async Task<(ServerState? Server, QueueWait Outcome)> WaitForRoomAsync(HttpContext context, PoolRoute route, SelectionContext selection, long started)
     {
         var queue = route.Queue;
         while (true)
@@ -178,7 +225,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
                     var why = outcome == QueueWait.Full ? $"the queue is full ({queue.Size} waiting)" : $"no room came within {queue.Timeout.TotalMilliseconds:0} ms";
                     ProxyLog.QueueRefused(logger, route.Pool.Name, why, context.Request.Method, context.Request.Path, suppressed);
                 }
-                return server;
+                return (server, outcome);
             }
         }
     }

@@ -55,7 +55,7 @@ internal sealed class ListenerHost
         var http2 = config.HttpVersions != HttpVersions.Http1;
         var generation = new ListenerGeneration(http1, http2, options.Limits.RequestHeadersTimeout);
         var address = new IPEndPoint(config.Bind.Ip ?? IPAddress.Loopback, config.Bind.Port);
-        var telemetry = countConnections ? services.Metrics.ForListener(config.Name) : null;
+        var telemetry = countConnections ? services.Metrics.ForListener(config.Name, services.AccessLog) : null;
         if (http1)
         {
             options.Listen(new SharedEndPoint(address, HttpProtocols.Http1, generation), o => Configure(o, HttpProtocols.Http1, telemetry));
@@ -69,7 +69,7 @@ internal sealed class ListenerHost
         var server = new KestrelServer(Options.Create(options), services.Transport, services.LoggerFactory);
         try
         {
-            await server.StartAsync(new ProxyApplication(listenerRoute, services.Forwarder), cancellationToken);
+            await server.StartAsync(new ProxyApplication(listenerRoute, services.Forwarder, telemetry), cancellationToken);
         }
         catch
         {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Tandem.Observability.AccessLog;
 using Tandem.Observability.Metrics;
 using Tandem.Proxy.Forwarding;
 using Tandem.Proxy.Listeners.Transport;
@@ -11,4 +12,5 @@ internal sealed record ListenerServices(
     RequestForwarder Forwarder,
     TandemMetrics Metrics,
     ILoggerFactory LoggerFactory,
-    IServiceProvider ApplicationServices);
+    IServiceProvider ApplicationServices,
+    AccessLogWriter? AccessLog = null);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Abstractions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Tandem.Observability.Metrics;
 using Tandem.Proxy.Forwarding;
 
 namespace Tandem.Proxy.Listeners;
@@ -11,7 +12,7 @@ namespace Tandem.Proxy.Listeners;
 /// middleware pipeline, diagnostics or request services. The <see cref="HttpContext"/> is reused across the requests
 /// of a connection, as ASP.NET's own hosting layer does.
 /// </summary>
-internal sealed class ProxyApplication(ListenerRoute listener, RequestForwarder forwarder) : IHttpApplication<ProxyApplication.Context>
+internal sealed class ProxyApplication(ListenerRoute listener, RequestForwarder forwarder, ListenerTelemetry? telemetry) : IHttpApplication<ProxyApplication.Context>
 {
     public Context CreateContext(IFeatureCollection contextFeatures)
     {
@@ -33,7 +34,17 @@ internal sealed class ProxyApplication(ListenerRoute listener, RequestForwarder 
         return context;
     }
 
-    public Task ProcessRequestAsync(Context context) => forwarder.ForwardAsync(context.HttpContext, listener.Route);
+    private readonly bool _countBodies = telemetry?.RecordsRequests ?? false;
+
+    public Task ProcessRequestAsync(Context context)
+    {
+        var http = context.HttpContext;
+        if (_countBodies)
+        {
+            context.ResponseBody.Attach(http);
+        }
+        return forwarder.ForwardAsync(http, listener.Route, telemetry);
+    }
 
     public void DisposeContext(Context context, Exception? exception) => context.Reset();
 
@@ -41,8 +52,12 @@ internal sealed class ProxyApplication(ListenerRoute listener, RequestForwarder 
     internal sealed class Context
     {
         private DefaultHttpContext? _httpContext;
+        private ResponseBodyCounter? _responseBody;
 
         public HttpContext HttpContext => _httpContext!;
+
+        /// <summary>Counts the response bytes of this connection's (or stream's) requests, one at a time.</summary>
+        public ResponseBodyCounter ResponseBody => _responseBody ??= new ResponseBodyCounter();
 
         public void Initialize(IFeatureCollection features)
         {

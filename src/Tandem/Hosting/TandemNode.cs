@@ -9,9 +9,11 @@ using Microsoft.Extensions.Logging;
 using Tandem.Core.Config;
 using Tandem.Core.Pools;
 using Tandem.Core.Runtime;
+using Tandem.Observability.AccessLog;
 using Tandem.Observability.Admin;
 using Tandem.Observability.Alerts;
 using Tandem.Observability.Metrics;
+using Tandem.Pair.Vip;
 using Tandem.Proxy;
 using Tandem.Proxy.Listeners;
 using Yarp.ReverseProxy.Forwarder;
@@ -27,6 +29,8 @@ internal sealed class TandemNode : IAsyncDisposable
     private readonly WebApplication _admin;
     private readonly AdminAccess _access;
     private ConfigWatcher? _watcher;
+    private AccessLogReopener? _reopener;
+    private VipService? _vip;
     private int _stopped;
 
     private TandemNode(WebApplication admin, AdminAccess access, ProxyRuntime runtime, NodeStatus status, TandemMetrics metrics, IPEndPoint adminEndPoint,
@@ -51,6 +55,11 @@ internal sealed class TandemNode : IAsyncDisposable
     public TandemMetrics Metrics { get; }
 
     public PoolRegistry Pools => Runtime.Pools;
+
+    /// <summary>The access log; null when the config asks for none.</summary>
+    public AccessLogWriter? AccessLog { get; private init; }
+    /// <summary>The VIP failover when <c>pair.vip</c> is set: its <see cref="VipService.State"/> is this node's VRRP role.</summary>
+    public VipService? Vip => _vip;
 
     public ILogger Logger => _admin.Services.GetRequiredService<ILogger<TandemNode>>();
 
@@ -100,12 +109,22 @@ internal sealed class TandemNode : IAsyncDisposable
         admin.UseTandemAdminAccess(access);
         var loggerFactory = admin.Services.GetRequiredService<ILoggerFactory>();
         var logger = loggerFactory.CreateLogger<TandemNode>();
-        var metrics = new TandemMetrics(options.Time);
+        var metrics = new TandemMetrics(options.Time, config.Metrics);
         metrics.Live.Start();
         var pools = new PoolRegistry(metrics);
         metrics.ObservePools(pools);
         var status = new NodeStatus(options.Time);
-        var runtime = new ProxyRuntime(pools, metrics, admin.Services.GetRequiredService<IHttpForwarder>(), options.Time, loggerFactory, admin.Services);
+        AccessLogWriter? accessLog;
+        try
+        {
+            accessLog = AccessLogWriter.Create(config.AccessLog, metrics, loggerFactory.CreateLogger("Tandem.AccessLog"));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await admin.DisposeAsync();
+            throw new NodeStartException($"access log cannot open {config.AccessLog?.Path}: {ex.Message}", ex);
+        }
+        var runtime = new ProxyRuntime(pools, metrics, admin.Services.GetRequiredService<IHttpForwarder>(), options.Time, loggerFactory, admin.Services, accessLog);
         admin.MapTandemAdmin(pools, metrics, status);
         // The pair and forecasting services publish into these; alert rules read them.
         var alerting = new AlertingService(metrics, pools, new PairHealth(), new ForecastSignals(), options.Time, loggerFactory);
@@ -117,6 +136,7 @@ internal sealed class TandemNode : IAsyncDisposable
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException)
         {
+            await DisposeAccessLogAsync(accessLog);
             await admin.DisposeAsync();
             throw new NodeStartException($"admin listener cannot bind {adminBind}: {ex.Message}", ex);
         }
@@ -134,6 +154,7 @@ internal sealed class TandemNode : IAsyncDisposable
         catch (ListenerStartException ex)
         {
             await runtime.DisposeAsync();
+            await DisposeAccessLogAsync(accessLog);
             await admin.StopAsync(CancellationToken.None);
             await admin.DisposeAsync();
             throw new NodeStartException(ex.Message, ex);
@@ -143,7 +164,25 @@ internal sealed class TandemNode : IAsyncDisposable
         HostLog.Started(logger, config.Source, config.Version, adminEndPoint);
         await alerting.StartAsync(config, $"http://{adminEndPoint}");
 
-        var node = new TandemNode(admin, access, runtime, status, metrics, adminEndPoint, alerting);
+        var node = new TandemNode(admin, access, runtime, status, metrics, adminEndPoint, alerting) { AccessLog = accessLog };
+        if (accessLog is not null && options.HandleSignals)
+        {
+            node._reopener = new AccessLogReopener(accessLog);
+        }
+        if (config.Pair is { Vip: not null } pair && !OperatingSystem.IsWindows())
+        {
+            // After the listeners are up: keepalived may give this node the VIP at once.
+            node._vip = new VipService(pair, () => VipHealth.HasHealthyServer(pools), options.Time, loggerFactory);
+            try
+            {
+                await node._vip.StartAsync();
+            }
+            catch (VipStartException ex)
+            {
+                await node.DisposeAsync();
+                throw new NodeStartException(ex.Message, ex);
+            }
+        }
         if (configPath is not null)
         {
             node._watcher = new ConfigWatcher(configPath, options.Time, options.ReloadPollInterval, options.HandleSignals,
@@ -189,6 +228,14 @@ internal sealed class TandemNode : IAsyncDisposable
         {
             HostLog.AdminBindNeedsRestart(logger, AdminEndPoint);
         }
+        if (next.AccessLog != current.AccessLog)
+        {
+            ObservabilityLog.NeedsRestart(logger, "access-log");
+        }
+        if (next.Metrics != current.Metrics)
+        {
+            ObservabilityLog.NeedsRestart(logger, "metrics");
+        }
         try
         {
             _access.Reload(next.Admin);
@@ -217,8 +264,19 @@ internal sealed class TandemNode : IAsyncDisposable
         {
             await _watcher.DisposeAsync();
         }
+        if (_vip is not null)
+        {
+            // Give the VIP away before draining, so the peer takes new connections while ours finish.
+            await _vip.HandOverAsync();
+        }
         var drained = await Runtime.StopAsync();
         await Alerting.DisposeAsync();
+        _reopener?.Dispose();
+        await DisposeAccessLogAsync(AccessLog);
+        if (_vip is not null)
+        {
+            await _vip.DisposeAsync();
+        }
         await _admin.StopAsync(CancellationToken.None);
         Metrics.Live.Dispose();
         return drained;
@@ -229,6 +287,14 @@ internal sealed class TandemNode : IAsyncDisposable
         await StopAsync();
         await Runtime.DisposeAsync();
         await _admin.DisposeAsync();
+    }
+
+    private static async Task DisposeAccessLogAsync(AccessLogWriter? accessLog)
+    {
+        if (accessLog is not null)
+        {
+            await accessLog.DisposeAsync();
+        }
     }
 
     private static IPEndPoint BoundEndPoint(WebApplication app, HostPort requested)

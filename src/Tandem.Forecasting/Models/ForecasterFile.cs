@@ -1,0 +1,46 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Tandem.Forecasting.Models;
+
+/// <summary>The persisted forecaster: <c>forecaster.json</c>, versioned, weights as plain JSON arrays.</summary>
+internal static class ForecasterFile
+{
+    public const string FileName = "forecaster.json";
+    public const int CurrentVersion = 1;
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        WriteIndented = false,
+    };
+
+    public sealed record Content(int Version, IReadOnlyList<HorizonChoice> Choices, IReadOnlyList<ModelState> Models);
+
+    public static void Write(string path, Content content)
+    {
+        // Write then rename, so a crash mid-write never leaves a half file for the next start to load.
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(content, Json));
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    public static Content Read(string path)
+    {
+        Content? content;
+        try
+        {
+            content = JsonSerializer.Deserialize<Content>(File.ReadAllText(path), Json);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            throw new InvalidDataException($"{path}: cannot load forecaster: {e.Message}", e);
+        }
+        if (content is null || content.Version != CurrentVersion || content.Choices is null || content.Models is null || content.Choices.Count == 0)
+        {
+            throw new InvalidDataException($"{path}: not a version {CurrentVersion} forecaster file");
+        }
+        return content;
+    }
+}

@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Globalization;
+using Tandem.Testing;
+
+namespace Tandem.Pair.Tests.Vip;
+
+/// <summary>
+/// The failover topology: namespaces PREFIX-client, PREFIX-a, PREFIX-b joined by a bridge in PREFIX-br (pair-lab.sh),
+/// a python backend and a real <c>tandem run</c> in each node, and the client loop hitting the VIP every 20 ms.
+/// The prefix holds the test process id, so parallel runs do not collide. Dispose tears everything down.
+/// </summary>
+internal sealed class PairLab : IAsyncDisposable
+{
+    public const string Vip = "10.99.0.100";
+    private readonly Dictionary<string, LabProcess> _tandems = [];
+    private readonly List<LabProcess> _others = [];
+
+    private PairLab(string prefix, string dir)
+    {
+        Prefix = prefix;
+        Dir = dir;
+    }
+
+    public string Prefix { get; }
+
+    public string Dir { get; }
+
+    public string ClientLogPath => Path.Combine(Dir, "client.log");
+
+    public static async Task<PairLab> UpAsync()
+    {
+        var prefix = "tdm" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        var dir = Directory.CreateTempSubdirectory("tandem-pair-").FullName;
+        var lab = new PairLab(prefix, dir);
+        await Script("down", prefix);
+        var (code, output) = await Script("up", prefix);
+        if (code != 0)
+        {
+            await lab.DisposeAsync();
+            Assert.Fail("pair-lab.sh up failed: " + output);
+        }
+        File.WriteAllText(Path.Combine(dir, "secret"), "a-test-secret-of-enough-length\n");
+        foreach (var node in new[] { "a", "b" })
+        {
+            var www = Directory.CreateDirectory(Path.Combine(dir, "www-" + node)).FullName;
+            File.WriteAllText(Path.Combine(www, "index.html"), node + "\n");
+            File.WriteAllText(Path.Combine(dir, node + ".yaml"), NodeYaml(node, dir));
+            lab._others.Add(LabProcess.Start(lab.Ns(node), "python3", "-m", "http.server", "9000", "--bind", "127.0.0.1", "--directory", www));
+        }
+        return lab;
+    }
+
+    public string Ns(string node) => Prefix + "-" + node;
+
+    public LabProcess Tandem(string node) => _tandems[node];
+
+    public void StartTandem(string node)
+    {
+        if (_tandems.Remove(node, out var old))
+        {
+            old.Dispose();
+        }
+        var dll = Path.Combine(AppContext.BaseDirectory, "tandem.dll");
+        Assert.True(File.Exists(dll), "tandem.dll not found next to the tests: " + dll);
+        _tandems[node] = LabProcess.Start(Ns(node), DotnetHost(), dll, "run", "--config", Path.Combine(Dir, node + ".yaml"));
+    }
+
+    public void StartClient() =>
+        _others.Add(LabProcess.Start(Ns("client"), "python3", Path.Combine(AppContext.BaseDirectory, "pair-client.py"), Vip, "8080", ClientLogPath));
+
+    public IReadOnlyList<string> ClientLines() => File.Exists(ClientLogPath) ? File.ReadAllLines(ClientLogPath) : [];
+
+    /// <summary>The node whose eth0 carries the VIP: "a", "b", "a+b" (split brain) or null.</summary>
+    public async Task<string?> VipHolderAsync()
+    {
+        var holders = new List<string>();
+        foreach (var node in new[] { "a", "b" })
+        {
+            var (_, output) = await LabProcess.RunAsync("ip", "-n", Ns(node), "-br", "addr", "show", "dev", "eth0");
+            if (output.Contains(Vip + "/", StringComparison.Ordinal))
+            {
+                holders.Add(node);
+            }
+        }
+        return holders.Count == 0 ? null : string.Join('+', holders);
+    }
+
+    /// <summary>Waits until <paramref name="node"/> holds the VIP and answers the client; false after the bound.</summary>
+    public async Task<bool> WaitForHolderAsync(string node, TimeSpan bound)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < bound)
+        {
+            if (await VipHolderAsync() == node)
+            {
+                var lines = ClientLines();
+                if (lines.Count == 0 || lines[^1].EndsWith(" " + node, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+            await Task.Delay(100);
+        }
+        return false;
+    }
+
+    /// <summary>Pulls (or plugs back) the cable of <paramref name="node"/>: its veth end on the bridge.</summary>
+    public async Task SetLinkAsync(string node, bool up)
+    {
+        var (code, output) = await LabProcess.RunAsync("ip", "-n", Ns("br"), "link", "set", "v" + node, up ? "up" : "down");
+        Assert.True(code == 0, output);
+    }
+
+    public string Transcripts() =>
+        string.Join("\n", _tandems.Select(t => $"--- tandem {t.Key} ---\n{t.Value.Transcript()}"));
+
+    public static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    public async ValueTask DisposeAsync()
+    {
+        File.WriteAllText(ClientLogPath + ".stop", "");
+        foreach (var process in _tandems.Values.Concat(_others))
+        {
+            process.Dispose();
+        }
+        // Also kills what the processes left behind in the namespaces (keepalived after a kill -9).
+        await Script("down", Prefix);
+        try
+        {
+            Directory.Delete(Dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A straggler still writing; the temp dir is cleaned by the OS.
+        }
+    }
+
+    private static Task<(int Code, string Output)> Script(string command, string prefix) =>
+        LabProcess.RunAsync("bash", Path.Combine(AppContext.BaseDirectory, "pair-lab.sh"), command, prefix);
+
+    private static string NodeYaml(string node, string dir)
+    {
+        var (me, peer, priority) = node == "a" ? (11, 12, 150) : (12, 11, 100);
+        return string.Create(CultureInfo.InvariantCulture, $"""
+            listeners:
+              - name: web
+                bind: 0.0.0.0:8080
+                pool: app
+            admin:
+              bind: 127.0.0.1:9901
+            drain-timeout: 5s
+            pools:
+              - name: app
+                servers:
+                  - name: local
+                    address: 127.0.0.1:9000
+            pair:
+              node: {node}
+              bind: 10.99.0.{me}:7946
+              peer: 10.99.0.{peer}:7946
+              secret-file: {dir}/secret
+              runtime-dir: {dir}/run-{node}
+              keepalived: {Requirements.Find("keepalived")}
+              vip:
+                address: {Vip}/24
+                interface: eth0
+                priority: {priority}
+
+            """);
+    }
+
+    private static string DotnetHost()
+    {
+        var self = Environment.ProcessPath;
+        if (self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            return self;
+        }
+        return Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+    }
+}
