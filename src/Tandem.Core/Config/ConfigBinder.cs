@@ -9,12 +9,12 @@ namespace Tandem.Core.Config;
 /// </summary>
 internal static partial class ConfigBinder
 {
-    private static readonly string[] RootKeys = ["listeners", "admin", "pools", "drain-timeout", "pair", "access-log", "metrics", "alerts"];
+    private static readonly string[] RootKeys = ["listeners", "admin", "pools", "drain-timeout", "pair", "access-log", "metrics", "forecast", "alerts"];
     private static readonly string[] ListenerKeys = ["name", "bind", "protocol", "pool", "http-versions", "keepalive-timeout", "max-connections"];
     private static readonly string[] AdminKeys = ["bind", "token-file"];
     private static readonly string[] PoolKeys =
         ["name", "algorithm", "servers", "health", "timeouts", "keepalive-timeout", "hash-key", "agent", "server-header",
-         "passive", "slow-start", "retries", "retry-body-limit", "queue"];
+         "passive", "slow-start", "retries", "retry-body-limit", "queue", "capacity", "scale-ahead"];
     private static readonly string[] PassiveKeys = ["consecutive-failures", "ejection-time", "max-ejection-percent", "count-5xx"];
     private static readonly string[] QueueKeys = ["size", "timeout"];
     private static readonly string[] AgentKeys = ["path", "interval", "timeout", "port"];
@@ -47,6 +47,8 @@ internal static partial class ConfigBinder
         var metricsNode = ConfigReader.Value(map, "metrics");
         var alertsNode = ConfigReader.Value(map, "alerts");
 
+        var forecastNode = ConfigReader.Value(map, "forecast");
+
         var pools = BindList(reader, poolsNode, "pools", "must list at least one pool", (node, path) => BindPool(reader, checks, node, path));
         var listeners = BindList(reader, listenersNode, "listeners", "must list at least one listener", (node, path) => BindListener(reader, checks, node, path));
         var admin = adminNode is null ? null : BindAdmin(reader, checks, adminNode);
@@ -54,14 +56,16 @@ internal static partial class ConfigBinder
         var accessLog = accessLogNode is null ? null : BindAccessLog(reader, accessLogNode);
         var metrics = metricsNode is null ? null : BindMetrics(reader, metricsNode);
         var alerts = alertsNode is null ? null : BindAlerts(reader, alertsNode, pools);
+        var forecast = forecastNode is null ? null : BindForecast(reader, forecastNode);
         checks.Finish();
 
-        if (pools is null || listeners is null || (pairNode is not null && pair is null) || (alertsNode is not null && alerts is null))
+        if (pools is null || listeners is null || (pairNode is not null && pair is null) || (forecastNode is not null && forecast is null)
+            || (alertsNode is not null && alerts is null))
         {
             return null;
         }
         return new TandemConfig { Listeners = listeners, Pools = pools, Admin = admin, DrainTimeout = drain, Pair = pair,
-            AccessLog = accessLog, Metrics = metrics, Alerts = alerts };
+            AccessLog = accessLog, Metrics = metrics, Forecast = forecast, Alerts = alerts };
     }
 
     private static List<T>? BindList<T>(ConfigReader reader, YamlNode? node, string path, string emptyMessage, Func<YamlNode, string, T?> bindItem)
@@ -198,8 +202,9 @@ internal static partial class ConfigBinder
         var retryBodyLimit = reader.Int(map, path, "retry-body-limit", 0, 16 * 1024 * 1024);
         var queueNode = ConfigReader.Value(map, "queue");
         var queue = queueNode is null ? null : BindQueue(reader, queueNode, ConfigReader.Child(path, "queue"));
+        var (capacity, scaleAhead, forecastOk) = BindPoolForecast(reader, map, path);
 
-        if (name is null || servers is null || (healthNode is not null && health is null) || (timeoutsNode is not null && timeouts is null)
+        if (!forecastOk || name is null || servers is null || (healthNode is not null && health is null) || (timeoutsNode is not null && timeouts is null)
             || (agentNode is not null && agent is null) || (passiveNode is not null && passive is null) || (queueNode is not null && queue is null))
         {
             return null;
@@ -220,6 +225,8 @@ internal static partial class ConfigBinder
             Retries = retries,
             RetryBodyLimit = retryBodyLimit,
             Queue = queue,
+            Capacity = capacity,
+            ScaleAhead = scaleAhead,
         };
     }
 

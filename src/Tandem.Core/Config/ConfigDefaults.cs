@@ -19,6 +19,13 @@ public static class ConfigDefaults
     public static readonly TimeSpan PairHeartbeat = TimeSpan.FromMilliseconds(200);
     public static readonly TimeSpan PairPeerTimeout = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan VipAdvertInterval = TimeSpan.FromMilliseconds(200);
+    public const string ForecastDataDir = "tandem-data";
+    public const int MinuteRetentionDays = 14;
+    public const int HourRetentionDays = 730;
+    public static readonly TimeSpan RetrainInterval = TimeSpan.FromHours(6);
+    public static readonly TimeSpan ScaleAheadLead = TimeSpan.FromMinutes(15);
+    public const double ScaleAheadThreshold = 0.8;
+    public static readonly TimeSpan ScaleActionTimeout = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan AlertEvaluateEvery = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan AlertWindow = TimeSpan.FromMinutes(1);
     public const int VipRouterId = 51;

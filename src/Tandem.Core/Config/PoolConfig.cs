@@ -44,6 +44,12 @@ public sealed record PoolConfig
 
     /// <summary>Key <c>keepalive-timeout</c>: how long an idle pooled connection to a server is kept; default 60 s.</summary>
     public TimeSpan? KeepAliveTimeout { get; init; }
+
+    /// <summary>Key <c>capacity</c>: requests/s one server takes at healthy latency; learned from observed saturation when absent.</summary>
+    public double? Capacity { get; init; }
+
+    /// <summary>Key <c>scale-ahead</c>: act before a predicted peak; no planning for this pool when absent.</summary>
+    public ScaleAheadConfig? ScaleAhead { get; init; }
 }
 
 /// <summary>Per-pool timeouts (YAML <c>pools[].timeouts</c>).</summary>

@@ -30,6 +30,9 @@ public sealed record TandemConfig
     /// <summary>Key <c>metrics</c>: the per-request detail of <c>/metrics</c>; everything on when absent. Read at start.</summary>
     public MetricsConfig? Metrics { get; init; }
 
+    /// <summary>Key <c>forecast</c>: traffic history and the scale-ahead planner; off when absent.</summary>
+    public ForecastConfig? Forecast { get; init; }
+
     /// <summary>Key <c>alerts</c>: alert rules and webhooks; null means the default rules, logged and shown only.</summary>
     public AlertsConfig? Alerts { get; init; }
 

@@ -164,6 +164,20 @@ public sealed class PoolState
         }
     }
 
+    /// <summary>
+    /// Wakes a backup server ahead of a predicted peak so it serves alongside the primaries (ramped by slow start when
+    /// the pool has <c>slow-start</c>), or parks it again; no effect on a server that is not a backup.
+    /// </summary>
+    public void SetPrewarmed(ServerState server, bool prewarmed)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        if (!server.Config.Backup)
+        {
+            return;
+        }
+        Change(server, s => s.SetPrewarmed(prewarmed, Context.Time.GetTimestamp()), s => s.Prewarmed != prewarmed, reason: null);
+    }
+
     /// <summary>Raised after a server became usable or unusable, with the reason (not on the request path).</summary>
     public event Action<PoolState, ServerState, HealthChange>? HealthChanged;
 

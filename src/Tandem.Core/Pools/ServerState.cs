@@ -22,6 +22,7 @@ public sealed class ServerState
     private volatile int _weightOverride;
     private volatile int _dynamicWeight;
     private volatile bool _ejected;
+    private volatile bool _prewarmed;
     private int _ejections;
     private int _consecutiveFailures;
     private long _agentLoadBits = BitConverter.DoubleToInt64Bits(double.NaN);
@@ -64,6 +65,12 @@ public sealed class ServerState
 
     /// <summary>Whether passive checks have taken the server out of rotation for a while (see <see cref="PoolState.Eject"/>).</summary>
     public bool Ejected => _ejected;
+
+    /// <summary>
+    /// Whether a backup server was woken ahead of a predicted peak (the scale-ahead planner): it then serves alongside
+    /// the primaries instead of only while none is up. Set only through <see cref="PoolState.SetPrewarmed"/>.
+    /// </summary>
+    public bool Prewarmed => _prewarmed;
 
     /// <summary>How many times passive checks have ejected the server in a row (reset by a clean period); doubles the ejection time.</summary>
     public int Ejections => Volatile.Read(ref _ejections);
@@ -197,6 +204,16 @@ public sealed class ServerState
     internal void SetHealth(HealthStatus health) => _health = (int)health;
 
     internal void SetEjected(bool ejected) => _ejected = ejected;
+
+    /// <summary>Wakes or parks a backup; waking restarts <see cref="UsableSince"/> so slow start ramps it up.</summary>
+    internal void SetPrewarmed(bool prewarmed, long timestamp)
+    {
+        _prewarmed = prewarmed;
+        if (prewarmed)
+        {
+            UsableSince = timestamp;
+        }
+    }
 
     internal int CountFailure() => Interlocked.Increment(ref _consecutiveFailures);
 

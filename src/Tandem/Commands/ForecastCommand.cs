@@ -8,8 +8,10 @@ namespace Tandem.Commands;
 /// </summary>
 internal static class ForecastCommand
 {
-    public static Command Create() => new("forecast", "Traffic forecasting: backtest the models on an hourly history.")
+    public static Command Create() => new("forecast", "Traffic forecasting: backtest the models, import history, simulate scaling ahead.")
     {
         ForecastBacktestCommand.Create(),
+        ForecastImportCommand.Create(),
+        ForecastSimulateCommand.Create(),
     };
 }

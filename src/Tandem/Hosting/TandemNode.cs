@@ -10,6 +10,9 @@ using Tandem.Core.Config;
 using Tandem.Core.Pools;
 using Tandem.Core.Runtime;
 using Tandem.Observability.AccessLog;
+
+using Tandem.Forecasting;
+using Tandem.Forecasting.Planning;
 using Tandem.Observability.Admin;
 using Tandem.Observability.Alerts;
 using Tandem.Observability.Metrics;
@@ -31,6 +34,8 @@ internal sealed class TandemNode : IAsyncDisposable
     private ConfigWatcher? _watcher;
     private AccessLogReopener? _reopener;
     private VipService? _vip;
+
+    private ForecastServices? _forecast;
     private int _stopped;
 
     private TandemNode(WebApplication admin, AdminAccess access, ProxyRuntime runtime, NodeStatus status, TandemMetrics metrics, IPEndPoint adminEndPoint,
@@ -60,6 +65,9 @@ internal sealed class TandemNode : IAsyncDisposable
     public AccessLogWriter? AccessLog { get; private init; }
     /// <summary>The VIP failover when <c>pair.vip</c> is set: its <see cref="VipService.State"/> is this node's VRRP role.</summary>
     public VipService? Vip => _vip;
+
+    /// <summary>The scale-ahead planner's outlook per pool (empty without <c>forecast</c> in the config).</summary>
+    public ForecastSignals Forecast { get; private init; } = new();
 
     public ILogger Logger => _admin.Services.GetRequiredService<ILogger<TandemNode>>();
 
@@ -126,8 +134,11 @@ internal sealed class TandemNode : IAsyncDisposable
         }
         var runtime = new ProxyRuntime(pools, metrics, admin.Services.GetRequiredService<IHttpForwarder>(), options.Time, loggerFactory, admin.Services, accessLog);
         admin.MapTandemAdmin(pools, metrics, status);
+        ForecastServices? forecast = null;
+        admin.MapTandemForecast(pools, () => forecast);
         // The pair and forecasting services publish into these; alert rules read them.
-        var alerting = new AlertingService(metrics, pools, new PairHealth(), new ForecastSignals(), options.Time, loggerFactory);
+        var forecastSignals = new ForecastSignals();
+        var alerting = new AlertingService(metrics, pools, new PairHealth(), forecastSignals, options.Time, loggerFactory);
         admin.MapTandemAlerts(alerting.Engine);
 
         try
@@ -164,7 +175,7 @@ internal sealed class TandemNode : IAsyncDisposable
         HostLog.Started(logger, config.Source, config.Version, adminEndPoint);
         await alerting.StartAsync(config, $"http://{adminEndPoint}");
 
-        var node = new TandemNode(admin, access, runtime, status, metrics, adminEndPoint, alerting) { AccessLog = accessLog };
+        var node = new TandemNode(admin, access, runtime, status, metrics, adminEndPoint, alerting) { AccessLog = accessLog, Forecast = forecastSignals };
         if (accessLog is not null && options.HandleSignals)
         {
             node._reopener = new AccessLogReopener(accessLog);
@@ -181,6 +192,18 @@ internal sealed class TandemNode : IAsyncDisposable
             {
                 await node.DisposeAsync();
                 throw new NodeStartException(ex.Message, ex);
+            }
+        }
+        if (config.Forecast is { } forecastConfig)
+        {
+            try
+            {
+                forecast = node._forecast = ForecastServices.Start(forecastConfig, pools, () => status.Config?.Listeners ?? [], node.Forecast, options.Time, loggerFactory);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+            {
+                await node.DisposeAsync();
+                throw new NodeStartException($"forecast.data-dir: cannot open the traffic history: {ex.Message}", ex);
             }
         }
         if (configPath is not null)
@@ -277,6 +300,8 @@ internal sealed class TandemNode : IAsyncDisposable
         {
             await _vip.DisposeAsync();
         }
+
+        _forecast?.Dispose();
         await _admin.StopAsync(CancellationToken.None);
         Metrics.Live.Dispose();
         return drained;

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+
+namespace Tandem.Forecasting;
+
+/// <summary>Log messages of traffic history and the scale-ahead planner (event ids 4100-4199).</summary>
+internal static partial class ForecastLog
+{
+    [LoggerMessage(EventId = 4100, Level = LogLevel.Warning, Message = "Traffic history could not be written: {Reason}")]
+    public static partial void HistoryWriteFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Traffic history in {DataDir} (minutes kept {MinuteDays} days, hours {HourDays} days)")]
+    public static partial void HistoryStarted(ILogger logger, string dataDir, double minuteDays, double hourDays);
+
+    [LoggerMessage(EventId = 4110, Level = LogLevel.Warning, Message = "Pool {Pool}: overload predicted within {Lead}: up to {Peak:F1} req/s against {Capacity:F1} req/s at the threshold; {Needed} servers needed")]
+    public static partial void OverloadPredicted(ILogger logger, string pool, TimeSpan lead, double peak, double capacity, int needed);
+
+    [LoggerMessage(EventId = 4111, Level = LogLevel.Information, Message = "Pool {Pool}: predicted load back under the smaller set's capacity; scaling back in ({Action})")]
+    public static partial void ScaledIn(ILogger logger, string pool, string action);
+
+    [LoggerMessage(EventId = 4112, Level = LogLevel.Information, Message = "Pool {Pool}: {Action}")]
+    public static partial void ActionTaken(ILogger logger, string pool, string action);
+
+    [LoggerMessage(EventId = 4113, Level = LogLevel.Warning, Message = "Pool {Pool}: scale action {Action} failed: {Reason}")]
+    public static partial void ActionFailed(ILogger logger, string pool, string action, string reason);
+
+    [LoggerMessage(EventId = 4114, Level = LogLevel.Warning, Message = "Pool {Pool}: planning round failed: {Reason}")]
+    public static partial void PlanFailed(ILogger logger, string pool, string reason);
+
+    [LoggerMessage(EventId = 4115, Level = LogLevel.Debug, Message = "Pool {Pool}: no capacity configured or learned yet; not planning")]
+    public static partial void NoCapacity(ILogger logger, string pool);
+
+    [LoggerMessage(EventId = 4120, Level = LogLevel.Information, Message = "Retrained forecasting models for {Series} series in {Elapsed}")]
+    public static partial void Retrained(ILogger logger, int series, TimeSpan elapsed);
+
+    [LoggerMessage(EventId = 4121, Level = LogLevel.Warning, Message = "Retraining failed: {Reason}")]
+    public static partial void RetrainFailed(ILogger logger, string reason);
+}
