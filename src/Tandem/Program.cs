@@ -17,6 +17,7 @@ internal static class Program
             RunCommand.Create(),
             ValidateCommand.Create(),
             AlertsCommand.Create(),
+            PairCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -18,12 +18,34 @@ internal static partial class ConfigBinder
         var bind = reader.Address(map, path, "bind", required: true, bind: true);
         var peer = reader.Address(map, path, "peer", required: true, bind: false);
         var secretFile = reader.String(map, path, "secret-file", required: true);
+        if (name is not null && !IsNodeName(name))
+        {
+            // The name travels in a header of every pair message and names the node in logs and alerts.
+            reader.Problem(ConfigReader.Value(map, "node")!, ConfigReader.Child(path, "node"),
+                $"bad node name '{name}': use 1..63 letters, digits, '.', '_' or '-'");
+            name = null;
+        }
+        if (secretFile is { Length: 0 })
+        {
+            reader.Problem(ConfigReader.Value(map, "secret-file")!, ConfigReader.Child(path, "secret-file"), "must name a file");
+            secretFile = null;
+        }
+        if (bind is not null && peer is not null && bind.Value.Value == peer.Value.Value)
+        {
+            reader.Problem(peer.Value.Node, ConfigReader.Child(path, "peer"), "must differ from pair.bind (the other node's pair channel)");
+        }
         var heartbeat = reader.Duration(map, path, "heartbeat");
         var peerTimeout = reader.Duration(map, path, "peer-timeout");
-        if (heartbeat is { } h && peerTimeout is { } t && t < h * 2)
+        // Absent values count with their defaults: peer-timeout 300ms alone is as wrong as next to heartbeat 200ms.
+        if (peerTimeout is { } t && t < (heartbeat ?? ConfigDefaults.PairHeartbeat) * 2)
         {
             reader.Problem(ConfigReader.Value(map, "peer-timeout")!, ConfigReader.Child(path, "peer-timeout"),
                 "must be at least twice pair.heartbeat, or one lost heartbeat counts as a lost peer");
+        }
+        else if (peerTimeout is null && heartbeat is { } h && ConfigDefaults.PairPeerTimeout < h * 2)
+        {
+            reader.Problem(ConfigReader.Value(map, "heartbeat")!, ConfigReader.Child(path, "heartbeat"),
+                "must be at most half of pair.peer-timeout (1s when absent), or one lost heartbeat counts as a lost peer");
         }
         var vipNode = ConfigReader.Value(map, "vip");
         var vip = vipNode is null ? null : BindVip(reader, vipNode, ConfigReader.Child(path, "vip"));
@@ -54,6 +76,22 @@ internal static partial class ConfigBinder
             Vip = vip,
             SecondVip = second,
         };
+    }
+
+    private static bool IsNodeName(string name)
+    {
+        if (name.Length is 0 or > 63)
+        {
+            return false;
+        }
+        foreach (var c in name)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('.' or '_' or '-'))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static VipConfig? BindVip(ConfigReader reader, YamlNode node, string path)

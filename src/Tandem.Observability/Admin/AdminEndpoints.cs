@@ -17,7 +17,13 @@ public static class AdminEndpoints
     private static readonly string ProductVersion =
         typeof(AdminEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
-    public static IEndpointRouteBuilder MapTandemAdmin(this IEndpointRouteBuilder endpoints, PoolRegistry pools, TandemMetrics metrics, NodeStatus status)
+    /// <param name="endpoints">The admin app.</param>
+    /// <param name="pools">The running pools.</param>
+    /// <param name="metrics">The node's metrics.</param>
+    /// <param name="status">What the node runs.</param>
+    /// <param name="changes">Told about every server change made through the API (the pair replicates them); none when null.</param>
+    public static IEndpointRouteBuilder MapTandemAdmin(this IEndpointRouteBuilder endpoints, PoolRegistry pools, TandemMetrics metrics, NodeStatus status,
+        OperatorChanges? changes = null)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(pools);
@@ -56,6 +62,7 @@ public static class AdminEndpoints
                 return Error(StatusCodes.Status400BadRequest, error);
             }
             update.ApplyTo(poolState, serverState);
+            changes?.Report(new OperatorChange(poolState.Name, serverState.Name, update.HasWeight, update.Weight, update.State));
             return Json(ServerView.From(serverState), AdminJsonContext.Relaxed.ServerView);
         });
 

@@ -16,6 +16,7 @@ using Tandem.Forecasting.Planning;
 using Tandem.Observability.Admin;
 using Tandem.Observability.Alerts;
 using Tandem.Observability.Metrics;
+using Tandem.Pair;
 using Tandem.Pair.Vip;
 using Tandem.Proxy;
 using Tandem.Proxy.Listeners;
@@ -39,8 +40,9 @@ internal sealed class TandemNode : IAsyncDisposable
     private int _stopped;
 
     private TandemNode(WebApplication admin, AdminAccess access, ProxyRuntime runtime, NodeStatus status, TandemMetrics metrics, IPEndPoint adminEndPoint,
-        AlertingService alerting)
+        PairHealth pairHealth, AlertingService alerting)
     {
+        PairHealth = pairHealth;
         Alerting = alerting;
         _admin = admin;
         _access = access;
@@ -68,6 +70,12 @@ internal sealed class TandemNode : IAsyncDisposable
 
     /// <summary>The scale-ahead planner's outlook per pool (empty without <c>forecast</c> in the config).</summary>
     public ForecastSignals Forecast { get; private init; } = new();
+
+    /// <summary>The pair's state for the admin API and alerts; standalone without a <c>pair</c> section.</summary>
+    public PairHealth PairHealth { get; }
+
+    /// <summary>The pair channel; null without a <c>pair</c> section.</summary>
+    public PairService? Pair { get; private set; }
 
     public ILogger Logger => _admin.Services.GetRequiredService<ILogger<TandemNode>>();
 
@@ -133,12 +141,16 @@ internal sealed class TandemNode : IAsyncDisposable
             throw new NodeStartException($"access log cannot open {config.AccessLog?.Path}: {ex.Message}", ex);
         }
         var runtime = new ProxyRuntime(pools, metrics, admin.Services.GetRequiredService<IHttpForwarder>(), options.Time, loggerFactory, admin.Services, accessLog);
-        admin.MapTandemAdmin(pools, metrics, status);
+        var operatorChanges = new OperatorChanges();
+        admin.MapTandemAdmin(pools, metrics, status, operatorChanges);
+        var pairHealth = new PairHealth();
+        var pairMetrics = new PairMetrics(metrics, pairHealth);
+        admin.MapPairApi(pairHealth);
         ForecastServices? forecast = null;
         admin.MapTandemForecast(pools, () => forecast);
-        // The pair and forecasting services publish into these; alert rules read them.
+        // Alert rules read the pair's health and the planner's outlook.
         var forecastSignals = new ForecastSignals();
-        var alerting = new AlertingService(metrics, pools, new PairHealth(), forecastSignals, options.Time, loggerFactory);
+        var alerting = new AlertingService(metrics, pools, pairHealth, forecastSignals, options.Time, loggerFactory);
         admin.MapTandemAlerts(alerting.Engine);
 
         try
@@ -175,15 +187,47 @@ internal sealed class TandemNode : IAsyncDisposable
         HostLog.Started(logger, config.Source, config.Version, adminEndPoint);
         await alerting.StartAsync(config, $"http://{adminEndPoint}");
 
-        var node = new TandemNode(admin, access, runtime, status, metrics, adminEndPoint, alerting) { AccessLog = accessLog, Forecast = forecastSignals };
+        var node = new TandemNode(admin, access, runtime, status, metrics, adminEndPoint, pairHealth, alerting) { AccessLog = accessLog, Forecast = forecastSignals };
         if (accessLog is not null && options.HandleSignals)
         {
             node._reopener = new AccessLogReopener(accessLog);
         }
-        if (config.Pair is { Vip: not null } pair && !OperatingSystem.IsWindows())
+        if (config.Pair is { } pairConfig)
         {
-            // After the listeners are up: keepalived may give this node the VIP at once.
+            try
+            {
+                node.Pair = await PairService.StartAsync(new PairServiceOptions
+                {
+                    Config = pairConfig,
+                    Pools = pools,
+                    Changes = operatorChanges,
+                    Health = pairHealth,
+                    ConfigPath = configPath,
+                    ApplyConfig = node.ApplyReloadAsync,
+                    CountMessage = pairMetrics.Message,
+                    Time = options.Time,
+                    LoggerFactory = loggerFactory,
+                }, cancellationToken);
+            }
+            catch (PairStartException ex)
+            {
+                await node.DisposeAsync();
+                throw new NodeStartException(ex.Message, ex);
+            }
+        }
+        if (config.Pair is { Vip: not null } pair && node.Pair is { } pairService && !OperatingSystem.IsWindows())
+        {
+            // After the listeners are up: keepalived may give this node the VIP at once, but not before the pair has
+            // caught up with its peer (no preemption until synced).
             node._vip = new VipService(pair, () => VipHealth.HasHealthyServer(pools), options.Time, loggerFactory);
+            node._vip.SetReady(pairService.IsSynced);
+            pairService.Synced += () => node._vip.SetReady(true);
+            var vrrp = node._vip.State;
+            vrrp.Changed += e =>
+            {
+                pairService.SetVipState(vrrp.Role, vrrp.Role == PairRole.Master ? pair.Node : null);
+                pairHealth.Raise(e);
+            };
             try
             {
                 await node._vip.StartAsync();
@@ -272,6 +316,7 @@ internal sealed class TandemNode : IAsyncDisposable
         await Alerting.ConfigureAsync(next);
         Metrics.ReloadApplied();
         HostLog.Reloaded(logger, next.Version, current.Version);
+        Pair?.ConfigApplied();
         return true;
     }
 
@@ -291,6 +336,10 @@ internal sealed class TandemNode : IAsyncDisposable
         {
             // Give the VIP away before draining, so the peer takes new connections while ours finish.
             await _vip.HandOverAsync();
+        }
+        if (Pair is not null)
+        {
+            await Pair.StopAsync();
         }
         var drained = await Runtime.StopAsync();
         await Alerting.DisposeAsync();

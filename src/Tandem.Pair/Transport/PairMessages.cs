@@ -1,0 +1,73 @@
+using System.Text.Json.Serialization;
+
+namespace Tandem.Pair.Transport;
+
+/// <summary>The pair channel's paths (POST, JSON bodies, every request and answer signed).</summary>
+internal static class PairPaths
+{
+    public const string Heartbeat = "/pair/heartbeat";
+    public const string Changes = "/pair/changes";
+    public const string Snapshot = "/pair/snapshot";
+    public const string Config = "/pair/config";
+
+    /// <summary>The metrics label of a path.</summary>
+    public static string TypeOf(string path) => path switch
+    {
+        Heartbeat => "heartbeat",
+        Changes => "changes",
+        Snapshot => "snapshot",
+        Config => "config",
+        _ => "unknown",
+    };
+}
+
+/// <summary>Sent every <c>pair.heartbeat</c>: who the sender is and what it runs.</summary>
+/// <param name="Node">The sender's node name.</param>
+/// <param name="Incarnation">Changes on every start of the sender, so the receiver sees a restart.</param>
+/// <param name="Role">The sender's role (<c>syncing</c>, <c>master</c>, <c>backup</c>, <c>fault</c>).</param>
+/// <param name="ConfigVersion">The version of the sender's config without its pair section.</param>
+/// <param name="ConfigStamp">When that config was written (Unix ms); the newer one wins.</param>
+/// <param name="VipHolder">The node the sender believes holds the VIP.</param>
+internal sealed record HeartbeatMessage(string Node, string Incarnation, string Role, string? ConfigVersion, long ConfigStamp, string? VipHolder);
+
+/// <summary>One runtime override with its last-writer-wins stamp.</summary>
+/// <param name="Pool">The pool's name.</param>
+/// <param name="Server">The server's name.</param>
+/// <param name="Field"><c>weight</c> or <c>state</c>.</param>
+/// <param name="Weight">The run-time weight; null means back to the file's weight.</param>
+/// <param name="State"><c>up</c>, <c>draining</c> or <c>disabled</c>.</param>
+/// <param name="At">When it was made (Unix ms, the writer's clock).</param>
+/// <param name="Writer">The node that made it; breaks ties of <paramref name="At"/>.</param>
+internal sealed record OverrideEntry(string Pool, string Server, string Field, int? Weight, string? State, long At, string Writer);
+
+/// <summary>This node's changes the peer has not acknowledged yet; <paramref name="Seq"/> is the highest sequence among them.</summary>
+internal sealed record ChangesMessage(string Node, string Incarnation, long Seq, IReadOnlyList<OverrideEntry> Entries);
+
+/// <summary>The answer to <see cref="ChangesMessage"/>: the sequence now applied.</summary>
+internal sealed record AckMessage(long Seq);
+
+/// <summary>Asks the peer for its whole state.</summary>
+internal sealed record SnapshotRequest(string Node);
+
+/// <summary>Every runtime override the sender knows, and its config.</summary>
+internal sealed record SnapshotMessage(IReadOnlyList<OverrideEntry> Entries, ConfigOffer? Config);
+
+/// <summary>A config without its <c>pair</c> section, offered to the peer.</summary>
+/// <param name="Node">The offering node.</param>
+/// <param name="Version">The version of <paramref name="Yaml"/> (<c>ConfigLoader.VersionOf</c>).</param>
+/// <param name="Stamp">When it was written on the offering node (Unix ms).</param>
+/// <param name="Yaml">The config text without the pair section.</param>
+internal sealed record ConfigOffer(string Node, string Version, long Stamp, string Yaml);
+
+/// <summary>The answer to a <see cref="ConfigOffer"/>.</summary>
+internal sealed record ConfigReply(bool Accepted, string? Problem);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(HeartbeatMessage))]
+[JsonSerializable(typeof(ChangesMessage))]
+[JsonSerializable(typeof(AckMessage))]
+[JsonSerializable(typeof(SnapshotRequest))]
+[JsonSerializable(typeof(SnapshotMessage))]
+[JsonSerializable(typeof(ConfigOffer))]
+[JsonSerializable(typeof(ConfigReply))]
+internal sealed partial class PairJsonContext : JsonSerializerContext;

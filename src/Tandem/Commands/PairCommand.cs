@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Tandem.Core.Config;
+
+namespace Tandem.Commands;
+
+/// <summary><c>tandem pair status [--admin HOST:PORT] [--json]</c>: both nodes' roles, the VIP holder, config versions and sync lag.</summary>
+internal static class PairCommand
+{
+    public static Command Create()
+    {
+        var admin = new Option<string>("--admin")
+        {
+            Description = "The local node's admin listener (host:port).",
+            DefaultValueFactory = _ => ConfigDefaults.AdminBind.ToString(),
+        };
+        var json = new Option<bool>("--json") { Description = "Print the node's /api/pair answer as JSON." };
+        var status = new Command("status", "Show both nodes of the pair: roles, VIP holder, config versions (and whether they match), sync lag.") { admin, json };
+        status.SetAction(async (parse, cancellationToken) =>
+            await StatusAsync(parse.GetValue(admin)!, parse.GetValue(json), Console.Out, Console.Error, cancellationToken));
+        return new Command("pair", "The two-node pair.") { status };
+    }
+
+    internal static async Task<int> StatusAsync(string admin, bool asJson, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (!HostPort.TryParse(admin, out var address, out var problem))
+        {
+            await error.WriteLineAsync($"tandem: --admin '{admin}': {problem}");
+            return ExitCodes.BadUsage;
+        }
+        var url = new Uri($"http://{address.HostForUri()}:{address.Port.ToString(CultureInfo.InvariantCulture)}/api/pair");
+        string body;
+        try
+        {
+            using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(3) };
+            using var response = await http.GetAsync(url, cancellationToken);
+            body = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
+            {
+                await error.WriteLineAsync($"tandem: {url} answered 401: this admin listener needs its token (admin.token-file) for reads; run pair status on the node against its loopback admin address");
+                return ExitCodes.RuntimeFailure;
+            }
+            if (!response.IsSuccessStatusCode)
+            {
+                await error.WriteLineAsync($"tandem: {url} answered {(int)response.StatusCode}; is this a Tandem admin listener?");
+                return ExitCodes.RuntimeFailure;
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            var reason = ex is TaskCanceledException ? "no answer within 3 s" : ex.Message;
+            await error.WriteLineAsync($"tandem: cannot reach the node's admin API at {address}: {reason}");
+            return ExitCodes.RuntimeFailure;
+        }
+        if (asJson)
+        {
+            await output.WriteLineAsync(body);
+            return ExitCodes.Ok;
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            await output.WriteAsync(Format(document.RootElement));
+            return ExitCodes.Ok;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException)
+        {
+            await error.WriteLineAsync($"tandem: {url} did not answer a pair status: {ex.Message}");
+            return ExitCodes.RuntimeFailure;
+        }
+    }
+
+    internal static string Format(JsonElement pair)
+    {
+        var node = pair.GetProperty("node").GetString() ?? "";
+        var role = pair.GetProperty("role").GetString() ?? "?";
+        var text = new StringBuilder();
+        if (role == "standalone")
+        {
+            text.AppendLine("standalone: this node has no pair section");
+            return text.ToString();
+        }
+        var peer = Text(pair, "peer") ?? "?";
+        var alive = pair.GetProperty("peerAlive").GetBoolean();
+        var seen = Text(pair, "peerLastSeen");
+        var version = Text(pair, "configVersion");
+        var peerVersion = Text(pair, "peerConfigVersion");
+        text.AppendLine(CultureInfo.InvariantCulture, $"node {node} (this node): {role}");
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"node {peer} (peer): {Text(pair, "peerRole") ?? "unknown"}, {(alive ? "alive" : "not answering")}{(seen is null ? ", never seen" : ", last seen " + seen)}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"VIP holder: {Text(pair, "vipHolder") ?? "unknown"}");
+        var match = version is not null && version == peerVersion ? "same config" : "configs differ";
+        text.AppendLine(CultureInfo.InvariantCulture, $"config: {node} {version ?? "?"}, {peer} {peerVersion ?? "?"} ({match})");
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"sync: lag {pair.GetProperty("lagChanges").GetInt64()} changes, last sync {Text(pair, "lastSync") ?? "never"}");
+        return text.ToString();
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value.ToString() : null;
+}

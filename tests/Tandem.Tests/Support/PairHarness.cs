@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Tandem.Core.Config;
+using Tandem.Hosting;
+
+namespace Tandem.Tests.Support;
+
+/// <summary>
+/// Two <see cref="TandemNode"/>s in this process paired over loopback (nodes <c>a</c> and <c>b</c>), each from its own
+/// config file with the same shared part (one pool of three servers) and the same secret, heartbeat 100 ms,
+/// peer-timeout 500 ms. Logs are captured per node.
+/// </summary>
+internal sealed class PairHarness : IAsyncDisposable
+{
+    /// <summary>Per pair, so a node of another test that happens to reuse a port cannot talk into this pair.</summary>
+    public string Secret { get; } = "pair-test-" + Guid.NewGuid().ToString("N");
+    private readonly string _secretDirectory;
+
+    private PairHarness(string secretDirectory, string secretFile, int[] ports)
+    {
+        _secretDirectory = secretDirectory;
+        SecretFile = secretFile;
+        Ports = ports;
+        FileA = new TempConfigFile(Yaml("a", servers: 3));
+        FileB = new TempConfigFile(Yaml("b", servers: 3));
+    }
+
+    public string SecretFile { get; }
+
+    /// <summary>listener a, admin a, pair a, listener b, admin b, pair b.</summary>
+    public int[] Ports { get; }
+
+    public TempConfigFile FileA { get; }
+
+    public TempConfigFile FileB { get; }
+
+    public TandemNode? A { get; private set; }
+
+    public TandemNode? B { get; private set; }
+
+    public CapturingLoggerProvider LogsA { get; } = new();
+
+    public CapturingLoggerProvider LogsB { get; private set; } = new();
+
+    public int AdminA => Ports[1];
+
+    public int AdminB => Ports[4];
+
+    public int PairPortB => Ports[5];
+
+    public static async Task<PairHarness> StartAsync()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "tandem-pair-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        var secret = Path.Combine(directory, "pair.secret");
+        var harness = new PairHarness(directory, secret, FreePorts.Take(6));
+        await File.WriteAllTextAsync(secret, harness.Secret + "\n");
+        harness.A = await StartNodeAsync(harness.FileA.Path, harness.LogsA);
+        harness.B = await StartNodeAsync(harness.FileB.Path, harness.LogsB);
+        return harness;
+    }
+
+    /// <summary>The config of node <paramref name="node"/>; the part before <c>pair:</c> is the same for both nodes but for the binds.</summary>
+    public string Yaml(string node, int servers, int firstWeight = 1)
+    {
+        var own = node == "a" ? 0 : 3;
+        var other = node == "a" ? 3 : 0;
+        var yaml = new StringBuilder();
+        yaml.Append(CultureInfo.InvariantCulture, $"""
+            listeners:
+              - name: web
+                bind: 127.0.0.1:{Ports[own]}
+                pool: app
+            admin:
+              bind: 127.0.0.1:{Ports[own + 1]}
+            drain-timeout: 2s
+            pools:
+              - name: app
+                algorithm: weighted-round-robin
+                servers:
+
+            """);
+        for (var i = 1; i <= servers; i++)
+        {
+            yaml.Append(CultureInfo.InvariantCulture, $"""
+                      - name: s{i}
+                        address: 127.0.0.1:{9 + i}
+                        weight: {(i == 1 ? firstWeight : 1)}
+
+                """);
+        }
+        yaml.Append(CultureInfo.InvariantCulture, $"""
+            pair:
+              node: {node}
+              bind: 127.0.0.1:{Ports[own + 2]}
+              peer: 127.0.0.1:{Ports[other + 2]}
+              secret-file: {SecretFile}
+              heartbeat: 100ms
+              peer-timeout: 500ms
+
+            """);
+        return yaml.ToString();
+    }
+
+    public static async Task<TandemNode> StartNodeAsync(string path, CapturingLoggerProvider logs)
+    {
+        var loaded = ConfigLoader.Load(path);
+        Assert.True(loaded.IsValid, string.Join('\n', loaded.Problems));
+        var options = new NodeOptions
+        {
+            HandleSignals = false,
+            ReloadPollInterval = TimeSpan.FromMilliseconds(100),
+            Logging = logging => logging.AddProvider(logs),
+        };
+        return await TandemNode.StartAsync(loaded.Config!, path, options, CancellationToken.None);
+    }
+
+    public async Task StopBAsync()
+    {
+        await B!.DisposeAsync();
+        B = null;
+    }
+
+    public async Task RestartBAsync()
+    {
+        LogsB = new CapturingLoggerProvider();
+        B = await StartNodeAsync(FileB.Path, LogsB);
+    }
+
+    public static string Log(CapturingLoggerProvider logs) => string.Join('\n', logs.Lines.Select(l => $"{l.EventId.Id} {l.Message}"));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (B is not null)
+        {
+            await B.DisposeAsync();
+        }
+        if (A is not null)
+        {
+            await A.DisposeAsync();
+        }
+        FileA.Dispose();
+        FileB.Dispose();
+        try
+        {
+            Directory.Delete(_secretDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
