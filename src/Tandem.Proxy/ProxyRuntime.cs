@@ -220,7 +220,9 @@ public sealed class ProxyRuntime : IAsyncDisposable
             var client = old.TryGetValue(name, out var previous) && previous.Upstream == settings
                 ? previous.Client
                 : UpstreamClientFactory.Create(settings);
-            routes[name] = new PoolRoute(pool, client, settings);
+            var route = new PoolRoute(pool, client, settings);
+            pool.ObserveQueue(() => route.Queue.Waiting);
+            routes[name] = route;
         }
         return routes.ToFrozenDictionary(StringComparer.Ordinal);
     }

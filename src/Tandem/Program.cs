@@ -16,6 +16,7 @@ internal static class Program
             ForecastCommand.Create(),
             RunCommand.Create(),
             ValidateCommand.Create(),
+            AlertsCommand.Create(),
             PairCommand.Create(),
         };
         var parse = root.Parse(args);

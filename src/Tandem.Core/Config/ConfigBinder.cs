@@ -9,7 +9,7 @@ namespace Tandem.Core.Config;
 /// </summary>
 internal static partial class ConfigBinder
 {
-    private static readonly string[] RootKeys = ["listeners", "admin", "pools", "drain-timeout", "pair", "access-log", "metrics", "forecast"];
+    private static readonly string[] RootKeys = ["listeners", "admin", "pools", "drain-timeout", "pair", "access-log", "metrics", "forecast", "alerts"];
     private static readonly string[] ListenerKeys = ["name", "bind", "protocol", "pool", "http-versions", "keepalive-timeout", "max-connections"];
     private static readonly string[] AdminKeys = ["bind", "token-file"];
     private static readonly string[] PoolKeys =
@@ -45,6 +45,7 @@ internal static partial class ConfigBinder
         var pairNode = ConfigReader.Value(map, "pair");
         var accessLogNode = ConfigReader.Value(map, "access-log");
         var metricsNode = ConfigReader.Value(map, "metrics");
+        var alertsNode = ConfigReader.Value(map, "alerts");
 
         var forecastNode = ConfigReader.Value(map, "forecast");
 
@@ -54,16 +55,17 @@ internal static partial class ConfigBinder
         var pair = pairNode is null ? null : BindPair(reader, pairNode);
         var accessLog = accessLogNode is null ? null : BindAccessLog(reader, accessLogNode);
         var metrics = metricsNode is null ? null : BindMetrics(reader, metricsNode);
-
+        var alerts = alertsNode is null ? null : BindAlerts(reader, alertsNode, pools);
         var forecast = forecastNode is null ? null : BindForecast(reader, forecastNode);
         checks.Finish();
 
-        if (pools is null || listeners is null || (pairNode is not null && pair is null) || (forecastNode is not null && forecast is null))
+        if (pools is null || listeners is null || (pairNode is not null && pair is null) || (forecastNode is not null && forecast is null)
+            || (alertsNode is not null && alerts is null))
         {
             return null;
         }
         return new TandemConfig { Listeners = listeners, Pools = pools, Admin = admin, DrainTimeout = drain, Pair = pair,
-            AccessLog = accessLog, Metrics = metrics, Forecast = forecast };
+            AccessLog = accessLog, Metrics = metrics, Forecast = forecast, Alerts = alerts };
     }
 
     private static List<T>? BindList<T>(ConfigReader reader, YamlNode? node, string path, string emptyMessage, Func<YamlNode, string, T?> bindItem)

@@ -26,6 +26,8 @@ public static class ConfigDefaults
     public static readonly TimeSpan ScaleAheadLead = TimeSpan.FromMinutes(15);
     public const double ScaleAheadThreshold = 0.8;
     public static readonly TimeSpan ScaleActionTimeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan AlertEvaluateEvery = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan AlertWindow = TimeSpan.FromMinutes(1);
     public const int VipRouterId = 51;
     public const int SecondVipRouterId = 52;
     public const int ConsecutiveFailures = 5;

@@ -33,6 +33,9 @@ public sealed record TandemConfig
     /// <summary>Key <c>forecast</c>: traffic history and the scale-ahead planner; off when absent.</summary>
     public ForecastConfig? Forecast { get; init; }
 
+    /// <summary>Key <c>alerts</c>: alert rules and webhooks; null means the default rules, logged and shown only.</summary>
+    public AlertsConfig? Alerts { get; init; }
+
     /// <summary>The file this config came from, or a label such as <c>(demo)</c>.</summary>
     public string Source { get; init; } = "(memory)";
 

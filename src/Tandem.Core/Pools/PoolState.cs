@@ -15,6 +15,7 @@ public sealed class PoolState
     private readonly Dictionary<string, ServerState> _byName;
     private volatile ServerSelector _selector = EmptySelector.Instance;
     private volatile int _usableCount;
+    private volatile Func<int>? _queued;
 
     /// <param name="config">The pool's config.</param>
     /// <param name="servers">Its servers' runtime state.</param>
@@ -74,6 +75,12 @@ public sealed class PoolState
 
     /// <summary>How many servers the current selector picks from.</summary>
     public int UsableCount => _usableCount;
+
+    /// <summary>Requests waiting in the pool's queue now (for alert rules and the dashboard); 0 until the data plane attaches its queue.</summary>
+    public int Queued => _queued?.Invoke() ?? 0;
+
+    /// <summary>Attaches the data plane's queue length; called when a route is built for this pool.</summary>
+    public void ObserveQueue(Func<int> waiting) => _queued = waiting;
 
     /// <summary>Raised after a server's state or weight changed (not on the request path).</summary>
     public event Action<PoolState, ServerState>? ServerChanged;

@@ -25,6 +25,7 @@ public sealed class ServerState
     private volatile bool _prewarmed;
     private int _ejections;
     private int _consecutiveFailures;
+    private long _agentLoadBits = BitConverter.DoubleToInt64Bits(double.NaN);
 
     /// <param name="config">The server's config.</param>
     /// <param name="telemetry">Where request outcomes are recorded.</param>
@@ -118,6 +119,22 @@ public sealed class ServerState
 
     /// <summary><see cref="EffectiveWeight"/> x 10 as an integer, what selectors build from.</summary>
     public int TenthsOfWeight => _dynamicWeight > 0 ? _dynamicWeight : Weight * 10;
+
+    /// <summary>
+    /// The load percent of the server's last fresh agent report (dynamic-weighted pools with an <c>agent</c>), null when
+    /// there is none. Written by the dynamic-weights service, read by alert rules, metrics and the dashboard.
+    /// </summary>
+    public double? AgentLoadPercent
+    {
+        get
+        {
+            var value = BitConverter.Int64BitsToDouble(Volatile.Read(ref _agentLoadBits));
+            return double.IsNaN(value) ? null : value;
+        }
+    }
+
+    /// <summary>Records the load percent of the last fresh agent report; null when none is fresh.</summary>
+    public void ReportAgentLoad(double? percent) => Volatile.Write(ref _agentLoadBits, BitConverter.DoubleToInt64Bits(percent ?? double.NaN));
 
     public long InFlight => Volatile.Read(ref _inFlight);
 

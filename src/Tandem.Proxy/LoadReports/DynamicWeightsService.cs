@@ -93,6 +93,10 @@ internal sealed partial class DynamicWeightsService : IAsyncDisposable
                     _probes[server] = new AgentProbe(server, agent, _agentClient, _time, _logger, cancellationToken);
                 }
             }
+            foreach (var server in pool.Servers)
+            {
+                server.ReportAgentLoad(_probes.TryGetValue(server, out var probe) ? probe.FreshReport()?.LoadPercent : null);
+            }
             _weights.Update(pool, server => _probes.TryGetValue(server, out var p) ? p.FreshReport() : null, elapsed);
         }
         foreach (var server in _probes.Keys.ToList())

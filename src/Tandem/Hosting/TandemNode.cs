@@ -14,6 +14,7 @@ using Tandem.Observability.AccessLog;
 using Tandem.Forecasting;
 using Tandem.Forecasting.Planning;
 using Tandem.Observability.Admin;
+using Tandem.Observability.Alerts;
 using Tandem.Observability.Metrics;
 using Tandem.Pair;
 using Tandem.Pair.Vip;
@@ -39,9 +40,10 @@ internal sealed class TandemNode : IAsyncDisposable
     private int _stopped;
 
     private TandemNode(WebApplication admin, AdminAccess access, ProxyRuntime runtime, NodeStatus status, TandemMetrics metrics, IPEndPoint adminEndPoint,
-        PairHealth pairHealth)
+        PairHealth pairHealth, AlertingService alerting)
     {
         PairHealth = pairHealth;
+        Alerting = alerting;
         _admin = admin;
         _access = access;
         Runtime = runtime;
@@ -54,6 +56,9 @@ internal sealed class TandemNode : IAsyncDisposable
 
     public NodeStatus Status { get; }
 
+    /// <summary>Alert rules, webhooks and the node's CPU/memory sampler.</summary>
+    public AlertingService Alerting { get; }
+
     public TandemMetrics Metrics { get; }
 
     public PoolRegistry Pools => Runtime.Pools;
@@ -64,7 +69,7 @@ internal sealed class TandemNode : IAsyncDisposable
     public VipService? Vip => _vip;
 
     /// <summary>The scale-ahead planner's outlook per pool (empty without <c>forecast</c> in the config).</summary>
-    public ForecastSignals Forecast { get; } = new();
+    public ForecastSignals Forecast { get; private init; } = new();
 
     /// <summary>The pair's state for the admin API and alerts; standalone without a <c>pair</c> section.</summary>
     public PairHealth PairHealth { get; }
@@ -143,6 +148,10 @@ internal sealed class TandemNode : IAsyncDisposable
         admin.MapPairApi(pairHealth);
         ForecastServices? forecast = null;
         admin.MapTandemForecast(pools, () => forecast);
+        // Alert rules read the pair's health and the planner's outlook.
+        var forecastSignals = new ForecastSignals();
+        var alerting = new AlertingService(metrics, pools, pairHealth, forecastSignals, options.Time, loggerFactory);
+        admin.MapTandemAlerts(alerting.Engine);
 
         try
         {
@@ -176,8 +185,9 @@ internal sealed class TandemNode : IAsyncDisposable
         status.Applied(config, runtime.Listeners);
         metrics.ReloadApplied();
         HostLog.Started(logger, config.Source, config.Version, adminEndPoint);
+        await alerting.StartAsync(config, $"http://{adminEndPoint}");
 
-        var node = new TandemNode(admin, access, runtime, status, metrics, adminEndPoint, pairHealth) { AccessLog = accessLog };
+        var node = new TandemNode(admin, access, runtime, status, metrics, adminEndPoint, pairHealth, alerting) { AccessLog = accessLog, Forecast = forecastSignals };
         if (accessLog is not null && options.HandleSignals)
         {
             node._reopener = new AccessLogReopener(accessLog);
@@ -303,6 +313,7 @@ internal sealed class TandemNode : IAsyncDisposable
             HostLog.ReloadProblem(logger, ex.Message);
         }
         Status.Applied(next, Runtime.Listeners);
+        await Alerting.ConfigureAsync(next);
         Metrics.ReloadApplied();
         HostLog.Reloaded(logger, next.Version, current.Version);
         Pair?.ConfigApplied();
@@ -331,6 +342,7 @@ internal sealed class TandemNode : IAsyncDisposable
             await Pair.StopAsync();
         }
         var drained = await Runtime.StopAsync();
+        await Alerting.DisposeAsync();
         _reopener?.Dispose();
         await DisposeAccessLogAsync(AccessLog);
         if (_vip is not null)

@@ -1,0 +1,212 @@
+using System.Collections.Frozen;
+using System.Globalization;
+
+namespace Tandem.Core.Config;
+
+/// <summary>What an alert rule watches.</summary>
+public enum AlertConditionKind
+{
+    /// <summary><c>server-down</c>: a server's health check (or passive ejection) has it down; one alert per server.</summary>
+    ServerDown,
+    /// <summary><c>pool-down</c>: a pool without a usable server; one alert per pool.</summary>
+    PoolDown,
+    /// <summary><c>peer-lost</c>: the pair peer stopped answering.</summary>
+    PeerLost,
+    /// <summary><c>became-master</c>: this node took the VIP over and has no healthy backup behind it.</summary>
+    BecameMaster,
+    /// <summary><c>primary-down</c>: the pair's master (the peer) was lost; see the README for the exact definition.</summary>
+    PrimaryDown,
+    /// <summary><c>predicted-overload</c>: the forecasting planner predicts more requests than the pool can take.</summary>
+    PredictedOverload,
+    /// <summary><c>node-cpu &gt; N</c>: the machine's CPU percent (/proc/stat).</summary>
+    NodeCpu,
+    /// <summary><c>process-cpu &gt; N</c>: this process's CPU percent of all cores.</summary>
+    ProcessCpu,
+    /// <summary><c>node-memory &gt; SIZE</c>: this process's resident set.</summary>
+    NodeMemory,
+    /// <summary><c>server-cpu &gt; N</c>: the load percent a server's agent reports (dynamic-weighted pools).</summary>
+    ServerCpu,
+    /// <summary><c>p50 &gt; DURATION</c>.</summary>
+    P50,
+    /// <summary><c>p99 &gt; DURATION</c>.</summary>
+    P99,
+    /// <summary><c>error-rate &gt; N%</c>: the share of 5xx answers.</summary>
+    ErrorRate,
+    /// <summary><c>rate &gt; N</c>: requests per second.</summary>
+    Rate,
+    /// <summary><c>queue &gt; N</c>: requests waiting in the pool's queue.</summary>
+    Queue,
+}
+
+/// <summary>
+/// A parsed <c>condition</c>: a state (<c>server-down</c>) or a comparison (<c>p99 &gt; 250ms</c>). The grammar is strict:
+/// <c>STATE</c> or <c>METRIC OP VALUE</c>, OP one of <c>&gt;</c> <c>&gt;=</c> <c>&lt;</c> <c>&lt;=</c>, separated by spaces;
+/// percents 0..100 (a trailing % allowed, required for error-rate), latencies as durations, queue an integer,
+/// memory in bytes with KB/MB/GB, rate a number.
+/// </summary>
+/// <param name="Kind">What is watched.</param>
+/// <param name="Operator">The comparison; null for a state.</param>
+/// <param name="Threshold">The threshold in base units: percent, seconds, bytes, requests, requests/s.</param>
+/// <param name="Text">The condition as written (normalised spacing).</param>
+public sealed record AlertCondition(AlertConditionKind Kind, string? Operator, double Threshold, string Text)
+{
+    private static readonly FrozenDictionary<string, AlertConditionKind> States = new Dictionary<string, AlertConditionKind>
+    {
+        ["server-down"] = AlertConditionKind.ServerDown,
+        ["pool-down"] = AlertConditionKind.PoolDown,
+        ["peer-lost"] = AlertConditionKind.PeerLost,
+        ["became-master"] = AlertConditionKind.BecameMaster,
+        ["primary-down"] = AlertConditionKind.PrimaryDown,
+        ["predicted-overload"] = AlertConditionKind.PredictedOverload,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    private static readonly FrozenDictionary<string, AlertConditionKind> Metrics = new Dictionary<string, AlertConditionKind>
+    {
+        ["node-cpu"] = AlertConditionKind.NodeCpu,
+        ["process-cpu"] = AlertConditionKind.ProcessCpu,
+        ["node-memory"] = AlertConditionKind.NodeMemory,
+        ["server-cpu"] = AlertConditionKind.ServerCpu,
+        ["p50"] = AlertConditionKind.P50,
+        ["p99"] = AlertConditionKind.P99,
+        ["error-rate"] = AlertConditionKind.ErrorRate,
+        ["rate"] = AlertConditionKind.Rate,
+        ["queue"] = AlertConditionKind.Queue,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    private static readonly string[] Operators = [">", ">=", "<", "<="];
+
+    /// <summary>The words the grammar knows, for error messages.</summary>
+    public const string Expected =
+        "expected one of server-down, pool-down, peer-lost, became-master, primary-down, predicted-overload, " +
+        "or METRIC OP VALUE with METRIC one of node-cpu, process-cpu, node-memory, server-cpu, p50, p99, error-rate, rate, queue " +
+        "and OP one of >, >=, <, <= (e.g. 'p99 > 250ms')";
+
+    /// <summary>True when the condition compares a measured value (as opposed to a state).</summary>
+    public bool IsComparison => Operator is not null;
+
+    /// <summary>True when <paramref name="value"/> meets the comparison.</summary>
+    public bool Holds(double value) => Operator switch
+    {
+        ">" => value > Threshold,
+        ">=" => value >= Threshold,
+        "<" => value < Threshold,
+        "<=" => value <= Threshold,
+        _ => false,
+    };
+
+    public static bool TryParse(string? text, out AlertCondition? condition, out string error)
+    {
+        condition = null;
+        error = "";
+        var parts = (text ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 1 && States.TryGetValue(parts[0], out var state))
+        {
+            condition = new AlertCondition(state, null, 0, parts[0]);
+            return true;
+        }
+        if (parts.Length == 1 && Metrics.TryGetValue(parts[0], out var bare))
+        {
+            error = $"'{parts[0]}' needs a comparison, e.g. '{parts[0]} > {Example(bare)}'";
+            return false;
+        }
+        if (parts.Length != 3 || !Metrics.TryGetValue(parts[0], out var kind))
+        {
+            error = $"unknown condition '{text}'; {Expected}";
+            return false;
+        }
+        if (Array.IndexOf(Operators, parts[1]) < 0)
+        {
+            error = $"unknown operator '{parts[1]}'; expected >, >=, < or <=";
+            return false;
+        }
+        if (!TryValue(kind, parts[2], out var threshold, out error))
+        {
+            return false;
+        }
+        condition = new AlertCondition(kind, parts[1], threshold, string.Join(' ', parts));
+        return true;
+    }
+
+    private static string Example(AlertConditionKind kind) => kind switch
+    {
+        AlertConditionKind.P50 or AlertConditionKind.P99 => "250ms",
+        AlertConditionKind.ErrorRate => "5%",
+        AlertConditionKind.NodeMemory => "512MB",
+        AlertConditionKind.Queue or AlertConditionKind.Rate => "100",
+        _ => "80",
+    };
+
+    private static bool TryValue(AlertConditionKind kind, string text, out double value, out string error)
+    {
+        error = "";
+        value = 0;
+        switch (kind)
+        {
+            case AlertConditionKind.P50 or AlertConditionKind.P99:
+                if (Duration.TryParse(text, out var duration) && duration > TimeSpan.Zero)
+                {
+                    value = duration.TotalSeconds;
+                    return true;
+                }
+                error = $"bad latency '{text}'; write a duration such as 250ms or 1.5s";
+                return false;
+            case AlertConditionKind.ErrorRate:
+                if (!text.EndsWith('%'))
+                {
+                    error = $"bad error rate '{text}'; write a percent such as 5%";
+                    return false;
+                }
+                return Percent(text, out value, out error);
+            case AlertConditionKind.NodeCpu or AlertConditionKind.ProcessCpu or AlertConditionKind.ServerCpu:
+                return Percent(text, out value, out error);
+            case AlertConditionKind.Queue:
+                if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var queued))
+                {
+                    value = queued;
+                    return true;
+                }
+                error = $"bad queue length '{text}'; write a whole number of requests such as 100";
+                return false;
+            case AlertConditionKind.NodeMemory:
+                return Bytes(text, out value, out error);
+            default:
+                if (double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value))
+                {
+                    return true;
+                }
+                error = $"bad rate '{text}'; write requests per second such as 500";
+                return false;
+        }
+    }
+
+    private static bool Percent(string text, out double value, out string error)
+    {
+        error = "";
+        var number = text.EndsWith('%') ? text[..^1] : text;
+        if (double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value) && value <= 100)
+        {
+            return true;
+        }
+        error = $"bad percent '{text}'; write 0..100, e.g. 70 or 70%";
+        return false;
+    }
+
+    private static bool Bytes(string text, out double value, out string error)
+    {
+        error = "";
+        var (number, scale) = text switch
+        {
+            _ when text.EndsWith("GB", StringComparison.Ordinal) => (text[..^2], 1024d * 1024 * 1024),
+            _ when text.EndsWith("MB", StringComparison.Ordinal) => (text[..^2], 1024d * 1024),
+            _ when text.EndsWith("KB", StringComparison.Ordinal) => (text[..^2], 1024d),
+            _ => (text, 1d),
+        };
+        if (double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value))
+        {
+            value *= scale;
+            return true;
+        }
+        error = $"bad size '{text}'; write bytes or KB, MB, GB, e.g. 512MB";
+        return false;
+    }
+}
