@@ -150,6 +150,7 @@ internal sealed class TandemNode : IAsyncDisposable
         admin.MapTandemForecast(pools, () => forecast);
         // Alert rules read the pair's health and the planner's outlook.
         var forecastSignals = new ForecastSignals();
+        _ = new ForecastMetrics(metrics, forecastSignals);
         var alerting = new AlertingService(metrics, pools, pairHealth, forecastSignals, options.Time, loggerFactory);
         admin.MapTandemAlerts(alerting.Engine);
 
