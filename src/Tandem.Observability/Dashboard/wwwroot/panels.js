@@ -118,6 +118,18 @@ const forecastCharts = new Map();
 function describe(x) {
   if (x == null) return "";
   if (typeof x !== "object") return String(x);
+  if (x.predictedPeak != null && x.capacity != null) {
+    // The planner's outlook, in words: peak and capacity are requests/s.
+    const parts = [
+      `${x.overloadPredicted ? "overload predicted" : "no overload predicted"}: peak ${compact(x.predictedPeak)} req/s`
+        + ` against ${compact(x.capacity)} req/s of capacity`
+        + (x.capacitySource ? ` (${x.capacitySource})` : ""),
+      x.serversNeeded != null ? `${x.serversNeeded} servers needed` + (x.plannedServers != null ? `, ${x.plannedServers} planned` : "") : null,
+      x.action ? `last action: ${x.action}` : null,
+      x.at ? `as of ${clock(x.at)}` : null,
+    ];
+    return parts.filter(Boolean).join(" · ");
+  }
   return Object.entries(x).filter(([k, v]) => v != null && typeof v !== "object" && k !== "actions")
     .map(([k, v]) => `${k} ${typeof v === "number" ? compact(v) : v}`).join(" · ");
 }
