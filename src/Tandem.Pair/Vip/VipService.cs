@@ -18,6 +18,8 @@ public sealed class VipService : IAsyncDisposable
     /// <summary>How long a started node stays in standby before it asks for its configured priority.</summary>
     public static readonly TimeSpan SettleDelay = TimeSpan.FromSeconds(3);
 
+    private readonly Lock _tickGate = new();
+
     private readonly PairConfig _pair;
     private readonly Func<bool> _hasHealthyServer;
     private readonly TimeProvider _time;
@@ -111,7 +113,10 @@ public sealed class VipService : IAsyncDisposable
         VipLog.HandingOver(_logger);
         var started = _time.GetTimestamp();
         var bound = _advert * 3 + TimeSpan.FromMilliseconds(500);
-        while (State.Role == PairRole.Master && _time.GetElapsedTime(started) < bound)
+        Tick(); // write the standby weight now, not at the next heartbeat
+        // The reported role lags the address by a notify script and a poll: a node that took the VIP a moment ago may
+        // not report Master yet, so the address on a local interface counts too.
+        while ((State.Role == PairRole.Master || HoldsVipAddress()) && _time.GetElapsedTime(started) < bound)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(20), _time);
         }
@@ -138,6 +143,32 @@ public sealed class VipService : IAsyncDisposable
             await _supervisor.DisposeAsync();
         }
         _stop.Dispose();
+    }
+
+    /// <summary>True while one of this node's VIPs is configured on a local interface (keepalived adds it as master).</summary>
+    private bool HoldsVipAddress()
+    {
+        try
+        {
+            foreach (var nic in System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces())
+            {
+                foreach (var address in nic.GetIPProperties().UnicastAddresses)
+                {
+                    foreach (var (vip, _) in KeepalivedConfig.Instances(_pair))
+                    {
+                        if (address.Address.Equals(vip.Address.Address))
+                        {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        catch (System.Net.NetworkInformation.NetworkInformationException)
+        {
+            // Unknown: rely on the reported role.
+        }
+        return false;
     }
 
     /// <summary>What the track file should say now.</summary>
@@ -167,6 +198,15 @@ public sealed class VipService : IAsyncDisposable
     }
 
     private void Tick()
+    {
+        // The timer and HandOverAsync both tick; one at a time.
+        lock (_tickGate)
+        {
+            TickLocked();
+        }
+    }
+
+    private void TickLocked()
     {
         try
         {
