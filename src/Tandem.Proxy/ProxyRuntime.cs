@@ -38,9 +38,12 @@ public sealed class ProxyRuntime : IAsyncDisposable
     private TimeSpan _drainTimeout = ConfigDefaults.DrainTimeout;
     private bool _stopped;
 
-    /// <summary>A data plane over <paramref name="pools"/>; <paramref name="accessLog"/> (optional) receives every listener's requests.</summary>
+    /// <summary>
+    /// A data plane over <paramref name="pools"/>; <paramref name="accessLog"/> (optional) receives every listener's requests.
+    /// <paramref name="holdsVip"/>: the node runs a VIP, so listening sockets keep answering after the address moves away.
+    /// </summary>
     public ProxyRuntime(PoolRegistry pools, TandemMetrics metrics, IHttpForwarder forwarder, TimeProvider time,
-        ILoggerFactory loggerFactory, IServiceProvider applicationServices, AccessLogWriter? accessLog = null)
+        ILoggerFactory loggerFactory, IServiceProvider applicationServices, AccessLogWriter? accessLog = null, bool holdsVip = false)
     {
         ArgumentNullException.ThrowIfNull(loggerFactory);
         ArgumentNullException.ThrowIfNull(metrics);
@@ -48,7 +51,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
         _time = time;
         _logger = loggerFactory.CreateLogger<ProxyRuntime>();
         var requestForwarder = new RequestForwarder(forwarder, time, loggerFactory.CreateLogger<RequestForwarder>());
-        _services = new ListenerServices(new SharedSocketTransport(loggerFactory), requestForwarder, metrics, loggerFactory, applicationServices, accessLog);
+        _services = new ListenerServices(new SharedSocketTransport(loggerFactory, transparent: holdsVip), requestForwarder, metrics, loggerFactory, applicationServices, accessLog);
         metrics.ObserveQueues(QueuedRequests);
         _dynamicWeights = new DynamicWeightsService(pools, time, loggerFactory.CreateLogger("Tandem.Proxy.LoadReports"));
         _health = new HealthMonitor(pools, metrics, time, loggerFactory.CreateLogger("Tandem.Proxy.Health"));

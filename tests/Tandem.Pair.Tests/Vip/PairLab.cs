@@ -32,8 +32,8 @@ internal sealed class PairLab : IAsyncDisposable
         var prefix = "tdm" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         var dir = Directory.CreateTempSubdirectory("tandem-pair-").FullName;
         var lab = new PairLab(prefix, dir);
-        await Script("down", prefix);
-        var (code, output) = await Script("up", prefix);
+        await LabScript("down", prefix);
+        var (code, output) = await LabScript("up", prefix);
         if (code != 0)
         {
             await lab.DisposeAsync();
@@ -42,10 +42,8 @@ internal sealed class PairLab : IAsyncDisposable
         File.WriteAllText(Path.Combine(dir, "secret"), "a-test-secret-of-enough-length\n");
         foreach (var node in new[] { "a", "b" })
         {
-            var www = Directory.CreateDirectory(Path.Combine(dir, "www-" + node)).FullName;
-            File.WriteAllText(Path.Combine(www, "index.html"), node + "\n");
             File.WriteAllText(Path.Combine(dir, node + ".yaml"), NodeYaml(node, dir));
-            lab._others.Add(LabProcess.Start(lab.Ns(node), "python3", "-m", "http.server", "9000", "--bind", "127.0.0.1", "--directory", www));
+            lab._others.Add(LabProcess.Start(lab.Ns(node), "python3", Script("pair-backend.py"), "9000", node));
         }
         return lab;
     }
@@ -66,7 +64,14 @@ internal sealed class PairLab : IAsyncDisposable
     }
 
     public void StartClient() =>
-        _others.Add(LabProcess.Start(Ns("client"), "python3", Path.Combine(AppContext.BaseDirectory, "pair-client.py"), Vip, "8080", ClientLogPath));
+        _others.Add(LabProcess.Start(Ns("client"), "python3", Script("pair-client.py"), Vip, "8080", ClientLogPath));
+
+    /// <summary>One GET of <paramref name="path"/> on the VIP from the client namespace (5 s timeout): the answering node or "fail TYPE".</summary>
+    public async Task<string> RequestOnceAsync(string path)
+    {
+        var (_, output) = await LabProcess.RunAsync("ip", "netns", "exec", Ns("client"), "python3", Script("pair-once.py"), Vip, "8080", path);
+        return output.Trim();
+    }
 
     public IReadOnlyList<string> ClientLines() => File.Exists(ClientLogPath) ? File.ReadAllLines(ClientLogPath) : [];
 
@@ -124,7 +129,7 @@ internal sealed class PairLab : IAsyncDisposable
             process.Dispose();
         }
         // Also kills what the processes left behind in the namespaces (keepalived after a kill -9).
-        await Script("down", Prefix);
+        await LabScript("down", Prefix);
         try
         {
             Directory.Delete(Dir, recursive: true);
@@ -135,8 +140,10 @@ internal sealed class PairLab : IAsyncDisposable
         }
     }
 
-    private static Task<(int Code, string Output)> Script(string command, string prefix) =>
-        LabProcess.RunAsync("bash", Path.Combine(AppContext.BaseDirectory, "pair-lab.sh"), command, prefix);
+    private static Task<(int Code, string Output)> LabScript(string command, string prefix) =>
+        LabProcess.RunAsync("bash", Script("pair-lab.sh"), command, prefix);
+
+    private static string Script(string name) => Path.Combine(AppContext.BaseDirectory, name);
 
     private static string NodeYaml(string node, string dir)
     {

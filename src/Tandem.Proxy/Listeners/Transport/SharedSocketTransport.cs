@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging;
@@ -10,6 +11,9 @@ namespace Tandem.Proxy.Listeners.Transport;
 /// Kestrel's socket transport, with sockets shared between <see cref="SharedEndPoint"/>s of the same address: the
 /// HTTP/1.1 and h2c endpoints of a listener, and a listener and its replacement during a reload, so a reload never
 /// closes the port. One instance serves every data-plane listener of the process.
+/// With <c>transparent</c> (a node that holds a VIP), listening sockets get IP_TRANSPARENT so that connections accepted
+/// on the VIP can still send their response after keepalived moves the address to the peer: without it the kernel
+/// refuses to route a packet whose source address is no longer local, and a request in flight at the switch is lost.
 /// </summary>
 internal sealed class SharedSocketTransport : IConnectionListenerFactory, IConnectionListenerFactorySelector
 {
@@ -18,14 +22,24 @@ internal sealed class SharedSocketTransport : IConnectionListenerFactory, IConne
     private readonly SocketTransportFactory _socketFactory;
     private readonly ILogger _logger;
 
-    public SharedSocketTransport(ILoggerFactory loggerFactory)
+    public SharedSocketTransport(ILoggerFactory loggerFactory, bool transparent = false)
     {
-        _socketFactory = new SocketTransportFactory(Options.Create(new SocketTransportOptions
+        _logger = loggerFactory.CreateLogger("Tandem.Proxy.Transport");
+        var options = new SocketTransportOptions
         {
             Backlog = 4096,
             UnsafePreferInlineScheduling = IoScheduling.Inline,
-        }), loggerFactory);
-        _logger = loggerFactory.CreateLogger("Tandem.Proxy.Transport");
+        };
+        if (transparent && OperatingSystem.IsLinux())
+        {
+            options.CreateBoundListenSocket = endpoint =>
+            {
+                var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+                MakeTransparent(socket);
+                return socket;
+            };
+        }
+        _socketFactory = new SocketTransportFactory(Options.Create(options), loggerFactory);
     }
 
     public bool CanBind(EndPoint endpoint) => endpoint is SharedEndPoint;
@@ -58,6 +72,33 @@ internal sealed class SharedSocketTransport : IConnectionListenerFactory, IConne
             var listener = socket.Attach(shared);
             socket.Start();
             return listener;
+        }
+    }
+
+    /// <summary>
+    /// Sets IP_TRANSPARENT (IPV6_TRANSPARENT on an IPv6 or dual-mode socket; both set the same flag, which accepted
+    /// sockets inherit). It needs CAP_NET_ADMIN, which a node running keepalived has; without it the listener still
+    /// works and the failure is logged.
+    /// </summary>
+    private void MakeTransparent(Socket socket)
+    {
+        const int ipTransparent = 19;
+        const int ipv6Transparent = 75;
+        Span<byte> on = [1, 0, 0, 0];
+        try
+        {
+            if (socket.AddressFamily == AddressFamily.InterNetworkV6)
+            {
+                socket.SetRawSocketOption((int)SocketOptionLevel.IPv6, ipv6Transparent, on);
+            }
+            else
+            {
+                socket.SetRawSocketOption((int)SocketOptionLevel.IP, ipTransparent, on);
+            }
+        }
+        catch (SocketException ex)
+        {
+            TransportLog.TransparentFailed(_logger, socket.LocalEndPoint?.ToString() ?? "?", ex.SocketErrorCode.ToString());
         }
     }
 
