@@ -34,7 +34,11 @@ public sealed partial class PairService
             case PairPaths.Snapshot:
                 Parse(body, context.SnapshotRequest);
                 Heard(sender);
-                return JsonSerializer.SerializeToUtf8Bytes(new SnapshotMessage(_table.All(), LocalOffer), context.SnapshotMessage);
+                return JsonSerializer.SerializeToUtf8Bytes(new SnapshotMessage(_table.All(), LocalOffer, StickySnapshot()), context.SnapshotMessage);
+            case PairPaths.Sticky:
+                var sticky = Parse(body, context.StickyMessage);
+                Heard(sender);
+                return JsonSerializer.SerializeToUtf8Bytes(new StickyReply(MergeSticky(sticky.Items)), context.StickyReply);
             case PairPaths.Config:
                 var offer = Parse(body, context.ConfigOffer);
                 Heard(sender);

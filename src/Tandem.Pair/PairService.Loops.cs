@@ -123,6 +123,10 @@ public sealed partial class PairService
             await TakeConfigAsync(offer, peer, _stop.Token);
         }
         var applied = Merge(snapshot.Entries, peer);
+        if (snapshot.Sticky is { } sticky)
+        {
+            MergeSticky(sticky);
+        }
         lock (_gate)
         {
             _lastSync = _time.GetUtcNow();

@@ -97,7 +97,7 @@ public sealed partial class PairService : IAsyncDisposable
             service._logger, service._time, cancellationToken);
         options.Changes.Made += service.OnOperatorChange;
         service._syncSignal.Writer.TryWrite(true);
-        service._loops = [service.HeartbeatLoopAsync(), service.SyncLoopAsync(), service.SenderLoopAsync(), service.ConfigLoopAsync()];
+        service._loops = [service.HeartbeatLoopAsync(), service.SyncLoopAsync(), service.SenderLoopAsync(), service.ConfigLoopAsync(), service.StickyLoopAsync()];
         PairLog.Started(service._logger, options.Config.Node, options.Config.Bind.ToString(), options.Config.Peer.ToString());
         return service;
     }

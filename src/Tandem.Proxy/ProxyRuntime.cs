@@ -33,6 +33,8 @@ public sealed class ProxyRuntime : IAsyncDisposable
     private readonly List<Task> _retiring = [];
     private readonly DynamicWeightsService _dynamicWeights;
     private readonly HealthMonitor _health;
+    private readonly CancellationTokenSource _sweepStop = new();
+    private readonly Task _stickySweep;
     private FrozenDictionary<string, PoolRoute> _routes = FrozenDictionary<string, PoolRoute>.Empty;
     private Dictionary<string, ListenerHost> _listeners = new(StringComparer.Ordinal);
     private TimeSpan _drainTimeout = ConfigDefaults.DrainTimeout;
@@ -55,6 +57,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
         metrics.ObserveQueues(QueuedRequests);
         _dynamicWeights = new DynamicWeightsService(pools, time, loggerFactory.CreateLogger("Tandem.Proxy.LoadReports"));
         _health = new HealthMonitor(pools, metrics, time, loggerFactory.CreateLogger("Tandem.Proxy.Health"));
+        _stickySweep = SweepStickyTablesAsync(_sweepStop.Token);
     }
 
     public PoolRegistry Pools => _pools;
@@ -209,9 +212,33 @@ public sealed class ProxyRuntime : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
+        await _sweepStop.CancelAsync();
+        await _stickySweep;
+        _sweepStop.Dispose();
         await _dynamicWeights.DisposeAsync();
         await _health.DisposeAsync();
         _gate.Dispose();
+    }
+
+    /// <summary>Once a second, forgets expired sticky clients and keeps each table within its size.</summary>
+    private async Task SweepStickyTablesAsync(CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+                foreach (var pool in _pools.Pools.Values)
+                {
+                    pool.StickyTable?.Sweep(now);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Disposed.
+        }
     }
 
     private static FrozenDictionary<string, PoolRoute> BuildRoutes(FrozenDictionary<string, PoolState> pools, FrozenDictionary<string, PoolRoute> old)

@@ -14,7 +14,7 @@ internal static partial class ConfigBinder
     private static readonly string[] AdminKeys = ["bind", "token-file"];
     private static readonly string[] PoolKeys =
         ["name", "algorithm", "servers", "health", "timeouts", "keepalive-timeout", "hash-key", "agent", "server-header",
-         "passive", "slow-start", "retries", "retry-body-limit", "queue", "capacity", "scale-ahead"];
+         "passive", "slow-start", "retries", "retry-body-limit", "queue", "capacity", "scale-ahead", "sticky"];
     private static readonly string[] PassiveKeys = ["consecutive-failures", "ejection-time", "max-ejection-percent", "count-5xx"];
     private static readonly string[] QueueKeys = ["size", "timeout"];
     private static readonly string[] AgentKeys = ["path", "interval", "timeout", "port"];
@@ -203,9 +203,12 @@ internal static partial class ConfigBinder
         var queueNode = ConfigReader.Value(map, "queue");
         var queue = queueNode is null ? null : BindQueue(reader, queueNode, ConfigReader.Child(path, "queue"));
         var (capacity, scaleAhead, forecastOk) = BindPoolForecast(reader, map, path);
+        var stickyNode = ConfigReader.Value(map, "sticky");
+        var sticky = stickyNode is null ? null : BindSticky(reader, stickyNode, ConfigReader.Child(path, "sticky"));
 
         if (!forecastOk || name is null || servers is null || (healthNode is not null && health is null) || (timeoutsNode is not null && timeouts is null)
-            || (agentNode is not null && agent is null) || (passiveNode is not null && passive is null) || (queueNode is not null && queue is null))
+            || (agentNode is not null && agent is null) || (passiveNode is not null && passive is null) || (queueNode is not null && queue is null)
+            || (stickyNode is not null && sticky is null))
         {
             return null;
         }
@@ -227,6 +230,7 @@ internal static partial class ConfigBinder
             Queue = queue,
             Capacity = capacity,
             ScaleAhead = scaleAhead,
+            Sticky = sticky,
         };
     }
 

@@ -47,4 +47,13 @@ public static class ConfigDefaults
     public const int Weight = 1;
     public const int MinWeight = 1;
     public const int MaxWeight = 256;
+
+    /// <summary>The cookie of <c>sticky: {mode: cookie}</c>.</summary>
+    public const string StickyCookie = "tandem_server";
+
+    /// <summary>How long a sticky table remembers an idle client.</summary>
+    public static readonly TimeSpan StickyTtl = TimeSpan.FromMinutes(30);
+
+    /// <summary>How many clients a sticky table remembers.</summary>
+    public const int StickySize = 100_000;
 }

@@ -48,6 +48,9 @@ public sealed record PoolConfig
     /// <summary>Key <c>capacity</c>: requests/s one server takes at healthy latency; learned from observed saturation when absent.</summary>
     public double? Capacity { get; init; }
 
+    /// <summary>Key <c>sticky</c>: keep a client on the server it had (session affinity); none when absent.</summary>
+    public StickyConfig? Sticky { get; init; }
+
     /// <summary>Key <c>scale-ahead</c>: act before a predicted peak; no planning for this pool when absent.</summary>
     public ScaleAheadConfig? ScaleAhead { get; init; }
 }

@@ -50,7 +50,8 @@ public sealed class PoolRegistry(IServerTelemetryFactory telemetry, BalancerServ
                     }
                 }
                 var unrouted = previous?.Unrouted ?? telemetry.CreateUnrouted(poolConfig.Name);
-                next[poolConfig.Name] = new PoolState(poolConfig, servers, unrouted, previous?.Sequence, _services);
+                next[poolConfig.Name] = new PoolState(poolConfig, servers, unrouted, previous?.Sequence, _services,
+                    StickyTableFor(poolConfig, previous?.StickyTable), previous?.Sticky);
             }
 
             _pools = next.ToFrozenDictionary(StringComparer.Ordinal);
@@ -71,5 +72,24 @@ public sealed class PoolRegistry(IServerTelemetryFactory telemetry, BalancerServ
             }
             return _pools;
         }
+    }
+
+    /// <summary>The pool's sticky table: the previous one when the key is the same (ttl and size follow the config), else a new one.</summary>
+    private static StickyTable? StickyTableFor(PoolConfig config, StickyTable? previous)
+    {
+        if (config.Sticky is not { Mode: StickyMode.Table } sticky)
+        {
+            return null;
+        }
+        var key = sticky.Key ?? HashKey.ClientAddress;
+        var ttl = sticky.Ttl ?? ConfigDefaults.StickyTtl;
+        var size = sticky.Size ?? ConfigDefaults.StickySize;
+        if (previous is not null && previous.Key == key)
+        {
+            previous.Ttl = ttl;
+            previous.Size = size;
+            return previous;
+        }
+        return new StickyTable(key, ttl, size);
     }
 }

@@ -16,14 +16,17 @@ public sealed class PoolState
     private volatile ServerSelector _selector = EmptySelector.Instance;
     private volatile int _usableCount;
     private volatile Func<int>? _queued;
+    private volatile bool _primaryUsable;
 
     /// <param name="config">The pool's config.</param>
     /// <param name="servers">Its servers' runtime state.</param>
     /// <param name="unrouted">Telemetry for requests that found no usable server.</param>
     /// <param name="sequence">The previous generation's rotation counter on reload, so rotation continues.</param>
     /// <param name="services">Clock and randomness for the balancer; <see cref="BalancerServices.Default"/> when null.</param>
+    /// <param name="stickyTable">The sticky table of <c>sticky: {mode: table}</c> (kept across reloads by the registry).</param>
+    /// <param name="stickyCounters">The previous generation's sticky counters on reload, so they keep counting.</param>
     public PoolState(PoolConfig config, IReadOnlyList<ServerState> servers, IServerTelemetry unrouted, PickSequence? sequence = null,
-        BalancerServices? services = null)
+        BalancerServices? services = null, StickyTable? stickyTable = null, StickyCounters? stickyCounters = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(servers);
@@ -36,6 +39,9 @@ public sealed class PoolState
         Passive = PassiveSettings.From(config.Passive);
         Sequence = sequence ?? new PickSequence();
         Context = new BalancerContext(config, Sequence, services ?? BalancerServices.Default);
+        StickyTable = config.Sticky is { Mode: StickyMode.Table } ? stickyTable : null;
+        Sticky = stickyCounters ?? new StickyCounters();
+        StickyCookie = config.Sticky is { Mode: StickyMode.Cookie } sticky ? new StickyCookie(config.Name, sticky, servers) : null;
         _byName = new Dictionary<string, ServerState>(servers.Count, StringComparer.Ordinal);
         foreach (var server in servers)
         {
@@ -57,6 +63,28 @@ public sealed class PoolState
 
     /// <summary>Telemetry for requests that found no usable server.</summary>
     public IServerTelemetry Unrouted { get; }
+
+    /// <summary>The sticky table with <c>sticky: {mode: table}</c>; null otherwise.</summary>
+    public StickyTable? StickyTable { get; }
+
+    /// <summary>The sticky cookie with <c>sticky: {mode: cookie}</c>; null otherwise.</summary>
+    public StickyCookie? StickyCookie { get; }
+
+    /// <summary>How sticky clients fared (kept across reloads).</summary>
+    public StickyCounters Sticky { get; }
+
+    /// <summary>
+    /// Whether a client stuck to <paramref name="server"/> may stay there: it is healthy and enabled or draining (a
+    /// draining server keeps its sticky clients, as HAProxy's drain does, and takes no new ones), and it is not a
+    /// backup that has been handed back (a backup keeps sticky clients only while it is in rotation).
+    /// </summary>
+    public bool KeepsSticky(ServerState server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        return server.AdminState is AdminState.Enabled or AdminState.Draining
+            && server.Health == HealthStatus.Up && !server.Ejected
+            && (!server.Config.Backup || server.Prewarmed || !_primaryUsable);
+    }
 
     /// <summary>The rotation counter; handed to the next <see cref="PoolState"/> of the same pool on reload.</summary>
     internal PickSequence Sequence { get; }
@@ -216,6 +244,12 @@ public sealed class PoolState
     {
         var usable = UsableServers.Select(Servers);
         _usableCount = usable.Count;
+        var primaryUsable = false;
+        foreach (var server in usable)
+        {
+            primaryUsable |= !server.Config.Backup;
+        }
+        _primaryUsable = primaryUsable;
         _selector = usable.Count == 0 ? EmptySelector.Instance : Balancer.Build(usable, Context);
     }
 }

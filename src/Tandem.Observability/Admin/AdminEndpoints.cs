@@ -37,6 +37,17 @@ public static class AdminEndpoints
                 ? Json(PoolView.From(found), AdminJsonContext.Relaxed.PoolView)
                 : Error(StatusCodes.Status404NotFound, $"no pool named '{pool}'"));
 
+        endpoints.MapGet("/api/pools/{pool}/sticky", (string pool, int? limit) =>
+            pools.Find(pool) is not { } found ? Error(StatusCodes.Status404NotFound, $"no pool named '{pool}'")
+            : limit is < 0 or > 10_000 ? Error(StatusCodes.Status400BadRequest, "limit must be 0..10000")
+            : StickyView.From(found, limit ?? 100) is { } view ? Json(view, AdminJsonContext.Relaxed.StickyView)
+            : Error(StatusCodes.Status404NotFound, $"pool '{pool}' has no sticky section"));
+
+        endpoints.MapDelete("/api/pools/{pool}/sticky", (string pool) =>
+            pools.Find(pool) is not { } found ? Error(StatusCodes.Status404NotFound, $"no pool named '{pool}'")
+            : found.StickyTable is { } table ? Json(new StickyCleared(table.Clear()), AdminJsonContext.Relaxed.StickyCleared)
+            : Error(StatusCodes.Status404NotFound, $"pool '{pool}' has no sticky table (sticky mode table)"));
+
         endpoints.MapPost("/api/pools/{pool}/servers/{server}", async (string pool, string server, HttpRequest request) =>
         {
             if (pools.Find(pool) is not { } poolState)

@@ -11,6 +11,8 @@ namespace Tandem.Observability.Admin;
 [JsonSerializable(typeof(StatusView))]
 [JsonSerializable(typeof(ErrorView))]
 [JsonSerializable(typeof(ExplainView))]
+[JsonSerializable(typeof(StickyView))]
+[JsonSerializable(typeof(StickyCleared))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext
 {
     /// <summary>Readable output for humans with curl: quotes and '+' unescaped (the API is not embedded in HTML).</summary>

@@ -3,7 +3,7 @@ using Tandem.Core.Pools;
 namespace Tandem.Observability.Admin;
 
 /// <summary>A pool as <c>GET /api/pools</c> shows it.</summary>
-public sealed record PoolView(string Name, string Algorithm, int UsableServers, IReadOnlyList<ServerView> Servers)
+public sealed record PoolView(string Name, string Algorithm, int UsableServers, IReadOnlyList<ServerView> Servers, StickyView? Sticky = null)
 {
     public static PoolView From(PoolState pool)
     {
@@ -13,7 +13,7 @@ public sealed record PoolView(string Name, string Algorithm, int UsableServers, 
         {
             servers.Add(ServerView.From(server));
         }
-        return new PoolView(pool.Name, pool.Config.Algorithm, pool.UsableCount, servers);
+        return new PoolView(pool.Name, pool.Config.Algorithm, pool.UsableCount, servers, StickyView.From(pool));
     }
 }
 

@@ -23,6 +23,8 @@ public sealed class TandemMetrics : IServerTelemetryFactory
     private readonly Gauge _serverUp;
     private readonly Gauge _serverWeight;
     private readonly Gauge _effectiveWeight;
+    private readonly Gauge _stickyEntries;
+    private readonly Counter _stickyRequests;
     private readonly Gauge _clientConnections;
     private readonly Counter _clientConnectionsTotal;
     private readonly Counter _reloads;
@@ -72,6 +74,9 @@ public sealed class TandemMetrics : IServerTelemetryFactory
         _serverUp = factory.CreateGauge("tandem_server_up", "1 when a server may take new requests, else 0.", ["pool", "server", "state"]);
         _serverWeight = factory.CreateGauge("tandem_server_weight", "The weight in force (file or run-time).", ["pool", "server"]);
         _effectiveWeight = factory.CreateGauge("tandem_server_effective_weight", "The weight the balancer uses now.", ["pool", "server"]);
+        _stickyEntries = factory.CreateGauge("tandem_sticky_entries", "Clients a pool's sticky table remembers (sticky mode table).", ["pool"]);
+        _stickyRequests = factory.CreateCounter("tandem_sticky_requests_total",
+            "Requests of sticky clients: kept on their server (kept) or balanced afresh because it could not take them (moved).", ["pool", "outcome"]);
         _clientConnections = factory.CreateGauge("tandem_client_connections", "Open client connections, by listener.", ["listener"]);
         _clientConnectionsTotal = factory.CreateCounter("tandem_client_connections_total", "Client connections accepted, by listener.", ["listener"]);
         _reloads = factory.CreateCounter("tandem_config_reloads_total", "Config reloads, by result (applied, rejected).", ["result"]);
@@ -186,6 +191,15 @@ public sealed class TandemMetrics : IServerTelemetryFactory
                     {
                         _serverUp.WithLabels(pool.Name, server.Name, state).Set(server.StateName == state ? 1 : 0);
                     }
+                }
+                if (pool.Config.Sticky is not null)
+                {
+                    _stickyRequests.WithLabels(pool.Name, "kept").IncTo(pool.Sticky.Hits);
+                    _stickyRequests.WithLabels(pool.Name, "moved").IncTo(pool.Sticky.Moves);
+                }
+                if (pool.StickyTable is { } table)
+                {
+                    _stickyEntries.WithLabels(pool.Name).Set(table.Count);
                 }
             }
         });

@@ -9,6 +9,7 @@ internal static class PairPaths
     public const string Changes = "/pair/changes";
     public const string Snapshot = "/pair/snapshot";
     public const string Config = "/pair/config";
+    public const string Sticky = "/pair/sticky";
 
     /// <summary>The metrics label of a path.</summary>
     public static string TypeOf(string path) => path switch
@@ -17,6 +18,7 @@ internal static class PairPaths
         Changes => "changes",
         Snapshot => "snapshot",
         Config => "config",
+        Sticky => "sticky",
         _ => "unknown",
     };
 }
@@ -49,8 +51,17 @@ internal sealed record AckMessage(long Seq);
 /// <summary>Asks the peer for its whole state.</summary>
 internal sealed record SnapshotRequest(string Node);
 
-/// <summary>Every runtime override the sender knows, and its config.</summary>
-internal sealed record SnapshotMessage(IReadOnlyList<OverrideEntry> Entries, ConfigOffer? Config);
+/// <summary>Every runtime override the sender knows, its config, and its sticky clients (up to a bound).</summary>
+internal sealed record SnapshotMessage(IReadOnlyList<OverrideEntry> Entries, ConfigOffer? Config, IReadOnlyList<StickyItem>? Sticky = null);
+
+/// <summary>One sticky client of a pool's table: the hash of its key, its server, when it was last seen (Unix ms).</summary>
+internal sealed record StickyItem(string Pool, ulong Key, string Server, long LastSeen);
+
+/// <summary>Sticky clients learned or seen again on the sender since its last such message; best effort, not acknowledged one by one.</summary>
+internal sealed record StickyMessage(string Node, IReadOnlyList<StickyItem> Items);
+
+/// <summary>The answer to <see cref="StickyMessage"/>: how many items changed the receiver's tables.</summary>
+internal sealed record StickyReply(int Applied);
 
 /// <summary>A config without its <c>pair</c> section, offered to the peer.</summary>
 /// <param name="Node">The offering node.</param>
@@ -70,4 +81,6 @@ internal sealed record ConfigReply(bool Accepted, string? Problem);
 [JsonSerializable(typeof(SnapshotMessage))]
 [JsonSerializable(typeof(ConfigOffer))]
 [JsonSerializable(typeof(ConfigReply))]
+[JsonSerializable(typeof(StickyMessage))]
+[JsonSerializable(typeof(StickyReply))]
 internal sealed partial class PairJsonContext : JsonSerializerContext;

@@ -51,14 +51,16 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
         {
             var selection = SelectionContexts.For(context, pool);
             route.Budget.Deposit();
+            // A sticky client goes to its server, waiting in the queue for it when it is full (as HAProxy does).
+            var stuckTo = StickySessions.Find(context, pool, time, out var stickyKey, out var hasStickyKey);
 
-            server = TryAcquire(pool, in selection, tried: default);
+            server = TryAcquire(pool, in selection, tried: default, stuckTo);
             if (server is null)
             {
                 var wait = QueueWait.Full;
-                if (pool.UsableCount > 0)
+                if (pool.UsableCount > 0 || stuckTo is not null)
                 {
-                    (server, wait) = await WaitForRoomAsync(context, route, selection, started);
+                    (server, wait) = await WaitForRoomAsync(context, route, selection, stuckTo, started);
                 }
                 if (server is null)
                 {
@@ -78,10 +80,15 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
                 tried.Add(server);
                 attempts++;
                 var sent = time.GetTimestamp();
-                var (forwarderError, kind, exception) = await SendAsync(context, route, server, started);
+                var (forwarderError, kind, exception) = await SendAsync(context, route, server, stuckTo, started);
                 upstream = time.GetTimestamp() - sent;
                 error = ErrorOf(kind);
-                if (kind == ProxyErrorKind.None || kind is ProxyErrorKind.ClientAborted or ProxyErrorKind.IdleClosed)
+                if (kind == ProxyErrorKind.None)
+                {
+                    StickySessions.Learn(context, pool, server, stuckTo, stickyKey, hasStickyKey, time);
+                    return;
+                }
+                if (kind is ProxyErrorKind.ClientAborted or ProxyErrorKind.IdleClosed)
                 {
                     return;
                 }
@@ -131,13 +138,14 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
     /// <remarks>A pooled builder: the attempt's state machine is reused instead of allocated per request.</remarks>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(ForwarderError Error, ProxyErrorKind Kind, Exception? Exception)> SendAsync(
-        HttpContext context, PoolRoute route, ServerState server, long started)
+        HttpContext context, PoolRoute route, ServerState server, ServerState? stuckTo, long started)
     {
         var pool = route.Pool;
         if (pool.Config.ServerHeader)
         {
             context.Response.Headers[ServerHeaderName] = server.Name;
         }
+        StickySessions.SetCookie(context, pool, server, stuckTo);
         var error = ForwarderError.None;
         var kind = ProxyErrorKind.None;
         Exception? exception = null;
@@ -176,9 +184,16 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
         return (error, kind, exception);
     }
 
-    /// <summary>A server of the pool with room for one more request, counted in flight; null when none (or all tried).</summary>
-    private static ServerState? TryAcquire(PoolState pool, in SelectionContext selection, in Tried tried)
+    /// <summary>
+    /// A server of the pool with room for one more request, counted in flight; null when none (or all tried). A client
+    /// stuck to a server (<paramref name="stuckTo"/>, not tried yet) gets that server or nothing.
+    /// </summary>
+    private static ServerState? TryAcquire(PoolState pool, in SelectionContext selection, in Tried tried, ServerState? stuckTo = null)
     {
+        if (stuckTo is not null && !tried.Contains(stuckTo))
+        {
+            return stuckTo.TryStartRequest() ? stuckTo : null;
+        }
         // The balancer's choice first; when it is full (or already tried), a few more picks, then every usable server
         // in order, which also gives a hashing pool a stable next choice.
         var usable = pool.UsableCount;
@@ -210,14 +225,15 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
     }
 
     /// <summary>Every usable server is full: wait in the pool's queue until one has room, the queue timeout, or the client leaves.</summary>
-    private async Task<(ServerState? Server, QueueWait Outcome)> WaitForRoomAsync(HttpContext context, PoolRoute route, SelectionContext selection, long started)
+    private async Task<(ServerState? Server, QueueWait Outcome)> WaitForRoomAsync(HttpContext context, PoolRoute route, SelectionContext selection,
+        ServerState? stuckTo, long started)
     {
         var queue = route.Queue;
         while (true)
         {
             var remaining = queue.Timeout - time.GetElapsedTime(started);
             var outcome = remaining > TimeSpan.Zero ? await queue.WaitAsync(remaining, context.RequestAborted) : QueueWait.TimedOut;
-            var server = TryAcquire(route.Pool, in selection, tried: default);
+            var server = TryAcquire(route.Pool, in selection, tried: default, stuckTo);
             if (server is not null || outcome != QueueWait.Woken)
             {
                 if (server is null && _queueLog.TryAcquire(out var suppressed))
