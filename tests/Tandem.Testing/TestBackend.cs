@@ -40,6 +40,8 @@ public sealed class TestBackend : IAsyncDisposable
 
     public long Requests => Interlocked.Read(ref _requests);
 
+    private long _logins;
+
     /// <summary>The protocol of the last request received ("HTTP/1.1", "HTTP/2").</summary>
     public string? LastProtocol { get; private set; }
 
@@ -113,6 +115,12 @@ public sealed class TestBackend : IAsyncDisposable
         app.MapGet("/delay/{ms:int}", async (int ms, CancellationToken aborted) =>
         {
             await Task.Delay(ms, aborted);
+            return name;
+        });
+        app.MapGet("/login", (HttpContext context) =>
+        {
+            // An application session: a new cookie per login, named by this backend.
+            context.Response.Headers.Append("Set-Cookie", $"sid={name}-{Interlocked.Increment(ref backend._logins)}; Path=/");
             return name;
         });
         app.MapGet("/status/{code:int}", (int code) => Results.Text(name, statusCode: code));

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Tandem.Commands;
+using Tandem.Core.Balancing;
 using Tandem.Core.Config;
 using Tandem.Core.Runtime;
 using Tandem.Hosting;
@@ -189,6 +190,38 @@ public sealed class PairSyncTests(ITestOutputHelper output)
         Assert.Equal("disabled", pool.FindServer("s3")!.StateName);
         Assert.NotEqual(PairRole.Syncing, b.PairHealth.Current.Role);
         Assert.Single(pair.LogsB.Messages(SyncedEvent));
+    }
+
+    [Fact]
+    public async Task Sticky_ClientsLearnedOnA_AreOnBWithin1s_AndARestartedBGetsThemWithTheSnapshot()
+    {
+        await using var pair = await PairHarness.StartAsync("sticky: { mode: table, key: header:X-Session }");
+        await WaitSyncedAsync(pair);
+        using var http = TestHttp.Client(TimeSpan.FromSeconds(5));
+        var tableA = pair.A!.Pools.Find("app")!.StickyTable!;
+        string? OnB(string session) =>
+            pair.B!.Pools.Find("app")!.StickyTable!.Find(ClientHash.Of(session), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+
+        var clock = Stopwatch.StartNew();
+        tableA.Learn(ClientHash.Of("alice"), "s2", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        tableA.Learn(ClientHash.Of("bob"), "s3", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var seen = await TestHttp.WaitUntilAsync(() => Task.FromResult(OnB("alice") == "s2" && OnB("bob") == "s3"), SyncBound, TimeSpan.FromMilliseconds(10));
+
+        Assert.True(seen, $"B did not have the sticky clients within {SyncBound.TotalSeconds} s; B's log:\n{PairHarness.Log(pair.LogsB)}");
+        output.WriteLine($"sticky clients on B after {clock.Elapsed.TotalMilliseconds:F0} ms");
+        var view = await http.GetFromJsonAsync<JsonElement>(new Uri($"http://127.0.0.1:{pair.AdminB}/api/pools/app/sticky"));
+        Assert.Equal("table", view.GetProperty("mode").GetString());
+        Assert.Equal("header:X-Session", view.GetProperty("key").GetString());
+        Assert.Equal(2, view.GetProperty("entries").GetInt32());
+        Assert.Equal(["s2", "s3"], view.GetProperty("clients").EnumerateArray().Select(c => c.GetProperty("server").GetString()!).Order());
+
+        // Learned while B was down: B has it once it reports synced (from A's snapshot).
+        await pair.StopBAsync();
+        tableA.Learn(ClientHash.Of("carol"), "s1", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        await pair.RestartBAsync();
+        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(pair.B!.Pair!.IsSynced), TimeSpan.FromSeconds(5)), PairHarness.Log(pair.LogsB));
+        Assert.Equal("s1", OnB("carol"));
+        Assert.Equal("s2", OnB("alice"));
     }
 
     [Fact]

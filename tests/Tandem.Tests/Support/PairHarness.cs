@@ -17,16 +17,20 @@ internal sealed class PairHarness : IAsyncDisposable
     public string Secret { get; } = "pair-test-" + Guid.NewGuid().ToString("N");
     private readonly string _secretDirectory;
 
-    private PairHarness(string secretDirectory, string secretFile, int[] ports)
+    private PairHarness(string secretDirectory, string secretFile, int[] ports, string? poolExtra)
     {
         _secretDirectory = secretDirectory;
         SecretFile = secretFile;
         Ports = ports;
+        PoolExtra = poolExtra;
         FileA = new TempConfigFile(Yaml("a", servers: 3));
         FileB = new TempConfigFile(Yaml("b", servers: 3));
     }
 
     public string SecretFile { get; }
+
+    /// <summary>More keys of the shared pool (one YAML line at pool level), e.g. a <c>sticky</c> section.</summary>
+    public string? PoolExtra { get; }
 
     /// <summary>listener a, admin a, pair a, listener b, admin b, pair b.</summary>
     public int[] Ports { get; }
@@ -49,12 +53,13 @@ internal sealed class PairHarness : IAsyncDisposable
 
     public int PairPortB => Ports[5];
 
-    public static async Task<PairHarness> StartAsync()
+    /// <param name="poolExtra">More keys of the shared pool, one YAML line (e.g. <c>sticky: {mode: table}</c>).</param>
+    public static async Task<PairHarness> StartAsync(string? poolExtra = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "tandem-pair-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         var secret = Path.Combine(directory, "pair.secret");
-        var harness = new PairHarness(directory, secret, FreePorts.Take(6));
+        var harness = new PairHarness(directory, secret, FreePorts.Take(6), poolExtra);
         await File.WriteAllTextAsync(secret, harness.Secret + "\n");
         harness.A = await StartNodeAsync(harness.FileA.Path, harness.LogsA);
         harness.B = await StartNodeAsync(harness.FileB.Path, harness.LogsB);
@@ -78,9 +83,13 @@ internal sealed class PairHarness : IAsyncDisposable
             pools:
               - name: app
                 algorithm: weighted-round-robin
-                servers:
 
             """);
+        if (PoolExtra is not null)
+        {
+            yaml.Append(CultureInfo.InvariantCulture, $"    {PoolExtra}\n");
+        }
+        yaml.Append("    servers:\n");
         for (var i = 1; i <= servers; i++)
         {
             yaml.Append(CultureInfo.InvariantCulture, $"""
