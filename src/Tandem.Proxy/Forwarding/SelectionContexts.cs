@@ -29,13 +29,19 @@ internal static class SelectionContexts
         switch (key.Source)
         {
             case HashKeySource.Header:
-                var values = request.Headers[key.Name!];
-                return values.Count > 0 && !string.IsNullOrEmpty(values[0]) ? ClientHash.Of(values[0]) : null;
+                return HashOfHeader(request.Headers, key.Name!);
             case HashKeySource.Cookie:
                 var cookie = request.Cookies[key.Name!];
                 return string.IsNullOrEmpty(cookie) ? null : ClientHash.Of(cookie);
             default:
                 return null;
         }
+    }
+
+    /// <summary>The hash of the first value of header <paramref name="name"/>; null when it is absent or empty.</summary>
+    public static ulong? HashOfHeader(IHeaderDictionary headers, string name)
+    {
+        var values = headers[name];
+        return values.Count > 0 && !string.IsNullOrEmpty(values[0]) ? ClientHash.Of(values[0]) : null;
     }
 }

@@ -92,8 +92,7 @@ internal static class StickySessions
         switch (key.Source)
         {
             case HashKeySource.Header:
-                var values = response.Headers[key.Name!];
-                return values.Count > 0 && !string.IsNullOrEmpty(values[0]) ? ClientHash.Of(values[0]) : null;
+                return SelectionContexts.HashOfHeader(response.Headers, key.Name!);
             case HashKeySource.Cookie:
                 foreach (var header in response.Headers.SetCookie)
                 {
