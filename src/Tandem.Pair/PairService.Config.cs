@@ -33,7 +33,7 @@ public sealed partial class PairService
         long stamp;
         try
         {
-            text = File.ReadAllText(path, Encoding.UTF8);
+            text = ConfigLoader.ReadText(path);
             stamp = new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero).ToUnixTimeMilliseconds();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

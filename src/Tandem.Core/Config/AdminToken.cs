@@ -19,12 +19,12 @@ public static class AdminToken
         string text;
         try
         {
-            if (new FileInfo(path).Length > MaxLength + 2)
-            {
-                error = $"token file '{path}' is longer than {MaxLength} bytes; it must hold only the token";
-                return false;
-            }
-            text = File.ReadAllText(path);
+            text = Files.BoundedFile.ReadAllText(path, MaxLength + 2, "a token file");
+        }
+        catch (Files.FileTooLargeException)
+        {
+            error = $"token file '{path}' is longer than {MaxLength} bytes; it must hold only the token";
+            return false;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -10,7 +10,7 @@ namespace Tandem.Core.Config;
 internal static partial class ConfigBinder
 {
     private static readonly string[] RootKeys = ["listeners", "admin", "pools", "drain-timeout", "pair", "access-log", "metrics", "forecast", "alerts"];
-    private static readonly string[] ListenerKeys = ["name", "bind", "protocol", "pool", "http-versions", "keepalive-timeout", "max-connections"];
+    private static readonly string[] ListenerKeys = ["name", "bind", "protocol", "pool", "http-versions", "keepalive-timeout", "max-connections", "max-body", "non-ascii-headers"];
     private static readonly string[] AdminKeys = ["bind", "token-file"];
     private static readonly string[] PoolKeys =
         ["name", "algorithm", "servers", "health", "timeouts", "keepalive-timeout", "hash-key", "agent", "server-header",
@@ -26,6 +26,9 @@ internal static partial class ConfigBinder
 
     private static readonly FrozenDictionary<string, ListenerProtocol> Protocols =
         new Dictionary<string, ListenerProtocol> { ["http"] = ListenerProtocol.Http, ["tcp"] = ListenerProtocol.Tcp }.ToFrozenDictionary();
+
+    private static readonly FrozenDictionary<string, NonAsciiHeaders> NonAsciiModes =
+        new Dictionary<string, NonAsciiHeaders> { ["pass"] = NonAsciiHeaders.Pass, ["reject"] = NonAsciiHeaders.Reject }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, HttpVersions> Versions =
         new Dictionary<string, HttpVersions> { ["auto"] = HttpVersions.Auto, ["http1"] = HttpVersions.Http1, ["h2c"] = HttpVersions.H2c }.ToFrozenDictionary();
@@ -116,6 +119,8 @@ internal static partial class ConfigBinder
         var versions = reader.Choice(map, path, "http-versions", Versions, v => $"unknown value '{v}'; expected auto, http1 or h2c");
         var keepAlive = reader.Duration(map, path, "keepalive-timeout");
         var maxConnections = reader.Int(map, path, "max-connections", 1, MaxConnections);
+        var maxBody = BodyLimit(reader, map, path);
+        var nonAscii = reader.Choice(map, path, "non-ascii-headers", NonAsciiModes, v => $"unknown value '{v}'; expected pass or reject");
         if (bind is { } b && name is not null)
         {
             checks.ListenerBind(name, b.Value, b.Node, ConfigReader.Child(path, "bind"));
@@ -133,8 +138,14 @@ internal static partial class ConfigBinder
             HttpVersions = versions ?? HttpVersions.Auto,
             KeepAliveTimeout = keepAlive,
             MaxConnections = maxConnections,
+            MaxBody = maxBody,
+            NonAsciiHeaders = nonAscii ?? NonAsciiHeaders.Pass,
         };
     }
+
+    /// <summary><c>max-body</c>: a size (at least 1KB) or <c>unlimited</c> (<see cref="long.MaxValue"/>).</summary>
+    private static long? BodyLimit(ConfigReader reader, YamlMapping map, string path) =>
+        ConfigReader.Value(map, "max-body") is YamlScalar { Text: "unlimited" } ? long.MaxValue : ByteSize(reader, map, path, "max-body");
 
     private static AdminConfig? BindAdmin(ConfigReader reader, ConfigCrossChecks checks, YamlNode node)
     {

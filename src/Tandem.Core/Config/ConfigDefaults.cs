@@ -44,6 +44,12 @@ public static class ConfigDefaults
     public const int HealthRise = 2;
     public const int HealthFall = 3;
     public const int ListenerMaxConnections = 5000;
+
+    /// <summary>The largest request body a listener accepts unless <c>max-body</c> says otherwise (413 beyond it).</summary>
+    public const long MaxBody = 1L << 30;
+
+    /// <summary>The largest config file Tandem reads (a bigger one is refused with a message, not read).</summary>
+    public const long MaxConfigFileSize = 16L << 20;
     public const int Weight = 1;
     public const int MinWeight = 1;
     public const int MaxWeight = 256;

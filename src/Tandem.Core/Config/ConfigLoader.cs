@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Tandem.Core.Files;
 using YamlDotNet.Core;
 
 namespace Tandem.Core.Config;
@@ -11,13 +12,19 @@ namespace Tandem.Core.Config;
 public static class ConfigLoader
 {
     /// <summary>Reads and validates <paramref name="path"/>; problems name the path as given.</summary>
+    /// <remarks>A file over <see cref="ConfigDefaults.MaxConfigFileSize"/> is refused unread past the limit.</remarks>
     public static ConfigLoadResult Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         string text;
         try
         {
-            text = File.ReadAllText(path, Encoding.UTF8);
+            text = ReadText(path);
+        }
+        catch (FileTooLargeException)
+        {
+            return new ConfigLoadResult(null, [new ConfigProblem(path, 1, 1, "",
+                $"cannot read config: larger than {BoundedFile.Describe(ConfigDefaults.MaxConfigFileSize)}, the most a config file may be")]);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
@@ -25,6 +32,9 @@ public static class ConfigLoader
         }
         return Parse(text, path);
     }
+
+    /// <summary>The text of a config file, bounded by <see cref="ConfigDefaults.MaxConfigFileSize"/> (throws <see cref="FileTooLargeException"/>).</summary>
+    public static string ReadText(string path) => BoundedFile.ReadAllText(path, ConfigDefaults.MaxConfigFileSize, "a config file");
 
     /// <summary>Validates YAML text; <paramref name="fileLabel"/> is what problems and <see cref="TandemConfig.Source"/> call it.</summary>
     public static ConfigLoadResult Parse(string yaml, string fileLabel)

@@ -26,6 +26,30 @@ public sealed record ListenerConfig
 
     /// <summary>Key <c>max-connections</c>: concurrent client connections; default 5000.</summary>
     public int? MaxConnections { get; init; }
+
+    /// <summary>
+    /// Key <c>max-body</c>: the largest request body accepted (<c>100MB</c>, or <c>unlimited</c>); a larger one gets 413
+    /// without being read or sent on. Default 1GB (<see cref="ConfigDefaults.MaxBody"/>). A route may set its own later;
+    /// the listener's value is the one in force where it does not. <see cref="long.MaxValue"/> means unlimited.
+    /// </summary>
+    public long? MaxBody { get; init; }
+
+    /// <summary>
+    /// Key <c>non-ascii-headers</c>: what to do with request header values holding bytes above 0x7F (UTF-8 names,
+    /// Latin-1 cookies): <c>pass</c> (default) sends them on byte for byte, as nginx and HAProxy do; <c>reject</c>
+    /// answers 400.
+    /// </summary>
+    public NonAsciiHeaders NonAsciiHeaders { get; init; } = NonAsciiHeaders.Pass;
+}
+
+/// <summary>How a listener treats request header values with bytes above 0x7F.</summary>
+public enum NonAsciiHeaders
+{
+    /// <summary>Sent on to the server unchanged (Latin-1 in, Latin-1 out: every byte kept).</summary>
+    Pass,
+
+    /// <summary>Refused with 400 by Tandem; the request never reaches a server.</summary>
+    Reject,
 }
 
 /// <summary>What a listener speaks to its clients.</summary>

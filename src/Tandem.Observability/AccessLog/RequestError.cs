@@ -31,12 +31,19 @@ public enum RequestError : byte
 
     /// <summary>Every usable server was full and no room came within the queue timeout.</summary>
     QueueTimeout,
+
+    /// <summary>The request body was larger than the listener's <c>max-body</c> (413).</summary>
+    BodyTooLarge,
+
+    /// <summary>Tandem itself failed (a bug); the server was not at fault (500).</summary>
+    ProxyFailed,
 }
 
 public static class RequestErrors
 {
     private static readonly string[] Names =
-        ["", "connect-failed", "timeout", "server-failed", "client-aborted", "bad-request", "idle-closed", "no-server", "queue-full", "queue-timeout"];
+        ["", "connect-failed", "timeout", "server-failed", "client-aborted", "bad-request", "idle-closed", "no-server", "queue-full", "queue-timeout",
+         "body-too-large", "proxy-failed"];
 
     /// <summary>The kebab-case name written to the access log and used as the <c>reason</c> label; "" for none.</summary>
     public static string Name(RequestError error) => Names[(int)error];

@@ -15,7 +15,7 @@ internal static class PairSecret
         byte[] raw;
         try
         {
-            raw = File.ReadAllBytes(path);
+            raw = Tandem.Core.Files.BoundedFile.ReadAllBytes(path, 64 * 1024, "a secret file");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Tandem.Proxy.Forwarding;
 
 namespace Tandem.Proxy.Diagnostics;
 
@@ -14,11 +13,16 @@ internal static partial class ProxyLog
         Message = "Pool {Pool} has no usable server; answered 503 to {Method} {Path} ({Suppressed} similar lines suppressed)")]
     public static partial void NoServer(ILogger logger, string pool, string method, string path, long suppressed);
 
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "{Pool}/{Server}: {Kind}")]
-    public static partial void ClientAborted(ILogger logger, string pool, string server, ProxyErrorKind kind, Exception? exception);
+    /// <summary>The client's fault (it left, or its request cannot be forwarded as received): one line, no stack trace.</summary>
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "{Pool}/{Server} {Method} {Path}: {Reason}; client's fault, answered {Status}")]
+    public static partial void ClientFault(ILogger logger, string pool, string server, string method, string path, string reason, int status);
 
-    [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Unexpected error forwarding {Method} {Path} to {Pool}/{Server}")]
-    public static partial void Unexpected(ILogger logger, string method, string path, string pool, string server, Exception exception);
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Error,
+        Message = "Unexpected error forwarding {Method} {Path} to {Pool}/{Server}; answered 500 ({Suppressed} similar lines suppressed)")]
+    public static partial void Unexpected(ILogger logger, string method, string path, string pool, string server, long suppressed, Exception exception);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Debug, Message = "{Method} {Path}: {Reason}; refused with {Status} before choosing a server")]
+    public static partial void Refused(ILogger logger, string method, string path, string reason, int status);
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning,
         Message = "{Pool}/{Server} ({Address}) {Method} {Path}: {Reason}; retrying on {Next} ({Suppressed} similar lines suppressed)")]

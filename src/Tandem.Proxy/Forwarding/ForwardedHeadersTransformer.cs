@@ -8,7 +8,8 @@ namespace Tandem.Proxy.Forwarding;
 /// Copies the request as YARP's empty transformer does (every header but hop-by-hop ones, the client's Host kept,
 /// as HAProxy and Envoy do) and sets the forwarding headers: <c>X-Forwarded-For</c> gets the client address appended
 /// (like nginx's <c>$proxy_add_x_forwarded_for</c>), <c>X-Forwarded-Proto</c> and <c>X-Forwarded-Host</c> are
-/// replaced with what this hop saw, so a client cannot forge them.
+/// replaced with what this hop saw, so a client cannot forge them. <c>OPTIONS *</c> keeps its asterisk form
+/// (<see cref="AsteriskForm"/>).
 /// </summary>
 internal sealed class ForwardedHeadersTransformer : HttpTransformer
 {
@@ -27,21 +28,25 @@ internal sealed class ForwardedHeadersTransformer : HttpTransformer
         var copied = base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
         if (!copied.IsCompletedSuccessfully)
         {
-            return AddAfter(copied, httpContext, proxyRequest);
+            return AddAfter(copied, httpContext, proxyRequest, destinationPrefix);
         }
-        AddForwardedHeaders(httpContext, proxyRequest);
+        AddForwardedHeaders(httpContext, proxyRequest, destinationPrefix);
         return default;
     }
 
-    private static async ValueTask AddAfter(ValueTask copied, HttpContext httpContext, HttpRequestMessage proxyRequest)
+    private static async ValueTask AddAfter(ValueTask copied, HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix)
     {
         await copied;
-        AddForwardedHeaders(httpContext, proxyRequest);
+        AddForwardedHeaders(httpContext, proxyRequest, destinationPrefix);
     }
 
-    private static void AddForwardedHeaders(HttpContext httpContext, HttpRequestMessage proxyRequest)
+    private static void AddForwardedHeaders(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix)
     {
         var request = httpContext.Request;
+        if (AsteriskForm.Is(request))
+        {
+            proxyRequest.RequestUri = AsteriskForm.MarkedUri(destinationPrefix);
+        }
         var incoming = request.Headers;
         var outgoing = proxyRequest.Headers;
 

@@ -17,6 +17,10 @@ namespace Tandem.Proxy.Forwarding;
 /// The request path: pick a server of the listener's pool that has room (or wait in the pool's queue), forward with
 /// YARP's <see cref="IHttpForwarder"/>, account for the outcome, retry on another server when that is safe, and
 /// answer 502/503/504 with a short body and a log line when no server could.
+/// Every failure is blamed on one party (<see cref="Fault"/>): only the server's count against it (health, ejection,
+/// retries, its error metrics). A request Tandem cannot forward as received is the client's fault: a 4xx from Tandem,
+/// a debug line, never retried (<see cref="RequestChecks"/> refuses some before a server is chosen). Tandem's own
+/// failure is a 500 and an error line.
 /// A retry is safe when the attempt failed before any response arrived and nothing reached the client, and either
 /// nothing was sent (a connect failure) or the method is idempotent (GET, HEAD, OPTIONS, PUT, DELETE, TRACE); a request
 /// body must have been buffered (up to <c>retry-body-limit</c>) to be sent again. Retries are bounded per request
@@ -34,6 +38,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
     private readonly LogThrottle _failureLog = new(time, TimeSpan.FromSeconds(1));
     private readonly LogThrottle _queueLog = new(time, TimeSpan.FromSeconds(1));
     private readonly LogThrottle _retryLog = new(time, TimeSpan.FromSeconds(1));
+    private readonly LogThrottle _bugLog = new(time, TimeSpan.FromSeconds(1));
 
     /// <param name="context">The request.</param>
     /// <param name="route">The listener's pool.</param>
@@ -49,6 +54,19 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
         long upstream = 0;
         try
         {
+            var refused = RequestChecks.Refuse(context, out var why);
+            if (refused != ProxyErrorKind.None)
+            {
+                error = ErrorOf(refused);
+                if (logger.IsEnabled(LogLevel.Debug))
+                {
+#pragma warning disable CA1873 // guarded by IsEnabled above
+                    ProxyLog.Refused(logger, context.Request.Method, context.Request.Path, why, ProxyErrors.StatusFor(refused));
+#pragma warning restore CA1873
+                }
+                await AnswerClientFaultAsync(context, refused);
+                return;
+            }
             var selection = SelectionContexts.For(context, pool);
             route.Budget.Deposit();
             // A sticky client goes to its server, waiting in the queue for it when it is full (as HAProxy does).
@@ -88,8 +106,10 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
                     StickySessions.Learn(context, pool, server, stuckTo, stickyKey, hasStickyKey, time);
                     return;
                 }
-                if (kind is ProxyErrorKind.ClientAborted or ProxyErrorKind.IdleClosed)
+                var fault = ProxyErrors.FaultOf(kind);
+                if (fault != Fault.Server)
                 {
+                    await AnswerNotServerFaultAsync(context, pool, server, kind, exception);
                     return;
                 }
 
@@ -131,6 +151,8 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
         ProxyErrorKind.ClientAborted => RequestError.ClientAborted,
         ProxyErrorKind.BadRequest => RequestError.BadRequest,
         ProxyErrorKind.IdleClosed => RequestError.IdleClosed,
+        ProxyErrorKind.BodyTooLarge => RequestError.BodyTooLarge,
+        ProxyErrorKind.ProxyFailed => RequestError.ProxyFailed,
         _ => RequestError.ServerFailed,
     };
 
@@ -156,28 +178,25 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
             {
                 exception = context.GetForwarderErrorFeature()?.Exception;
                 kind = ProxyErrors.Classify(error, exception);
-                if (kind is ProxyErrorKind.ClientAborted or ProxyErrorKind.IdleClosed)
-                {
-                    ProxyLog.ClientAborted(logger, pool.Name, server.Name, kind, exception);
-                }
             }
         }
         catch (Exception ex)
         {
+            // Not the server's doing: nothing about the exchange explains an exception out of the forwarder.
             error = ForwarderError.Request;
-            kind = ProxyErrorKind.ServerFailed;
+            kind = ProxyErrorKind.ProxyFailed;
             exception = ex;
-            ProxyLog.Unexpected(logger, context.Request.Method, context.Request.Path, pool.Name, server.Name, ex);
         }
         finally
         {
             var ended = time.GetTimestamp();
-            var failed = ProxyErrors.IsServerFault(kind);
-            var status = failed && !context.Response.HasStarted ? StatusFor(kind) : context.Response.StatusCode;
-            server.RequestCompleted(status, failed, time.GetElapsedTime(started, ended).TotalSeconds, ended);
-            if (kind is not (ProxyErrorKind.ClientAborted or ProxyErrorKind.IdleClosed))
+            var fault = ProxyErrors.FaultOf(kind);
+            // What the server's metrics and count-5xx see: a client or Tandem fault records its own 4xx/499/500.
+            var status = kind != ProxyErrorKind.None && !context.Response.HasStarted ? ProxyErrors.StatusFor(kind) : context.Response.StatusCode;
+            server.RequestCompleted(status, fault == Fault.Server, time.GetElapsedTime(started, ended).TotalSeconds, ended);
+            if (fault is Fault.None or Fault.Server && kind != ProxyErrorKind.IdleClosed)
             {
-                OutlierDetector.Record(pool, server, status, failed);
+                OutlierDetector.Record(pool, server, status, fault == Fault.Server);
             }
             route.Queue.Release();
         }
@@ -294,10 +313,57 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
         pool.Unrouted.RequestCompleted(StatusCodes.Status503ServiceUnavailable, time.GetElapsedTime(started).TotalSeconds);
     }
 
+    /// <summary>
+    /// A failure that is not the server's: the client's (one debug line, a 4xx when it is still there) or Tandem's
+    /// (an error line with the exception, throttled; 500).
+    /// </summary>
+    private async Task AnswerNotServerFaultAsync(HttpContext context, PoolState pool, ServerState server, ProxyErrorKind kind, Exception? exception)
+    {
+        if (kind == ProxyErrorKind.ProxyFailed)
+        {
+            if (_bugLog.TryAcquire(out var suppressed))
+            {
+                ProxyLog.Unexpected(logger, context.Request.Method, context.Request.Path, pool.Name, server.Name, suppressed, exception!);
+            }
+            await ErrorResponses.WriteAsync(context.Response, StatusCodes.Status500InternalServerError);
+            return;
+        }
+        if (kind == ProxyErrorKind.IdleClosed)
+        {
+            return;
+        }
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+#pragma warning disable CA1873 // guarded by IsEnabled above
+            ProxyLog.ClientFault(logger, pool.Name, server.Name, context.Request.Method, context.Request.Path, ProxyErrors.Describe(kind, exception),
+                ProxyErrors.StatusFor(kind));
+#pragma warning restore CA1873
+        }
+        if (kind != ProxyErrorKind.ClientAborted && !context.RequestAborted.IsCancellationRequested)
+        {
+            await AnswerClientFaultAsync(context, kind);
+        }
+    }
+
+    /// <summary>Tandem's 400/413; the connection closes after it, as the rest of the request is not read.</summary>
+    private static Task AnswerClientFaultAsync(HttpContext context, ProxyErrorKind kind)
+    {
+        if (context.Response.HasStarted)
+        {
+            return Task.CompletedTask;
+        }
+        context.Response.Clear();
+        if (HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol))
+        {
+            context.Response.Headers.Connection = "close";
+        }
+        return ErrorResponses.WriteAsync(context.Response, ProxyErrors.StatusFor(kind));
+    }
+
     private async Task AnswerFailureAsync(HttpContext context, PoolState pool, ServerState server, ProxyErrorKind kind, Exception? exception)
     {
-        // YARP has set 502, 504 or 400 when nothing was sent to the client yet; add the body.
-        var status = context.Response.HasStarted ? context.Response.StatusCode : StatusFor(kind);
+        // YARP has set 502 or 504 when nothing was sent to the client yet; add the body.
+        var status = context.Response.HasStarted ? context.Response.StatusCode : ProxyErrors.StatusFor(kind);
         if (_failureLog.TryAcquire(out var suppressed))
         {
             ProxyLog.ServerFailed(logger, pool.Name, server.Name, server.Address.ToString(), context.Request.Method, context.Request.Path,
@@ -305,13 +371,6 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
         }
         await ErrorResponses.WriteAsync(context.Response, status);
     }
-
-    private static int StatusFor(ProxyErrorKind kind) => kind switch
-    {
-        ProxyErrorKind.TimedOut => StatusCodes.Status504GatewayTimeout,
-        ProxyErrorKind.BadRequest => StatusCodes.Status400BadRequest,
-        _ => StatusCodes.Status502BadGateway,
-    };
 
     /// <summary>The servers a request has been sent to: at most a handful, kept without allocating.</summary>
     private struct Tried

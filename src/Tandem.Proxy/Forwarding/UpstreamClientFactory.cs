@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using Tandem.Core.Config;
 
 namespace Tandem.Proxy.Forwarding;
@@ -25,6 +26,11 @@ internal static class UpstreamClientFactory
             PooledConnectionIdleTimeout = settings.KeepAliveTimeout,
             PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
             MaxConnectionsPerServer = int.MaxValue,
+            // Header values arrive decoded as Latin-1 (see RequestHeaderEncodings): encoding them as Latin-1 sends the
+            // client's bytes on unchanged. Response values the same way back.
+            RequestHeaderEncodingSelector = static (_, _) => Encoding.Latin1,
+            ResponseHeaderEncodingSelector = static (_, _) => Encoding.Latin1,
+            PlaintextStreamFilter = AsteriskForm.FilterAsync,
         };
         return new HttpMessageInvoker(new ResponseTimeoutHandler(handler, settings.ResponseTimeout), disposeHandler: true);
     }

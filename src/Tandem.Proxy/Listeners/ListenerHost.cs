@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Tandem.Core.Config;
@@ -34,7 +35,8 @@ internal sealed class ListenerHost
     /// <summary>Whether a new config for this listener can be applied by rerouting, without a new Kestrel server.</summary>
     public bool CanReroute(ListenerConfig next) =>
         next.Bind == Config.Bind && next.HttpVersions == Config.HttpVersions
-        && next.KeepAliveTimeout == Config.KeepAliveTimeout && next.MaxConnections == Config.MaxConnections;
+        && next.KeepAliveTimeout == Config.KeepAliveTimeout && next.MaxConnections == Config.MaxConnections
+        && next.MaxBody == Config.MaxBody && next.NonAsciiHeaders == Config.NonAsciiHeaders;
 
     /// <summary>Binds the listener; it takes no connection until <see cref="Activate"/>.</summary>
     public static async Task<ListenerHost> StartAsync(ListenerConfig config, ListenerServices services, CancellationToken cancellationToken, bool countConnections = true)
@@ -48,8 +50,14 @@ internal sealed class ListenerHost
         options.Limits.KeepAliveTimeout = config.KeepAliveTimeout ?? ConfigDefaults.ClientKeepAliveTimeout;
         options.Limits.MaxConcurrentConnections = config.MaxConnections ?? ConfigDefaults.ListenerMaxConnections;
         options.Limits.MaxConcurrentUpgradedConnections = config.MaxConnections ?? ConfigDefaults.ListenerMaxConnections;
-        // A proxy streams bodies through; size limits belong to the servers behind it.
-        options.Limits.MaxRequestBodySize = null;
+        // Bodies stream through; the limit (max-body) is enforced by Kestrel while streaming and, for a declared
+        // Content-Length, by the forwarder before a server is chosen (413 without reading the body).
+        var maxBody = config.MaxBody ?? ConfigDefaults.MaxBody;
+        options.Limits.MaxRequestBodySize = maxBody == long.MaxValue ? null : maxBody;
+        options.RequestHeaderEncodingSelector = RequestHeaderEncodings.For(config.NonAsciiHeaders);
+        // Whatever bytes a server puts in a response header go back to the client unchanged (Kestrel would refuse
+        // non-ASCII and fail the response).
+        options.ResponseHeaderEncodingSelector = static _ => Encoding.Latin1;
 
         var http1 = config.HttpVersions != HttpVersions.H2c;
         var http2 = config.HttpVersions != HttpVersions.Http1;

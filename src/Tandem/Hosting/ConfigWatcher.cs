@@ -95,7 +95,7 @@ internal sealed class ConfigWatcher : IAsyncDisposable
     {
         try
         {
-            text = File.ReadAllText(_path, Encoding.UTF8);
+            text = ConfigLoader.ReadText(_path);
             _lastReadError = null;
             return true;
         }

@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
+
+namespace Tandem.Proxy.Forwarding;
+
+/// <summary>
+/// What Tandem refuses before choosing a server, because it could not forward it as received: the client's fault,
+/// answered by Tandem, never sent to or counted against a server. Kestrel has already refused what HTTP itself forbids
+/// (no Host on HTTP/1.1, a bad Host, bad header bytes: see <c>RequestHeaderEncodings</c>); these are the cases it lets by.
+/// </summary>
+internal static class RequestChecks
+{
+    /// <summary><see cref="ProxyErrorKind.None"/> when the request may be forwarded; otherwise why not.</summary>
+    public static ProxyErrorKind Refuse(HttpContext context, out string reason)
+    {
+        var request = context.Request;
+        // A Host line with no value (RFC 9112 section 3.2: 400). Sent on, it reached servers next to the Host the
+        // upstream client adds for a request without one: two Host lines.
+        if (!request.Host.HasValue && request.Headers.ContainsKey(HeaderNames.Host))
+        {
+            reason = "empty Host header";
+            return ProxyErrorKind.BadRequest;
+        }
+        // A declared length over max-body: refused before a byte of the body is read. A chunked body over the limit
+        // is stopped by Kestrel while streaming (also 413).
+        if (request.ContentLength is { } length
+            && context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } limit && length > limit)
+        {
+            reason = "Content-Length over max-body";
+            return ProxyErrorKind.BodyTooLarge;
+        }
+        reason = "";
+        return ProxyErrorKind.None;
+    }
+}
