@@ -14,10 +14,11 @@ namespace Tandem.Proxy.Listeners;
 /// 400, and a UTF-8 value would make the upstream client throw, which was blamed on the server.</item>
 /// <item>With <c>non-ascii-headers: reject</c>, a byte above 0x7F fails decoding, which Kestrel answers with 400.</item>
 /// <item>A name that is not an RFC 9110 token (an HTTP/2 name with a space, a colon or CR/LF) fails decoding too, so
-/// the request is refused (400, or a reset stream over HTTP/2) instead of the header being dropped on the way.</item>
+/// the request is refused instead of the header being dropped on the way.</item>
 /// <item><c>Content-Length</c> must be digits only: Kestrel's own parser takes <c>+5</c> as 5.</item>
 /// </list>
-/// Kestrel turns a <see cref="DecoderFallbackException"/> from a selected encoding into a malformed-header 400.
+/// Kestrel turns a <see cref="DecoderFallbackException"/> from a selected encoding into a malformed-header 400 on
+/// HTTP/1.1 and a connection error (GOAWAY, PROTOCOL_ERROR) on HTTP/2; either way nothing reaches a server.
 /// </summary>
 internal static class RequestHeaderEncodings
 {
@@ -34,7 +35,9 @@ internal static class RequestHeaderEncodings
 
     private static Encoding Select(string name, Encoding values)
     {
-        if (name.Length == 0 || name.AsSpan().ContainsAnyExcept(TokenChars))
+        // HTTP/2 pseudo-headers (":authority") come through here too; Kestrel checks those itself.
+        var token = name.StartsWith(':') ? name.AsSpan(1) : name.AsSpan();
+        if (token.IsEmpty || token.ContainsAnyExcept(TokenChars))
         {
             return RefusingEncoding.Instance;
         }

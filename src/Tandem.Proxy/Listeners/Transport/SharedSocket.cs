@@ -150,16 +150,51 @@ internal sealed class SharedSocket
         }
     }
 
-    /// <summary>True for the HTTP/2 preface, false for anything else, null while the bytes so far are a prefix of it.</summary>
+    /// <summary>
+    /// True for HTTP/2, false for HTTP/1.x, null while the bytes so far cannot tell. The HTTP/2 preface is HTTP/2; so is
+    /// anything whose first line does not end in an HTTP version (a broken preface), which Kestrel's HTTP/2 side answers
+    /// with a GOAWAY as RFC 9113 section 3.4 asks, where its HTTP/1.1 side would answer 505. A first line longer than
+    /// Kestrel's request-line limit goes to HTTP/1.1, which refuses it.
+    /// </summary>
     internal static bool? Classify(ReadOnlySequence<byte> buffer)
     {
         var length = (int)Math.Min(buffer.Length, Preface.Length);
         Span<byte> head = stackalloc byte[24];
         buffer.Slice(0, length).CopyTo(head);
-        if (!Preface[..length].SequenceEqual(head[..length]))
+        if (Preface[..length].SequenceEqual(head[..length]))
+        {
+            return length == Preface.Length ? true : null;
+        }
+        var reader = new SequenceReader<byte>(buffer);
+        // RFC 9112 section 2.2: empty lines before a request line are ignored.
+        while (reader.IsNext("\r\n"u8, advancePast: true))
+        {
+        }
+        if (!reader.TryReadTo(out ReadOnlySequence<byte> line, "\r\n"u8))
+        {
+            return reader.Remaining > MaxRequestLine ? false : null;
+        }
+        return !IsHttp1RequestLine(line);
+    }
+
+    /// <summary>Kestrel's default <c>MaxRequestLineSize</c>.</summary>
+    private const int MaxRequestLine = 8 * 1024;
+
+    /// <summary>Whether the line ends in an HTTP version (<c>GET / HTTP/2.0</c> too: HTTP/1.1 answers that with 505).</summary>
+    private static bool IsHttp1RequestLine(ReadOnlySequence<byte> line)
+    {
+        var reader = new SequenceReader<byte>(line);
+        var lastSpace = -1L;
+        while (reader.TryAdvanceTo((byte)' ', advancePastDelimiter: true))
+        {
+            lastSpace = reader.Consumed - 1;
+        }
+        if (lastSpace < 0 || line.Length - lastSpace - 1 < 5)
         {
             return false;
         }
-        return length == Preface.Length ? true : null;
+        Span<byte> version = stackalloc byte[5];
+        line.Slice(lastSpace + 1, 5).CopyTo(version);
+        return version.SequenceEqual("HTTP/"u8);
     }
 }
