@@ -9,7 +9,7 @@ namespace Tandem.Core.Config;
 /// </summary>
 internal static partial class ConfigBinder
 {
-    private static readonly string[] RootKeys = ["listeners", "admin", "pools", "drain-timeout", "pair", "access-log", "metrics", "forecast", "alerts"];
+    private static readonly string[] RootKeys = ["listeners", "admin", "pools", "drain-timeout", "pair", "access-log", "metrics", "forecast", "alerts", "logging"];
     private static readonly string[] ListenerKeys = ["name", "bind", "protocol", "pool", "http-versions", "keepalive-timeout", "max-connections", "max-body", "non-ascii-headers"];
     private static readonly string[] AdminKeys = ["bind", "token-file"];
     private static readonly string[] PoolKeys =
@@ -49,6 +49,7 @@ internal static partial class ConfigBinder
         var accessLogNode = ConfigReader.Value(map, "access-log");
         var metricsNode = ConfigReader.Value(map, "metrics");
         var alertsNode = ConfigReader.Value(map, "alerts");
+        var loggingNode = ConfigReader.Value(map, "logging");
 
         var forecastNode = ConfigReader.Value(map, "forecast");
 
@@ -60,15 +61,17 @@ internal static partial class ConfigBinder
         var metrics = metricsNode is null ? null : BindMetrics(reader, metricsNode);
         var alerts = alertsNode is null ? null : BindAlerts(reader, alertsNode, pools);
         var forecast = forecastNode is null ? null : BindForecast(reader, forecastNode);
+        var logging = loggingNode is null ? null : BindLogging(reader, loggingNode);
         checks.Finish();
 
         if (pools is null || listeners is null || (pairNode is not null && pair is null) || (forecastNode is not null && forecast is null)
-            || (alertsNode is not null && alerts is null))
+            || (alertsNode is not null && alerts is null) || (loggingNode is not null && logging is null))
         {
             return null;
         }
         return new TandemConfig { Listeners = listeners, Pools = pools, Admin = admin, DrainTimeout = drain, Pair = pair,
-            AccessLog = accessLog, Metrics = metrics, Forecast = forecast, Alerts = alerts };
+            AccessLog = accessLog, Metrics = metrics, Forecast = forecast, Alerts = alerts,
+            Logging = logging };
     }
 
     private static List<T>? BindList<T>(ConfigReader reader, YamlNode? node, string path, string emptyMessage, Func<YamlNode, string, T?> bindItem)

@@ -36,6 +36,9 @@ public sealed record TandemConfig
     /// <summary>Key <c>alerts</c>: alert rules and webhooks; null means the default rules, logged and shown only.</summary>
     public AlertsConfig? Alerts { get; init; }
 
+    /// <summary>Key <c>logging</c>: levels and format of the diagnostic log (stderr); info and text when absent.</summary>
+    public LoggingConfig? Logging { get; init; }
+
     /// <summary>The file this config came from, or a label such as <c>(demo)</c>.</summary>
     public string Source { get; init; } = "(memory)";
 

@@ -2,19 +2,22 @@ using Microsoft.Extensions.Logging;
 
 namespace Tandem.Observability.Alerts;
 
-/// <summary>The alerting's log lines (event ids 3000-3099).</summary>
+/// <summary>
+/// The alerting's log lines (event ids 3000-3099). A rule going pending and back to inactive is routine on a busy box
+/// (debug); firing is a warning, resolving is information.
+/// </summary>
 internal static partial class AlertsLog
 {
-    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Alert {Rule} pending {{{Labels}}}: {Description}")]
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Debug, Message = "Alert {Rule} pending {{{Labels}}}: {Description}")]
     public static partial void Pending(ILogger logger, string rule, string labels, string description);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Alert {Rule} ({Severity}) firing {{{Labels}}}: {Description}")]
     public static partial void Firing(ILogger logger, string rule, string severity, string labels, string description);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Alert {Rule} resolved {{{Labels}}}: {Reason} after {Duration}")]
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Alert {Rule} resolved {{{Labels}}}: {Reason} after {Duration}")]
     public static partial void Resolved(ILogger logger, string rule, string labels, string reason, TimeSpan duration);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Alert {Rule} back to inactive {{{Labels}}}: condition cleared before its 'for'")]
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Debug, Message = "Alert {Rule} back to inactive {{{Labels}}}: condition cleared before its 'for'")]
     public static partial void Cleared(ILogger logger, string rule, string labels);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "Evaluating alert rules failed")]

@@ -32,6 +32,10 @@ internal static partial class ProxyLog
         Message = "Pool {Pool}: every usable server is at its max-connections and {Why}; answered 503 to {Method} {Path} ({Suppressed} similar lines suppressed)")]
     public static partial void QueueRefused(ILogger logger, string pool, string why, string method, string path, long suppressed);
 
+    /// <summary>Lines a throttle held back after the last one it let through, reported when no further line came.</summary>
+    [LoggerMessage(EventId = 1007, Message = "{Count} more similar lines suppressed after the last '{What}' line")]
+    public static partial void Folded(ILogger logger, LogLevel level, string what, long count);
+
     [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Listener {Listener} serving pool {Pool} on {Endpoints}")]
     public static partial void ListenerStarted(ILogger logger, string listener, string pool, System.Net.IPEndPoint endpoints);
 

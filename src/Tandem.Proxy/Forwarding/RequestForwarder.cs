@@ -34,11 +34,11 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
     /// <summary>The response header naming the server, when the pool sets <c>server-header: true</c>.</summary>
     public const string ServerHeaderName = "X-Tandem-Server";
 
-    private readonly LogThrottle _noServerLog = new(time, TimeSpan.FromSeconds(1));
-    private readonly LogThrottle _failureLog = new(time, TimeSpan.FromSeconds(1));
-    private readonly LogThrottle _queueLog = new(time, TimeSpan.FromSeconds(1));
-    private readonly LogThrottle _retryLog = new(time, TimeSpan.FromSeconds(1));
-    private readonly LogThrottle _bugLog = new(time, TimeSpan.FromSeconds(1));
+    private readonly LogThrottle _noServerLog = new(time, TimeSpan.FromSeconds(1), n => ProxyLog.Folded(logger, LogLevel.Warning, "no usable server", n));
+    private readonly LogThrottle _failureLog = new(time, TimeSpan.FromSeconds(1), n => ProxyLog.Folded(logger, LogLevel.Warning, "server failed", n));
+    private readonly LogThrottle _queueLog = new(time, TimeSpan.FromSeconds(1), n => ProxyLog.Folded(logger, LogLevel.Warning, "queue refused", n));
+    private readonly LogThrottle _retryLog = new(time, TimeSpan.FromSeconds(1), n => ProxyLog.Folded(logger, LogLevel.Warning, "retrying", n));
+    private readonly LogThrottle _bugLog = new(time, TimeSpan.FromSeconds(1), n => ProxyLog.Folded(logger, LogLevel.Error, "unexpected error", n));
 
     /// <param name="context">The request.</param>
     /// <param name="route">The listener's pool.</param>

@@ -1,4 +1,8 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Tandem.Core.Config;
 
 namespace Tandem.Hosting;
 
@@ -19,24 +23,45 @@ internal sealed record NodeOptions
     /// <summary>How often the config file is checked for changes.</summary>
     public TimeSpan ReloadPollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>The level of every category nothing else names (the config's <c>logging.level</c> overrides it).</summary>
     public LogLevel MinimumLevel { get; init; } = LogLevel.Information;
 
     /// <summary>Further logging setup, run after the defaults (tests add a capturing provider); none by default.</summary>
     public Action<ILoggingBuilder>? Logging { get; init; }
 
-    public void ConfigureLogging(ILoggingBuilder logging)
+    /// <summary>
+    /// Diagnostic lines go to stderr (stdout stays for what a command prints), one per event, as text or JSON
+    /// (<c>logging.format</c>). Which lines are written is decided by the returned <see cref="LogLevels"/> alone, so the
+    /// config and <c>Logging__LogLevel__*</c> environment variables both work and a reload can change it.
+    /// </summary>
+    public LogLevels ConfigureLogging(ILoggingBuilder logging, IConfiguration configuration, LoggingConfig? config)
     {
         ArgumentNullException.ThrowIfNull(logging);
-        logging.SetMinimumLevel(MinimumLevel);
-        // The framework's own request and lifetime chatter is noise for a proxy; our lines say what happened.
-        logging.AddFilter("Microsoft", LogLevel.Warning);
-        logging.AddFilter("Yarp", LogLevel.Warning);
-        logging.AddSimpleConsole(o =>
+        var levels = new LogLevels(configuration, MinimumLevel);
+        levels.Apply(config);
+        logging.SetMinimumLevel(LogLevel.Trace);
+        // Registered after the host's own rules: for a category no environment variable names, this rule is the one
+        // .NET selects, and it defers to LogLevels (which has read those variables too).
+        logging.AddFilter(levels.IsEnabled);
+        logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        if (config?.Format == LogFormat.Json)
         {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            o.UseUtcTimestamp = true;
-        });
+            logging.AddJsonConsole(o =>
+            {
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                o.UseUtcTimestamp = true;
+            });
+        }
+        else
+        {
+            logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                o.UseUtcTimestamp = true;
+            });
+        }
         Logging?.Invoke(logging);
+        return levels;
     }
 }

@@ -71,6 +71,9 @@ internal sealed class TandemNode : IAsyncDisposable
     /// <summary>The scale-ahead planner's outlook per pool (empty without <c>forecast</c> in the config).</summary>
     public ForecastSignals Forecast { get; private init; } = new();
 
+    /// <summary>Which log lines are written; a reload applies the config's <c>logging</c> levels to it.</summary>
+    internal LogLevels? LogLevels { get; private init; }
+
     /// <summary>The pair's state for the admin API and alerts; standalone without a <c>pair</c> section.</summary>
     public PairHealth PairHealth { get; }
 
@@ -97,7 +100,7 @@ internal sealed class TandemNode : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
-        options.ConfigureLogging(builder.Logging);
+        var logLevels = options.ConfigureLogging(builder.Logging, builder.Configuration, config.Logging);
         var adminBind = config.Admin?.Bind ?? ConfigDefaults.AdminBind;
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -189,7 +192,7 @@ internal sealed class TandemNode : IAsyncDisposable
         HostLog.Started(logger, config.Source, config.Version, adminEndPoint);
         await alerting.StartAsync(config, $"http://{adminEndPoint}");
 
-        var node = new TandemNode(admin, access, runtime, status, metrics, adminEndPoint, pairHealth, alerting) { AccessLog = accessLog, Forecast = forecastSignals };
+        var node = new TandemNode(admin, access, runtime, status, metrics, adminEndPoint, pairHealth, alerting) { AccessLog = accessLog, Forecast = forecastSignals, LogLevels = logLevels };
         if (accessLog is not null && options.HandleSignals)
         {
             node._reopener = new AccessLogReopener(accessLog);
@@ -300,6 +303,11 @@ internal sealed class TandemNode : IAsyncDisposable
         if (next.AccessLog != current.AccessLog)
         {
             ObservabilityLog.NeedsRestart(logger, "access-log");
+        }
+        LogLevels?.Apply(next.Logging);
+        if (next.Logging?.Format != current.Logging?.Format)
+        {
+            ObservabilityLog.NeedsRestart(logger, "logging.format");
         }
         if (next.Metrics != current.Metrics)
         {

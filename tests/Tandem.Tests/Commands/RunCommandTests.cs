@@ -34,7 +34,7 @@ public sealed class RunCommandTests
 
         Assert.Equal(2, tandem.ExitCode);
         Assert.Equal([$"{file.Path}:11:17: pools[0].servers[0].weight: must be 1..256, got 0"], tandem.StderrLines);
-        Assert.DoesNotContain(tandem.StdoutLines, line => line.Contains("Tandem started", StringComparison.Ordinal));
+        Assert.DoesNotContain(tandem.StderrLines, line => line.Contains("Tandem started", StringComparison.Ordinal));
         Assert.False(await FreePorts.IsListeningAsync(ports[0]));
         Assert.False(await FreePorts.IsListeningAsync(ports[1]));
     }
@@ -121,7 +121,7 @@ public sealed class RunCommandTests
         Assert.True(exitCode == 0, $"exit code {exitCode}\n{tandem.Transcript()}");
         // drain-timeout is 10s: the process left as soon as the request was done, not at the bound.
         Assert.True(sinceTerm.Elapsed < TimeSpan.FromSeconds(8), $"exited {sinceTerm.Elapsed.TotalSeconds:F1} s after SIGTERM");
-        Assert.Contains(tandem.StdoutLines, line => line.EndsWith("Stopped", StringComparison.Ordinal));
+        Assert.Contains(tandem.StderrLines, line => line.EndsWith("Stopped", StringComparison.Ordinal));
         Assert.False(await FreePorts.IsListeningAsync(port));
     }
 }

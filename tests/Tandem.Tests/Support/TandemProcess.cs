@@ -50,7 +50,10 @@ internal sealed class TandemProcess : IDisposable
     public string Stderr => string.Join('\n', StderrLines);
 
     /// <summary>Starts <c>dotnet tandem.dll</c> from the test output directory (the project reference copies it there).</summary>
-    public static TandemProcess Start(params string[] args)
+    public static TandemProcess Start(params string[] args) => Start(null, args);
+
+    /// <summary>As <see cref="Start(string[])"/>, with extra environment variables (<c>Logging__LogLevel__Yarp</c>).</summary>
+    public static TandemProcess Start(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "tandem.dll");
         Assert.True(File.Exists(dll), $"tandem.dll not found next to the tests: {dll}");
@@ -61,6 +64,10 @@ internal sealed class TandemProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
         info.ArgumentList.Add(dll);
         foreach (var arg in args)
         {
@@ -89,12 +96,13 @@ internal sealed class TandemProcess : IDisposable
     /// start; when another process took one meanwhile (exit 1, "already in use"), it tries once more with new ones, which
     /// <paramref name="arguments"/> picks on each call.
     /// </summary>
-    public static async Task<TandemProcess> StartServingAsync(Func<string[]> arguments, Func<string, bool> ready, TimeSpan timeout)
+    public static async Task<TandemProcess> StartServingAsync(Func<string[]> arguments, Func<string, bool> ready, TimeSpan timeout,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var process = Start(arguments());
-            if (await process.WaitForStdoutAsync(ready, timeout))
+            var process = Start(environment, arguments());
+            if (await process.WaitForOutputAsync(ready, timeout))
             {
                 return process;
             }
@@ -139,13 +147,16 @@ internal sealed class TandemProcess : IDisposable
         Assert.Equal(0, kill.ExitCode);
     }
 
-    /// <summary>Waits until a stdout line matches; false when the process exits first or the bound passes.</summary>
-    public async Task<bool> WaitForStdoutAsync(Func<string, bool> match, TimeSpan timeout)
+    /// <summary>
+    /// Waits until a line of stdout or stderr (where the diagnostic log goes) matches; false when the process exits
+    /// first or the bound passes.
+    /// </summary>
+    public async Task<bool> WaitForOutputAsync(Func<string, bool> match, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < timeout)
         {
-            if (StdoutLines.Any(match))
+            if (StdoutLines.Any(match) || StderrLines.Any(match))
             {
                 return true;
             }
@@ -153,11 +164,11 @@ internal sealed class TandemProcess : IDisposable
             {
                 // Let the last buffered lines arrive before the final look.
                 await WaitForExitAsync(TimeSpan.FromSeconds(5));
-                return StdoutLines.Any(match);
+                return StdoutLines.Any(match) || StderrLines.Any(match);
             }
             await Task.Delay(50);
         }
-        return StdoutLines.Any(match);
+        return StdoutLines.Any(match) || StderrLines.Any(match);
     }
 
     /// <summary>Everything the process wrote, for failure messages.</summary>

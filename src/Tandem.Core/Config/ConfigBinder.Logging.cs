@@ -1,0 +1,62 @@
+using System.Collections.Frozen;
+
+namespace Tandem.Core.Config;
+
+internal static partial class ConfigBinder
+{
+    private static readonly string[] LoggingKeys = ["level", "format", "levels"];
+
+    private static readonly FrozenDictionary<string, LogSeverity> Severities = new Dictionary<string, LogSeverity>
+    {
+        ["trace"] = LogSeverity.Trace, ["debug"] = LogSeverity.Debug, ["info"] = LogSeverity.Info, ["warning"] = LogSeverity.Warning,
+        ["error"] = LogSeverity.Error, ["critical"] = LogSeverity.Critical, ["none"] = LogSeverity.None,
+    }.ToFrozenDictionary();
+
+    private static readonly FrozenDictionary<string, LogFormat> Formats =
+        new Dictionary<string, LogFormat> { ["text"] = LogFormat.Text, ["json"] = LogFormat.Json }.ToFrozenDictionary();
+
+    private const string SeverityChoices = "expected trace, debug, info, warning, error, critical or none";
+
+    private static LoggingConfig? BindLogging(ConfigReader reader, YamlNode node)
+    {
+        const string path = "logging";
+        var map = reader.Mapping(node, path, LoggingKeys);
+        if (map is null)
+        {
+            return null;
+        }
+        var level = reader.Choice(map, path, "level", Severities, v => $"unknown level '{v}'; {SeverityChoices}");
+        var format = reader.Choice(map, path, "format", Formats, v => $"unknown format '{v}'; expected text or json");
+        var levels = new Dictionary<string, LogSeverity>(StringComparer.Ordinal);
+        var complete = true;
+        if (ConfigReader.Value(map, "levels") is { } levelsNode)
+        {
+            var levelsPath = ConfigReader.Child(path, "levels");
+            if (levelsNode is not YamlMapping categories)
+            {
+                reader.Problem(levelsNode, levelsPath, "expected a mapping of category to level, e.g. {Tandem.Proxy: debug}");
+                return null;
+            }
+            foreach (var (key, value) in categories.Pairs)
+            {
+                var categoryPath = ConfigReader.Child(levelsPath, key.Text);
+                var scalar = reader.Scalar(value, categoryPath);
+                if (scalar is null)
+                {
+                    complete = false;
+                }
+                else if (!Severities.TryGetValue(scalar.Text, out var severity))
+                {
+                    reader.Problem(scalar, categoryPath, $"unknown level '{scalar.Text}'; {SeverityChoices}");
+                    complete = false;
+                }
+                else if (!levels.TryAdd(key.Text, severity))
+                {
+                    reader.Problem(key, categoryPath, "duplicate category");
+                    complete = false;
+                }
+            }
+        }
+        return complete ? new LoggingConfig { Level = level, Format = format ?? LogFormat.Text, Levels = levels } : null;
+    }
+}
