@@ -35,6 +35,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
     private readonly HealthMonitor _health;
     private readonly CancellationTokenSource _sweepStop = new();
     private readonly Task _stickySweep;
+    private readonly MemoryTrimmer _memory;
     private FrozenDictionary<string, PoolRoute> _routes = FrozenDictionary<string, PoolRoute>.Empty;
     private Dictionary<string, ListenerHost> _listeners = new(StringComparer.Ordinal);
     private TimeSpan _drainTimeout = ConfigDefaults.DrainTimeout;
@@ -58,6 +59,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
         _dynamicWeights = new DynamicWeightsService(pools, time, loggerFactory.CreateLogger("Tandem.Proxy.LoadReports"));
         _health = new HealthMonitor(pools, metrics, time, loggerFactory.CreateLogger("Tandem.Proxy.Health"));
         _stickySweep = SweepStickyTablesAsync(_sweepStop.Token);
+        _memory = new MemoryTrimmer(time, _logger);
     }
 
     public PoolRegistry Pools => _pools;
@@ -213,6 +215,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
     {
         await StopAsync();
         await _sweepStop.CancelAsync();
+        _memory.Dispose();
         await _stickySweep;
         _sweepStop.Dispose();
         await _dynamicWeights.DisposeAsync();

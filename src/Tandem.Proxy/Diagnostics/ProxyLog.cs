@@ -36,6 +36,9 @@ internal static partial class ProxyLog
     [LoggerMessage(EventId = 1007, Message = "{Count} more similar lines suppressed after the last '{What}' line")]
     public static partial void Folded(ILogger logger, LogLevel level, string what, long count);
 
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Debug, Message = "Quiet after a burst: returned memory to the system (RSS {Before} MB -> {After} MB)")]
+    public static partial void MemoryTrimmed(ILogger logger, long before, long after);
+
     [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Listener {Listener} serving pool {Pool} on {Endpoints}")]
     public static partial void ListenerStarted(ILogger logger, string listener, string pool, System.Net.IPEndPoint endpoints);
 
