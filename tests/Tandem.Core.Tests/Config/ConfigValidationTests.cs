@@ -266,7 +266,7 @@ public sealed class ConfigValidationTests
     public void Parse_UnknownKeyNothingClose_NoSuggestion()
     {
         var problems = LoadYaml.Problems("""
-            logging: debug
+            telemetry: debug
             listeners:
               - name: web
                 bind: 127.0.0.1:8080
@@ -281,7 +281,7 @@ public sealed class ConfigValidationTests
 
         Assert.Equal(
             [
-                "test.yaml:1:1: logging: unknown key",
+                "test.yaml:1:1: telemetry: unknown key",
                 "test.yaml:6:5: listeners[0].tls: unknown key",
                 "test.yaml:11:9: pools[0].servers[0].zone: unknown key",
             ],
