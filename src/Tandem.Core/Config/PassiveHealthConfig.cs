@@ -12,7 +12,7 @@ public sealed record PassiveHealthConfig
     /// <summary>Key <c>ejection-time</c>: the first ejection's length, doubled on each repeat; default 10 s.</summary>
     public TimeSpan? EjectionTime { get; init; }
 
-    /// <summary>Key <c>max-ejection-percent</c>: the largest share of a pool ejected at once; default 50.</summary>
+    /// <summary>Key <c>max-ejection-percent</c>: the largest share of a pool ejected at once, though one server may always be; default 50.</summary>
     public int? MaxEjectionPercent { get; init; }
 
     /// <summary>Key <c>count-5xx</c>: whether 5xx answers count as failures (connect errors, resets and timeouts always do); default false.</summary>

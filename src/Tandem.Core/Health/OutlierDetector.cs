@@ -8,9 +8,9 @@ namespace Tandem.Core.Health;
 /// Passive health checking, with Envoy's outlier-detection semantics: a server whose real requests fail
 /// <c>consecutive-failures</c> times in a row (connect errors, resets and timeouts; 5xx answers with <c>count-5xx</c>;
 /// never client aborts) is ejected for <c>ejection-time</c> x 2^(ejections so far), at most 5 minutes, and readmitted
-/// when that time is up. A server that then stays in for twice the base time starts again from one. Ejection never
-/// takes out more than <c>max-ejection-percent</c> of a pool (default 50%): outlier detection alone never empties a
-/// pool; telling truly dead servers apart is the active checks' job.
+/// when that time is up. A server that then stays in for twice the base time starts again from one. Ejection takes
+/// out at most <c>max-ejection-percent</c> of a pool (default 50%), but always at least one server (Envoy's rule): a
+/// cap that kept a lone failing server in would have the pool claim to be up while every request fails.
 /// Concurrency: <see cref="Record"/> runs on request threads, lock-free (interlocked counters on the server); the rare
 /// ejection goes through <see cref="PoolState.Eject"/>, which serializes; <see cref="Sweep"/> runs on one timer loop.
 /// </summary>

@@ -126,9 +126,11 @@ public sealed class PoolState
         Change(server, s => s.SetHealth(health), s => s.Health != health, reason ?? (health == HealthStatus.Up ? "marked up" : "marked down"));
 
     /// <summary>
-    /// Takes a server out of rotation on passive evidence, unless that would leave more than
-    /// <paramref name="maxEjectedPercent"/> of the pool's servers ejected (a pool is never emptied by outlier
-    /// detection alone). Returns whether it was ejected. Readmission is the caller's: <see cref="Readmit"/>.
+    /// Takes a server out of rotation on passive evidence, unless another server is already ejected and this one
+    /// would leave more than <paramref name="maxEjectedPercent"/> of the pool's servers ejected. As in Envoy, the cap
+    /// never stops the first ejection: a lone failing server (or one of two at a low cap) goes down, so the pool
+    /// answers a fast 503 instead of pretending to be up. Returns whether it was ejected. Readmission is the
+    /// caller's: <see cref="Readmit"/>.
     /// </summary>
     public bool Eject(ServerState server, int maxEjectedPercent, string reason)
     {
@@ -144,7 +146,7 @@ public sealed class PoolState
             {
                 ejected += other.Ejected ? 1 : 0;
             }
-            if (ejected * 100 > maxEjectedPercent * Servers.Count)
+            if (ejected > 1 && ejected * 100 > maxEjectedPercent * Servers.Count)
             {
                 return false;
             }

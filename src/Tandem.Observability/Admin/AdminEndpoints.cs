@@ -116,7 +116,8 @@ public static class AdminEndpoints
         }
         var config = status.Config is { } c ? new ConfigView(c.Source, c.Version) : null;
         var reload = status.LastReload is { } r ? new ReloadView(r.At, r.Version, r.Applied, r.Problems) : null;
-        return new StatusView(ProductVersion, status.StartedAt, Math.Round(status.Uptime.TotalSeconds, 1), config, reload, listeners);
+        var features = new FeaturesView(status.Config?.Pair is not null, status.Config?.Forecast is not null);
+        return new StatusView(ProductVersion, status.StartedAt, Math.Round(status.Uptime.TotalSeconds, 1), config, reload, listeners, features);
     }
 
     private static IResult Json<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) => Results.Json(value, type);

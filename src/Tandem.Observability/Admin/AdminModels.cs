@@ -47,7 +47,14 @@ public sealed record StatusView(
     double UptimeSeconds,
     ConfigView? Config,
     ReloadView? LastReload,
-    IReadOnlyList<ListenerView> Listeners);
+    IReadOnlyList<ListenerView> Listeners,
+    FeaturesView Features);
+
+/// <summary>
+/// Which optional sections the running config has, so the dashboard asks only for what exists (no 404s in the
+/// browser) and shows the pair panel only with <c>pair</c>.
+/// </summary>
+public sealed record FeaturesView(bool Pair, bool Forecast);
 
 public sealed record ConfigView(string Source, string Version);
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using Tandem.Core.Balancing;
 using Tandem.Core.Pools;
 using Tandem.Core.Tests.Pools;
+using Tandem.Testing;
 
 namespace Tandem.Core.Tests.Balancing;
 
@@ -151,12 +152,13 @@ public sealed class AllAlgorithmsTests
             pool.Pick(in Clients[i]);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 10_000; i++)
+        var allocated = AllocationMeter.BytesAllocated(() =>
         {
-            pool.Pick(in Clients[i]);
-        }
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            for (var i = 0; i < 10_000; i++)
+            {
+                pool.Pick(in Clients[i]);
+            }
+        });
 
         Assert.Equal(0, allocated);
     }

@@ -1,5 +1,6 @@
 using Tandem.Core.Balancing;
 using Tandem.Core.Tests.Pools;
+using Tandem.Testing;
 
 namespace Tandem.Core.Tests.Balancing;
 
@@ -114,15 +115,18 @@ public sealed class WeightedRoundRobinTests
     public void Pick_AllocatesNothing()
     {
         var pool = TestServers.State(BalancingAlgorithms.WeightedRoundRobin, TestServers.Config("a", 5), TestServers.Config("b", 3));
-        var context = default(SelectionContext);
-        pool.Pick(in context);
+        var warmUp = default(SelectionContext);
+        pool.Pick(in warmUp);
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 10_000; i++)
+        var allocated = AllocationMeter.BytesAllocated(() =>
         {
-            pool.Pick(in context);
-        }
+            var context = default(SelectionContext);
+            for (var i = 0; i < 10_000; i++)
+            {
+                pool.Pick(in context);
+            }
+        });
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, allocated);
     }
 }

@@ -85,6 +85,35 @@ public sealed class OutlierDetectorTests
     }
 
     [Fact]
+    public void Record_LoneServerFailing_EjectedDespiteTheCapAndPoolEmpty()
+    {
+        var pool = Pool(new PassiveHealthConfig { ConsecutiveFailures = 2 }, 1);
+
+        Fail(pool, pool.Servers[0], 2);
+
+        Assert.True(pool.Servers[0].Ejected);
+        Assert.Equal("down", pool.Servers[0].StateName);
+        Assert.Equal(0, pool.UsableCount);
+        Assert.Equal("-", TestServers.Picks(pool, 1)[0]);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(10)]
+    public void Record_LowCapThreeServersAllFailing_ExactlyOneEjected(int maxEjectionPercent)
+    {
+        var pool = Pool(new PassiveHealthConfig { ConsecutiveFailures = 1, MaxEjectionPercent = maxEjectionPercent }, 3);
+
+        foreach (var server in pool.Servers)
+        {
+            Fail(pool, server, 3);
+        }
+
+        Assert.Equal(1, pool.Servers.Count(s => s.Ejected));
+        Assert.Equal(2, pool.UsableCount);
+    }
+
+    [Fact]
     public void Record_5xx_CountsOnlyWithCount5xx()
     {
         var plain = Pool(new PassiveHealthConfig { ConsecutiveFailures = 2 }, 2);

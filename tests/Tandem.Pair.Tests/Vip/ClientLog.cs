@@ -60,4 +60,29 @@ internal static class ClientLog
         }
         return new Measurement(failed, gap, moves, requests, lastNode);
     }
+
+    /// <summary>The lines next to each failed request after <paramref name="from"/>, times relative to it (for diagnosing a failure).</summary>
+    public static string AroundFailures(IReadOnlyList<string> lines, long from)
+    {
+        var shown = new SortedSet<int>();
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var space = lines[i].IndexOf(' ', StringComparison.Ordinal);
+            if (space > 0 && lines[i].EndsWith(" fail", StringComparison.Ordinal)
+                && long.TryParse(lines[i].AsSpan(0, space), NumberStyles.None, CultureInfo.InvariantCulture, out var at) && at >= from)
+            {
+                for (var j = Math.Max(0, i - 2); j <= Math.Min(lines.Count - 1, i + 2); j++)
+                {
+                    shown.Add(j);
+                }
+            }
+        }
+        return string.Join(" | ", shown.Select(i =>
+        {
+            var space = lines[i].IndexOf(' ', StringComparison.Ordinal);
+            return long.TryParse(lines[i].AsSpan(0, Math.Max(space, 0)), NumberStyles.None, CultureInfo.InvariantCulture, out var at)
+                ? string.Create(CultureInfo.InvariantCulture, $"{at - from}{lines[i][space..]}")
+                : lines[i];
+        }));
+    }
 }

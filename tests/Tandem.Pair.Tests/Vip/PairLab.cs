@@ -43,12 +43,30 @@ internal sealed class PairLab : IAsyncDisposable
         foreach (var node in new[] { "a", "b" })
         {
             File.WriteAllText(Path.Combine(dir, node + ".yaml"), NodeYaml(node, dir));
-            lab._others.Add(LabProcess.Start(lab.Ns(node), "python3", Script("pair-backend.py"), "9000", node));
+            lab._others.Add(LabProcess.Start(lab.Ns(node), "python3", Script("pair-backend.py"), "9000", node, lab.SlowLog(node)));
         }
         return lab;
     }
 
     public string Ns(string node) => Prefix + "-" + node;
+
+    /// <summary>Where <paramref name="node"/>'s backend notes each <c>/slow</c> request it received.</summary>
+    public string SlowLog(string node) => Path.Combine(Dir, "slow-" + node + ".log");
+
+    /// <summary>Waits until <paramref name="node"/>'s backend has received a <c>/slow</c> request; false after the bound.</summary>
+    public async Task<bool> WaitForSlowRequestAsync(string node, TimeSpan bound)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < bound)
+        {
+            if (File.Exists(SlowLog(node)) && File.ReadAllText(SlowLog(node)).Length > 0)
+            {
+                return true;
+            }
+            await Task.Delay(20);
+        }
+        return false;
+    }
 
     public LabProcess Tandem(string node) => _tandems[node];
 

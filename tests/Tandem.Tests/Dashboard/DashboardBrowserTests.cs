@@ -37,6 +37,12 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
                 () => document.querySelector('#live')?.textContent === 'live'
                   && Number(document.querySelector('tr[data-server="a"] td[data-label="req/s"]')?.textContent) > 0
                 """, null, new PageWaitForFunctionOptions { PollingInterval = 200 });
+            // A standalone node: no pair panel or badge, nothing red while all is well, the config file named.
+            await Assertions.Expect(page.Locator("#node")).ToContainTextAsync(Path.GetFileName(node.File.Path));
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            Assert.True(await page.Locator("#pair").IsHiddenAsync(), "the pair panel shows on a node without pair:");
+            Assert.True(await page.Locator("#pair-badge").IsHiddenAsync(), "the pair badge shows on a node without pair:");
+            Assert.Equal(0, await RedElementsAsync(page));
             foreach (var server in new[] { "a", "b" })
             {
                 var row = page.Locator($"tr[data-server=\"{server}\"]");
@@ -67,6 +73,18 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
             await traffic;
         }
     }
+
+    /// <summary>Visible elements drawn in the dashboard's red (text or background), each a sign that something is wrong.</summary>
+    private static Task<int> RedElementsAsync(IPage page) => page.EvaluateAsync<int>("""
+        () => {
+          const red = ["rgb(185, 28, 28)", "rgb(254, 226, 226)", "rgb(239, 68, 68)"];
+          return [...document.querySelectorAll("body *")].filter(e => {
+            if (!e.offsetParent && e.tagName !== "BODY") return false;
+            const style = getComputedStyle(e);
+            return red.includes(style.color) || red.includes(style.backgroundColor);
+          }).length;
+        }
+        """);
 
     private static async Task<string?> ServerStateAsync(string adminUri, string server)
     {

@@ -28,12 +28,18 @@ internal sealed class HeadlessChromium : IAsyncDisposable
         page.PageError += (_, error) => Problems.Add("page error: " + error);
         page.Console += (_, message) =>
         {
-            // 404s of features that are not configured (alerts, pair, forecast) are expected, and so is the 401 that
-            // makes the page ask for the token.
-            if (message.Type == "error" && !message.Text.Contains("404", StringComparison.Ordinal)
-                && !message.Text.Contains("401", StringComparison.Ordinal))
+            // The 401 that makes the page ask for the token is expected; a 404 is not: the page asks only for what
+            // /api/status says the config has.
+            if (message.Type == "error" && !message.Text.Contains("401", StringComparison.Ordinal))
             {
                 Problems.Add("console: " + message.Text);
+            }
+        };
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400 && response.Status != 401)
+            {
+                Problems.Add($"HTTP {response.Status} for {response.Url}");
             }
         };
     }

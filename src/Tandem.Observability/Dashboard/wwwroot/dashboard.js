@@ -223,14 +223,17 @@ function render(snapshot, first) {
 }
 
 // ---- header
+/** Shows version, config file and uptime; returns /api/status (null when it could not be read). */
 async function refreshStatus() {
   const { body } = await getJson("/api/status").catch(() => ({}));
   if (body) {
     const node = document.getElementById("node");
     const up = body.uptimeSeconds < 3600 ? `${Math.round(body.uptimeSeconds / 60)} min` : `${(body.uptimeSeconds / 3600).toFixed(1)} h`;
-    node.textContent = `v${body.version.split("+")[0]} · config ${body.config ? body.config.version : "–"} · up ${up}`;
-    node.title = `version ${body.version}; config ${body.config?.source ?? "–"}`;
+    const file = body.config ? body.config.source.split("/").pop() : "–";
+    node.textContent = `v${body.version.split("+")[0]} · ${file} · up ${up}`;
+    node.title = `version ${body.version}; config ${body.config?.source ?? "–"} (version ${body.config?.version ?? "–"})`;
   }
+  return body ?? null;
 }
 
 function showForgetToken() {
@@ -256,11 +259,12 @@ async function start() {
   }
   openLive((snapshot, first) => { render(snapshot, first); live.className = "badge ok"; live.textContent = "live"; },
     state => { live.textContent = state; live.className = "badge " + (state === "live" ? "ok" : "warning"); showForgetToken(); });
-  refreshStatus();
+  const status = await refreshStatus();
   setInterval(refreshStatus, 10000);
   poll("alerts", "/api/alerts", 5000, document.getElementById("alerts"), renderAlerts);
-  poll("pair", "/api/pair", 5000, document.getElementById("pair"), renderPair);
-  poll("forecast", "/api/forecast", 60000, document.getElementById("forecast"), renderForecast);
+  // Only what the config has: a standalone node shows no pair panel, and nothing asks for an endpoint that is not there.
+  if (status?.features?.pair) poll("pair", "/api/pair", 5000, document.getElementById("pair"), renderPair);
+  if (status?.features?.forecast) poll("forecast", "/api/forecast", 60000, document.getElementById("forecast"), renderForecast);
 }
 
 start();
