@@ -1,20 +1,20 @@
 #!/usr/bin/env bash
-# Time from exec to the first request Tandem serves, RUNS times (10), median and max.
+# Time from exec to the first request Tandem serves, RUNS times (10) per build, median and max.
 #
-#   bench/startup.sh PATH/TO/tandem [EXTRA RUN ARGS...]   (a published tandem apphost or tandem.dll)
+#   bench/startup.sh PATH/TO/tandem [PATH/TO/other-tandem ...]   (published apphosts or tandem.dll files)
 #
-# One nginx backend on loopback answers 200. Each run records the clock, starts `tandem run`, and polls the proxy
-# port from this shell (bash's /dev/tcp: no process spawned per attempt, ~1 ms between attempts) until a request
-# gets the backend's 200 through Tandem; a refused connect is retried at once. The time printed is exec to the
-# first complete answer. Then SIGTERM, wait for the exit, next run. Also prints the time to the first answer of
-# the admin listener (/api/status) in the same runs.
-# Settings: RUNS (10), TIMEOUT_S (20 per run). Needs nginx (apt-get install -y nginx-light).
+# One nginx backend on loopback answers 200. Each run records the clock, starts `tandem run $RUN_ARGS`, and polls
+# the proxy port from this shell (bash's /dev/tcp: no process spawned per attempt) until a request gets the
+# backend's 200 through Tandem; a refused connect is retried at once. Printed per run: exec to the first proxied
+# answer, to the first admin answer (/api/status), and the CPU time the process had used at the first proxied
+# answer (user+sys from /proc, 10 ms ticks: unlike wall time it hardly moves when other work loads the machine).
+# Then SIGTERM and the next run. With several builds the runs interleave (A, B, A, B, ...) so that the machine's
+# drift hits them alike; compare medians.
+# Settings: RUNS (10), RUN_ARGS (e.g. --no-warmup), TIMEOUT_S (20 per run). Needs nginx (apt-get install -y nginx-light).
 set -euo pipefail
-tandem=${1:?usage: startup.sh PATH/TO/tandem [EXTRA RUN ARGS...]}
-shift
-RUNS=${RUNS:-10} TIMEOUT_S=${TIMEOUT_S:-20}
+(($# > 0)) || { echo "usage: startup.sh PATH/TO/tandem [PATH/TO/other-tandem ...]" >&2; exit 2; }
+RUNS=${RUNS:-10} TIMEOUT_S=${TIMEOUT_S:-20} RUN_ARGS=${RUN_ARGS:-}
 command -v nginx >/dev/null || { echo "startup.sh: nginx is missing (apt-get install -y nginx-light)" >&2; exit 2; }
-case $tandem in *.dll) tandem_cmd=(dotnet "$tandem") ;; *) tandem_cmd=("$tandem") ;; esac
 
 dir=$(mktemp -d /tmp/startup.XXXXXX)
 pids=()
@@ -52,33 +52,51 @@ get_ok() { # port path
 }
 for _ in $(seq 100); do get_ok $B / && break; sleep 0.05; done
 now_ms() { local t; t=$(date +%s%N); echo $((t / 1000000)); }
+cpu_ms() { # pid -> user+sys milliseconds so far
+  local stat; stat=$(<"/proc/$1/stat") || { echo 0; return; }
+  stat=${stat##*) }
+  read -r -a f <<<"$stat"
+  echo $(((f[11] + f[12]) * 1000 / $(getconf CLK_TCK)))
+}
 median() { sort -n | awk '{a[NR]=$1} END { print (NR % 2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)) }'; }
 
-echo "# startup.sh: $tandem ${*:-} runs=$RUNS cores=$(nproc)"
-: >"$dir/proxy.ms"; : >"$dir/admin.ms"
-for r in $(seq "$RUNS"); do
+one_run() { # build-index tandem-path run
+  local cmd proxy="" admin="" cpu="" start pid elapsed
+  case $2 in *.dll) cmd=(dotnet "$2") ;; *) cmd=("$2") ;; esac
   start=$(now_ms)
-  "${tandem_cmd[@]}" run --config "$dir/tandem.yaml" "$@" >"$dir/run.out" 2>&1 &
+  # shellcheck disable=SC2086 # RUN_ARGS is a word list
+  "${cmd[@]}" run --config "$dir/tandem.yaml" $RUN_ARGS >"$dir/run.out" 2>&1 &
   pid=$!
-  proxy="" admin=""
   while [[ -z $proxy || -z $admin ]]; do
     elapsed=$(($(now_ms) - start))
     ((elapsed > TIMEOUT_S * 1000)) && break
     kill -0 $pid 2>/dev/null || break
-    [[ -z $proxy ]] && get_ok $P / && proxy=$(($(now_ms) - start))
+    if [[ -z $proxy ]] && get_ok $P /; then proxy=$(($(now_ms) - start)); cpu=$(cpu_ms $pid); fi
     [[ -z $admin ]] && get_ok $ADMIN /api/status && admin=$(($(now_ms) - start))
   done
   kill -TERM $pid 2>/dev/null || true
   for _ in $(seq 300); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
   if kill -0 $pid 2>/dev/null; then
-    echo "run $r: still running 30 s after SIGTERM; killed"; kill -9 $pid 2>/dev/null || true
+    echo "build $1 run $3: still running 30 s after SIGTERM; killed"; kill -9 $pid 2>/dev/null || true
   fi
   wait $pid 2>/dev/null || true
   if [[ -z $proxy ]]; then
-    echo "run $r: no answer within ${TIMEOUT_S}s"; tail -n 5 "$dir/run.out" | sed 's/^/#   /'; exit 1
+    echo "build $1 run $3: no answer within ${TIMEOUT_S}s"; tail -n 5 "$dir/run.out" | sed 's/^/#   /'; exit 1
   fi
-  echo "run $r: first proxied answer ${proxy} ms, admin ${admin:-?} ms"
-  echo "$proxy" >>"$dir/proxy.ms"; [[ -n $admin ]] && echo "$admin" >>"$dir/admin.ms"
+  echo "build $1 run $3: first proxied answer ${proxy} ms (cpu ${cpu} ms), admin ${admin:-?} ms"
+  echo "$proxy" >>"$dir/$1.proxy"; echo "$cpu" >>"$dir/$1.cpu"; [[ -n $admin ]] && echo "$admin" >>"$dir/$1.admin"
+}
+
+echo "# startup.sh: runs=$RUNS run-args='$RUN_ARGS' cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
+for r in $(seq "$RUNS"); do
+  i=0
+  for build in "$@"; do i=$((i + 1)); one_run $i "$build" "$r"; done
 done
-printf 'first proxied answer: median %s ms, max %s ms\n' "$(median <"$dir/proxy.ms")" "$(sort -n "$dir/proxy.ms" | tail -n 1)"
-printf 'first admin answer:   median %s ms, max %s ms\n' "$(median <"$dir/admin.ms")" "$(sort -n "$dir/admin.ms" | tail -n 1)"
+echo "# load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+i=0
+for build in "$@"; do
+  i=$((i + 1))
+  printf 'build %d %s\n  first proxied answer: median %s ms, max %s ms (cpu median %s ms)\n  first admin answer:   median %s ms, max %s ms\n' \
+    $i "$build" "$(median <"$dir/$i.proxy")" "$(sort -n "$dir/$i.proxy" | tail -n 1)" "$(median <"$dir/$i.cpu")" \
+    "$(median <"$dir/$i.admin")" "$(sort -n "$dir/$i.admin" | tail -n 1)"
+done
