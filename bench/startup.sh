@@ -39,7 +39,7 @@ pools:
     servers:
       - address: 127.0.0.1:$B
 EOF
-nginx -c "$dir/backend.conf" 2>>"$dir/backend.err" & pids+=($!)
+nginx -c "$dir/backend.conf" >>"$dir/backend.err" 2>&1 & pids+=($!)
 
 # One GET over a fresh connection; true when the answer is a 200.
 get_ok() { # port path
