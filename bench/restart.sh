@@ -54,10 +54,10 @@ wrk_counts() {
   awk '/requests in/ { n=$1 } /Socket errors/ { gsub(",", ""); e=$4+$6+$8+$10 } /Non-2xx/ { x=$NF }
        END { printf "%d %d\n", n - x, e + x }' "$1"
 }
-start_tandem() { # build log
+start_tandem() { # build log -> sets $started (a child of this shell, so `wait` gives its exit code)
   # shellcheck disable=SC2046 # the command may be "dotnet x.dll"
   $(cmd_of "$1") run --config "$dir/tandem.yaml" >"$2" 2>&1 &
-  echo $!
+  started=$!
 }
 wait_serving() {
   for _ in $(seq 300); do curl -sf -o /dev/null "http://127.0.0.1:$P/" && return 0; sleep 0.05; done
@@ -69,7 +69,7 @@ echo "#   old: $old_build"
 echo "#   new: $new_build"
 total_ok=0 total_failed=0 total_admin_ok=0 total_admin_failed=0
 for r in $(seq "$ROUNDS"); do
-  old=$(start_tandem "$old_build" "$dir/old.log")
+  start_tandem "$old_build" "$dir/old.log"; old=$started
   wait_serving || { echo "round $r: the old build did not start"; tail -n 5 "$dir/old.log"; exit 1; }
   sleep 0.5
   wrk -t1 -c"$CONNS" -d"${SECONDS_EACH}s" "${wrk_args[@]}" "http://127.0.0.1:$P/" >"$dir/wrk.out" 2>&1 &
@@ -80,9 +80,9 @@ for r in $(seq "$ROUNDS"); do
   if [[ $MODE == stop-start ]]; then
     kill -TERM "$old"
     old_exit=0; wait "$old" || old_exit=$?
-    new=$(start_tandem "$new_build" "$dir/new.log")
+    start_tandem "$new_build" "$dir/new.log"; new=$started
   else
-    new=$(start_tandem "$new_build" "$dir/new.log")
+    start_tandem "$new_build" "$dir/new.log"; new=$started
     old_exit=0; wait "$old" || old_exit=$?
   fi
   wait "$load" "$admin_load" || true

@@ -197,6 +197,36 @@ public sealed class ProxyRuntime : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Before a stop after a handover (another process accepts now): every response closes its connection, so
+    /// keep-alive clients move to the new process with their next request instead of having an idle connection closed
+    /// under them. Returns once no client connection is open, or after <paramref name="bound"/> (at least
+    /// <paramref name="minimum"/>, for connections accepted a moment ago to send their request).
+    /// </summary>
+    public async Task WindDownConnectionsAsync(TimeSpan minimum, TimeSpan bound)
+    {
+        var listeners = _listeners;
+        foreach (var host in listeners.Values)
+        {
+            host.Route.CloseConnectionsAfterResponse();
+        }
+        var start = _time.GetTimestamp();
+        await Task.Delay(minimum, _time);
+        while (_time.GetElapsedTime(start) < bound)
+        {
+            long open = 0;
+            foreach (var host in listeners.Values)
+            {
+                open += host.OpenConnections;
+            }
+            if (open == 0)
+            {
+                return;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(50), _time);
+        }
+    }
+
     /// <summary>Stops every listener, letting in-flight requests finish within the drain timeout.</summary>
     /// <returns>False when some requests had to be cut off.</returns>
     public async Task<bool> StopAsync()

@@ -74,6 +74,16 @@ internal sealed partial class TandemNode
             throw new NodeStartException(ex.Message, ex);
         }
         var admin = builder.Build();
+        TandemNode? started = null;
+        // After a handover, admin clients move to the new process with their next request (as the proxy's do).
+        admin.Use((context, next) =>
+        {
+            if (started?._handover?.HandedOver == true)
+            {
+                context.Response.Headers.Connection = "close";
+            }
+            return next(context);
+        });
         admin.UseTandemAdminAccess(access);
         var loggerFactory = admin.Services.GetRequiredService<ILoggerFactory>();
         var logger = loggerFactory.CreateLogger<TandemNode>();
@@ -142,6 +152,7 @@ internal sealed partial class TandemNode
         await alerting.StartAsync(config, $"http://{adminEndPoint}");
 
         var node = new TandemNode(admin, access, runtime, status, metrics, adminEndPoint, pairHealth, alerting) { AccessLog = accessLog, Forecast = forecastSignals };
+        started = node;
         if (accessLog is not null && options.HandleSignals)
         {
             node._reopener = new AccessLogReopener(accessLog);

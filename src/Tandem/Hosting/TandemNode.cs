@@ -37,8 +37,10 @@ internal sealed partial class TandemNode : IAsyncDisposable
     private Task _warmup = Task.CompletedTask;
     private int _stopped;
 
-    /// <summary>How long a node that handed its sockets over waits before it drains (see <see cref="StopAsync"/>).</summary>
-    private static readonly TimeSpan HandoverGrace = TimeSpan.FromSeconds(1);
+    /// <summary>How long a node that handed its sockets over lets clients move before it drains (see <see cref="StopAsync"/>).</summary>
+    private static readonly TimeSpan HandoverMinimumWait = TimeSpan.FromMilliseconds(500);
+
+    private static readonly TimeSpan HandoverMaximumWait = TimeSpan.FromSeconds(5);
 
     private TandemNode(WebApplication admin, AdminAccess access, ProxyRuntime runtime, NodeStatus status, TandemMetrics metrics, IPEndPoint adminEndPoint,
         PairHealth pairHealth, AlertingService alerting)
@@ -175,9 +177,10 @@ internal sealed partial class TandemNode : IAsyncDisposable
         await _warmup;
         if (_handover is { HandedOver: true })
         {
-            // The successor accepts every new connection now. Connections this process accepted a moment ago may not
-            // have sent their request yet: give them time to, so the drain answers them instead of closing them idle.
-            await Task.Delay(HandoverGrace, _admin.Services.GetRequiredService<TimeProvider>());
+            // The successor accepts every new connection now. Let clients leave this process between requests rather
+            // than have the drain close idle connections under them (see ProxyRuntime.WindDownConnectionsAsync).
+            var drain = Status.Config?.DrainTimeout ?? ConfigDefaults.DrainTimeout;
+            await Runtime.WindDownConnectionsAsync(HandoverMinimumWait, drain < HandoverMaximumWait ? drain : HandoverMaximumWait);
         }
         if (_watcher is not null)
         {
