@@ -44,9 +44,11 @@ public sealed class ProxyRuntime : IAsyncDisposable
     /// <summary>
     /// A data plane over <paramref name="pools"/>; <paramref name="accessLog"/> (optional) receives every listener's requests.
     /// <paramref name="holdsVip"/>: the node runs a VIP, so listening sockets keep answering after the address moves away.
+    /// <paramref name="sockets"/>: where listening sockets come from, and where a successor finds them (see <see cref="ListenSocketRegistry"/>).
     /// </summary>
     public ProxyRuntime(PoolRegistry pools, TandemMetrics metrics, IHttpForwarder forwarder, TimeProvider time,
-        ILoggerFactory loggerFactory, IServiceProvider applicationServices, AccessLogWriter? accessLog = null, bool holdsVip = false)
+        ILoggerFactory loggerFactory, IServiceProvider applicationServices, AccessLogWriter? accessLog = null, bool holdsVip = false,
+        ListenSocketRegistry? sockets = null)
     {
         ArgumentNullException.ThrowIfNull(loggerFactory);
         ArgumentNullException.ThrowIfNull(metrics);
@@ -54,7 +56,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
         _time = time;
         _logger = loggerFactory.CreateLogger<ProxyRuntime>();
         var requestForwarder = new RequestForwarder(forwarder, time, loggerFactory.CreateLogger<RequestForwarder>());
-        _services = new ListenerServices(new SharedSocketTransport(loggerFactory, transparent: holdsVip), requestForwarder, metrics, loggerFactory, applicationServices, accessLog);
+        _services = new ListenerServices(new SharedSocketTransport(loggerFactory, sockets, transparent: holdsVip), requestForwarder, metrics, loggerFactory, applicationServices, accessLog);
         metrics.ObserveQueues(QueuedRequests);
         _dynamicWeights = new DynamicWeightsService(pools, time, loggerFactory.CreateLogger("Tandem.Proxy.LoadReports"));
         _health = new HealthMonitor(pools, metrics, time, loggerFactory.CreateLogger("Tandem.Proxy.Health"));
@@ -89,11 +91,29 @@ public sealed class ProxyRuntime : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs the request path on loopback until the JIT has settled (at most <paramref name="budget"/>), so the first
-    /// real requests already run optimized code. Call before the first <see cref="ApplyAsync"/>.
+    /// Runs the request path on loopback until the JIT has settled (at most <paramref name="budget"/>), so that the
+    /// requests of a node that has been idle since it started (a standby that takes over its peer's traffic) already
+    /// run optimized code. It stops early once a listener serves a real request.
     /// </summary>
-    public Task<WarmupResult> WarmUpAsync(TimeSpan budget, CancellationToken cancellationToken) =>
-        JitWarmup.RunAsync(_services, budget, _logger, cancellationToken);
+    public Task<WarmupResult> WarmUpAsync(TimeSpan budget, CancellationToken cancellationToken)
+    {
+        var before = RequestsServed();
+        return JitWarmup.RunAsync(_services, budget, () => RequestsServed() != before, _logger, cancellationToken);
+    }
+
+    /// <summary>Requests sent to any server of any pool so far (a few reads per call; not for the request path).</summary>
+    private long RequestsServed()
+    {
+        long total = 0;
+        foreach (var pool in _pools.Pools.Values)
+        {
+            foreach (var server in pool.Servers)
+            {
+                total += server.Requests;
+            }
+        }
+        return total;
+    }
 
     /// <summary>Applies a validated config. Throws <see cref="ListenerStartException"/> (nothing changed) when a listener cannot bind.</summary>
     public async Task ApplyAsync(TandemConfig config, CancellationToken cancellationToken)
@@ -176,6 +196,36 @@ public sealed class ProxyRuntime : IAsyncDisposable
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Before a stop after a handover (another process accepts now): every response closes its connection, so
+    /// keep-alive clients move to the new process with their next request instead of having an idle connection closed
+    /// under them. Returns once no client connection is open, or after <paramref name="bound"/> (at least
+    /// <paramref name="minimum"/>, for connections accepted a moment ago to send their request).
+    /// </summary>
+    public async Task WindDownConnectionsAsync(TimeSpan minimum, TimeSpan bound)
+    {
+        var listeners = _listeners;
+        foreach (var host in listeners.Values)
+        {
+            host.Route.CloseConnectionsAfterResponse();
+        }
+        var start = _time.GetTimestamp();
+        await Task.Delay(minimum, _time);
+        while (_time.GetElapsedTime(start) < bound)
+        {
+            long open = 0;
+            foreach (var host in listeners.Values)
+            {
+                open += host.OpenConnections;
+            }
+            if (open == 0)
+            {
+                return;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(50), _time);
         }
     }
 

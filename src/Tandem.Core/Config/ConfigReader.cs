@@ -78,7 +78,10 @@ internal sealed class ConfigReader(string file)
         {
             return scalar;
         }
-        Problem(node, path, "expected a single value");
+        // An unquoted [::] is a YAML list of one item, not an IPv6 address.
+        Problem(node, path, node is YamlSequence { IsFlow: true, Items: [YamlScalar { Text: var inside }] } && inside.Contains(':', StringComparison.Ordinal)
+            ? $"expected a single value; [{inside}] unquoted is a YAML list, quote it: \"[{inside}]\""
+            : "expected a single value");
         return null;
     }
 

@@ -15,7 +15,8 @@ internal sealed record YamlScalar(int Line, int Column, string? Value, bool IsQu
     public string Text => Value ?? "";
 }
 
-internal sealed record YamlSequence(int Line, int Column, IReadOnlyList<YamlNode> Items) : YamlNode(Line, Column);
+/// <summary>A list; <c>IsFlow</c> when written inline (<c>[a, b]</c>) rather than as a block of <c>- </c> lines.</summary>
+internal sealed record YamlSequence(int Line, int Column, IReadOnlyList<YamlNode> Items, bool IsFlow = false) : YamlNode(Line, Column);
 
 /// <summary>A mapping that keeps every pair in order, duplicates included, so they can be reported rather than thrown on.</summary>
 internal sealed record YamlMapping(int Line, int Column, IReadOnlyList<KeyValuePair<YamlScalar, YamlNode>> Pairs) : YamlNode(Line, Column);
@@ -53,7 +54,36 @@ internal static partial class YamlTree
             var at = scanner.CurrentPosition;
             throw new YamlException(at, at, "found a line indented less than the enclosing [ ] or { }; is a closing ']' or '}' missing?");
         }
+        catch (YamlException ex) when (UnquotedBracketValue(text, ex) is { } hint)
+        {
+            throw hint;
+        }
         return documents;
+    }
+
+    /// <summary>
+    /// An IPv6 address written unquoted (<c>bind: [::]:80</c>) starts a YAML flow list, and the text after its <c>]</c>
+    /// is then a syntax error far from the cause. When the error's line has a value that starts with <c>[</c> before
+    /// the error, say so at the <c>[</c> and show the value quoted.
+    /// </summary>
+    private static YamlException? UnquotedBracketValue(string text, YamlException error)
+    {
+        var lineNumber = (int)error.Start.Line;
+        var lines = text.Split('\n');
+        if (lineNumber < 1 || lineNumber > lines.Length)
+        {
+            return null;
+        }
+        var match = BracketValue().Match(lines[lineNumber - 1].TrimEnd('\r'));
+        // The list must have closed before the error: text after its ']' is what YamlDotNet trips over.
+        var close = match.Success ? lines[lineNumber - 1].IndexOf(']', match.Groups["value"].Index) : -1;
+        if (close < 0 || close + 1 >= error.Start.Column)
+        {
+            return null;
+        }
+        var value = match.Groups["value"].Value.TrimEnd();
+        var at = new Mark(error.Start.Index, lineNumber, match.Groups["value"].Index + 1);
+        return new YamlException(at, at, $"a value starting with '[' is read as a YAML list; quote it: {match.Groups["key"].Value}: \"{value}\"");
     }
 
     /// <summary>YamlDotNet's message without its "(Line: 1, Col: 2, Idx: 3) - (…): " prefix.</summary>
@@ -87,7 +117,7 @@ internal static partial class YamlTree
             {
                 items.Add(ReadNode(parser, anchors, depth + 1));
             }
-            node = new YamlSequence((int)sequenceStart.Start.Line, (int)sequenceStart.Start.Column, items);
+            node = new YamlSequence((int)sequenceStart.Start.Line, (int)sequenceStart.Start.Column, items, sequenceStart.Style == SequenceStyle.Flow);
             Remember(anchors, sequenceStart.Anchor, node);
             return node;
         }
@@ -112,6 +142,10 @@ internal static partial class YamlTree
             anchors[anchor.Value] = node;
         }
     }
+
+    /// <summary><c>key: [...</c> on one line (optionally as a list item), up to a <c> #</c> comment.</summary>
+    [GeneratedRegex(@"^\s*(?:-\s+)?(?<key>[^\s:#'""][^:#]*?):\s+(?<value>\[[^#]*?)(?:\s+#.*)?$")]
+    private static partial Regex BracketValue();
 
     [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ")]
     private static partial Regex PositionPrefix();

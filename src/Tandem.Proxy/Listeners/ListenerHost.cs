@@ -17,13 +17,18 @@ internal sealed class ListenerHost
 {
     private readonly KestrelServer _server;
     private readonly ListenerGeneration _generation;
+    private readonly ListenerTelemetry? _telemetry;
 
-    private ListenerHost(KestrelServer server, ListenerGeneration generation, ListenerRoute route)
+    private ListenerHost(KestrelServer server, ListenerGeneration generation, ListenerRoute route, ListenerTelemetry? telemetry)
     {
         _server = server;
         _generation = generation;
+        _telemetry = telemetry;
         Route = route;
     }
+
+    /// <summary>Open client connections of this listener's name (0 when connections are not counted).</summary>
+    public long OpenConnections => _telemetry?.OpenConnections ?? 0;
 
     public ListenerRoute Route { get; }
 
@@ -84,7 +89,7 @@ internal sealed class ListenerHost
             server.Dispose();
             throw;
         }
-        return new ListenerHost(server, generation, listenerRoute);
+        return new ListenerHost(server, generation, listenerRoute, telemetry);
     }
 
     /// <summary>Points the listener at its pool and starts taking connections (from the listener it replaces, if any).</summary>

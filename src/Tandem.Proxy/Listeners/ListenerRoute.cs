@@ -11,10 +11,16 @@ internal sealed class ListenerRoute(ListenerConfig config)
 {
     private volatile PoolRoute? _route;
     private volatile ListenerConfig _config = config;
+    private volatile bool _closeConnections;
 
     public PoolRoute Route => _route!;
 
     public ListenerConfig Config => _config;
+
+    /// <summary>Whether each response ends its connection (<c>Connection: close</c>): set while the node hands over.</summary>
+    public bool CloseConnections => _closeConnections;
+
+    public void CloseConnectionsAfterResponse() => _closeConnections = true;
 
     public void Update(ListenerConfig config, PoolRoute route)
     {

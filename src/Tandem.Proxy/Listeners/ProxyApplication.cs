@@ -39,6 +39,11 @@ internal sealed class ProxyApplication(ListenerRoute listener, RequestForwarder 
     public Task ProcessRequestAsync(Context context)
     {
         var http = context.HttpContext;
+        if (listener.CloseConnections)
+        {
+            // Handing over: the client's next request goes on a new connection, to the process that accepts now.
+            http.Response.Headers.Connection = "close";
+        }
         if (_countBodies)
         {
             context.ResponseBody.Attach(http);

@@ -22,12 +22,15 @@ namespace Tandem.Proxy.Warmup;
 /// of a core per second). A node that takes over a failed peer's traffic cannot afford that, so at startup Tandem
 /// sends a burst of requests through its own real path (a loopback listener, the forwarder, the upstream client, a
 /// loopback server in this process) until the JIT has settled or <c>budget</c> has passed. Loopback only.
+/// It runs while the node already serves: it stops as soon as real requests arrive, which warm the same code and
+/// should not share the CPU with a burst of made-up ones.
 /// </summary>
 internal static class JitWarmup
 {
     private static readonly byte[] Body = "warm-up\n"u8.ToArray();
 
-    public static async Task<WarmupResult> RunAsync(ListenerServices services, TimeSpan budget, ILogger logger, CancellationToken cancellationToken)
+    public static async Task<WarmupResult> RunAsync(ListenerServices services, TimeSpan budget, Func<bool> realTraffic, ILogger logger,
+        CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var methodsBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
@@ -83,11 +86,16 @@ internal static class JitWarmup
                 }, CancellationToken.None);
             }
 
-            // Stop when the JIT has settled: few new methods over the last quarter second (after a minimum run).
+            // Stop when the JIT has settled: few new methods over the last quarter second (after a minimum run), or
+            // when real requests arrive (looked for every 50 ms).
             var last = System.Runtime.JitInfo.GetCompiledMethodCount();
-            while (clock.Elapsed < budget && !cancellationToken.IsCancellationRequested)
+            for (var tick = 1; clock.Elapsed < budget && !cancellationToken.IsCancellationRequested && !realTraffic(); tick++)
             {
-                await Task.Delay(250, cancellationToken);
+                await Task.Delay(50, cancellationToken);
+                if (tick % 5 != 0)
+                {
+                    continue;
+                }
                 var now = System.Runtime.JitInfo.GetCompiledMethodCount();
                 if (clock.Elapsed > TimeSpan.FromMilliseconds(750) && now - last < 10)
                 {

@@ -1,10 +1,14 @@
 using System.CommandLine;
 using Tandem.Core.Config;
 using Tandem.Hosting;
+using Tandem.Hosting.Handover;
 
 namespace Tandem.Commands;
 
-/// <summary><c>tandem run --config FILE</c>: serve until SIGINT/SIGTERM, then drain and exit 0.</summary>
+/// <summary>
+/// <c>tandem run --config FILE</c>: serve until SIGINT/SIGTERM, then drain and exit 0. Started while another node runs
+/// with the same config, it takes over that node's listening sockets, and the other node drains and exits.
+/// </summary>
 internal static class RunCommand
 {
     public static Command Create()
@@ -12,9 +16,17 @@ internal static class RunCommand
         var config = CommonOptions.Config();
         var noWarmup = new Option<bool>("--no-warmup")
         {
-            Description = "Start serving at once instead of first running the request path on loopback for up to 3 s until the JIT has optimized it.",
+            Description = "Do not run the request path on loopback after start (for up to 3 s, until the first real request) to have the JIT optimize it.",
         };
-        var command = new Command("run", "Run the balancer from a YAML config file until SIGINT or SIGTERM; the file is reloaded when it changes.") { config, noWarmup };
+        var controlSocket = new Option<string?>("--control-socket")
+        {
+            Description = "The unix socket where a new 'tandem run' takes over this node's listening sockets ('off' for none). "
+                + "Default: named after the config file, in $RUNTIME_DIRECTORY, $XDG_RUNTIME_DIR/tandem, /run/tandem (root) or /tmp/tandem-USER.",
+        };
+        var command = new Command("run", "Run the balancer from a YAML config file until SIGINT or SIGTERM; the file is reloaded when it changes.")
+        {
+            config, noWarmup, controlSocket,
+        };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetRequiredValue(config);
@@ -27,8 +39,19 @@ internal static class RunCommand
                 }
                 return ExitCodes.BadConfig;
             }
-            var options = new NodeOptions { WarmupBudget = parse.GetValue(noWarmup) ? null : TimeSpan.FromSeconds(3) };
-            return await NodeRunner.RunAsync(result.Config!, Path.GetFullPath(path), options, onStarted: null, cancellationToken);
+            var fullPath = Path.GetFullPath(path);
+            var control = parse.GetValue(controlSocket) switch
+            {
+                null or "" => ControlSocket.DefaultPath(fullPath),
+                "off" => null,
+                var given => Path.GetFullPath(given),
+            };
+            var options = new NodeOptions
+            {
+                WarmupBudget = parse.GetValue(noWarmup) ? null : TimeSpan.FromSeconds(3),
+                ControlSocket = OperatingSystem.IsWindows() ? null : control,
+            };
+            return await NodeRunner.RunAsync(result.Config!, fullPath, options, onStarted: null, cancellationToken);
         });
         return command;
     }

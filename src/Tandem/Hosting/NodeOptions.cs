@@ -20,6 +20,12 @@ internal sealed record NodeOptions
     /// </summary>
     public TimeSpan? WarmupBudget { get; init; }
 
+    /// <summary>
+    /// The unix socket where a new process with the same config takes over this node's listening sockets (and where
+    /// this node first looks for a running one to take them from); null: no handover (the demo, nodes inside tests).
+    /// </summary>
+    public string? ControlSocket { get; init; }
+
     /// <summary>How often the config file is checked for changes.</summary>
     public TimeSpan ReloadPollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 

@@ -1,8 +1,5 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,9 +7,8 @@ using Tandem.Core.Config;
 using Tandem.Core.Pools;
 using Tandem.Core.Runtime;
 using Tandem.Observability.AccessLog;
-
 using Tandem.Forecasting;
-using Tandem.Forecasting.Planning;
+using Tandem.Hosting.Handover;
 using Tandem.Observability.Admin;
 using Tandem.Observability.Alerts;
 using Tandem.Observability.Metrics;
@@ -20,7 +16,6 @@ using Tandem.Pair;
 using Tandem.Pair.Vip;
 using Tandem.Proxy;
 using Tandem.Proxy.Listeners;
-using Yarp.ReverseProxy.Forwarder;
 
 namespace Tandem.Hosting;
 
@@ -28,7 +23,7 @@ namespace Tandem.Hosting;
 /// One running Tandem node: the admin listener (a small ASP.NET app) and the data plane (<see cref="ProxyRuntime"/>),
 /// wired together. <see cref="StartAsync"/> fails with <see cref="NodeStartException"/> when a port cannot be bound.
 /// </summary>
-internal sealed class TandemNode : IAsyncDisposable
+internal sealed partial class TandemNode : IAsyncDisposable
 {
     private readonly WebApplication _admin;
     private readonly AdminAccess _access;
@@ -37,7 +32,15 @@ internal sealed class TandemNode : IAsyncDisposable
     private VipService? _vip;
 
     private ForecastServices? _forecast;
+    private HandoverServer? _handover;
+    private readonly CancellationTokenSource _warmupStop = new();
+    private Task _warmup = Task.CompletedTask;
     private int _stopped;
+
+    /// <summary>How long a node that handed its sockets over lets clients move before it drains (see <see cref="StopAsync"/>).</summary>
+    private static readonly TimeSpan HandoverMinimumWait = TimeSpan.FromMilliseconds(500);
+
+    private static readonly TimeSpan HandoverMaximumWait = TimeSpan.FromSeconds(5);
 
     private TandemNode(WebApplication admin, AdminAccess access, ProxyRuntime runtime, NodeStatus status, TandemMetrics metrics, IPEndPoint adminEndPoint,
         PairHealth pairHealth, AlertingService alerting)
@@ -90,182 +93,21 @@ internal sealed class TandemNode : IAsyncDisposable
 
     public IHostApplicationLifetime Lifetime => _admin.Lifetime;
 
-    /// <param name="config">A validated config.</param>
-    /// <param name="configPath">The file to watch for changes; null for an in-memory config (the demo).</param>
-    /// <param name="options">Clock, logging and signal handling.</param>
-    /// <param name="cancellationToken">Cancels startup.</param>
-    public static async Task<TandemNode> StartAsync(TandemConfig config, string? configPath, NodeOptions options, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        ArgumentNullException.ThrowIfNull(options);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.Logging.ClearProviders();
-        var logLevels = options.ConfigureLogging(builder.Logging, builder.Configuration, config.Logging);
-        var adminBind = config.Admin?.Bind ?? ConfigDefaults.AdminBind;
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.AddServerHeader = false;
-            k.Listen(adminBind.Ip ?? IPAddress.Loopback, adminBind.Port);
-        });
-        builder.Services.AddHttpForwarder();
-        builder.Services.AddSingleton(options.Time);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
-        if (!options.HandleSignals)
-        {
-            builder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
-        }
-
-        AdminAccess access;
-        try
-        {
-            access = AdminAccess.For(config.Admin);
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new NodeStartException(ex.Message, ex);
-        }
-        var admin = builder.Build();
-        admin.UseTandemAdminAccess(access);
-        var loggerFactory = admin.Services.GetRequiredService<ILoggerFactory>();
-        var logger = loggerFactory.CreateLogger<TandemNode>();
-        var metrics = new TandemMetrics(options.Time, config.Metrics);
-        metrics.Live.Start();
-        var pools = new PoolRegistry(metrics);
-        metrics.ObservePools(pools);
-        var status = new NodeStatus(options.Time);
-        AccessLogWriter? accessLog;
-        try
-        {
-            accessLog = AccessLogWriter.Create(config.AccessLog, metrics, loggerFactory.CreateLogger("Tandem.AccessLog"));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            await admin.DisposeAsync();
-            throw new NodeStartException($"access log cannot open {config.AccessLog?.Path}: {ex.Message}", ex);
-        }
-        var runtime = new ProxyRuntime(pools, metrics, admin.Services.GetRequiredService<IHttpForwarder>(), options.Time, loggerFactory, admin.Services, accessLog,
-            holdsVip: config.Pair?.Vip is not null);
-        var operatorChanges = new OperatorChanges();
-        admin.MapTandemAdmin(pools, metrics, status, operatorChanges);
-        var pairHealth = new PairHealth();
-        var pairMetrics = new PairMetrics(metrics, pairHealth);
-        admin.MapPairApi(pairHealth);
-        ForecastServices? forecast = null;
-        admin.MapTandemForecast(pools, () => forecast);
-        // Alert rules read the pair's health and the planner's outlook.
-        var forecastSignals = new ForecastSignals();
-        _ = new ForecastMetrics(metrics, forecastSignals);
-        var alerting = new AlertingService(metrics, pools, pairHealth, forecastSignals, options.Time, loggerFactory);
-        admin.MapTandemAlerts(alerting.Engine);
-
-        try
-        {
-            await admin.StartAsync(cancellationToken);
-        }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException)
-        {
-            await DisposeAccessLogAsync(accessLog);
-            await admin.DisposeAsync();
-            throw new NodeStartException($"admin listener cannot bind {adminBind}: {ex.Message}", ex);
-        }
-        var adminEndPoint = BoundEndPoint(admin, adminBind);
-
-        if (options.WarmupBudget is { } budget)
-        {
-            await runtime.WarmUpAsync(budget, cancellationToken);
-        }
-
-        try
-        {
-            await runtime.ApplyAsync(config, cancellationToken);
-        }
-        catch (ListenerStartException ex)
-        {
-            await runtime.DisposeAsync();
-            await DisposeAccessLogAsync(accessLog);
-            await admin.StopAsync(CancellationToken.None);
-            await admin.DisposeAsync();
-            throw new NodeStartException(ex.Message, ex);
-        }
-        status.Applied(config, runtime.Listeners);
-        metrics.ReloadApplied();
-        HostLog.Started(logger, config.Source, config.Version, adminEndPoint);
-        await alerting.StartAsync(config, $"http://{adminEndPoint}");
-
-        var node = new TandemNode(admin, access, runtime, status, metrics, adminEndPoint, pairHealth, alerting) { AccessLog = accessLog, Forecast = forecastSignals, LogLevels = logLevels };
-        if (accessLog is not null && options.HandleSignals)
-        {
-            node._reopener = new AccessLogReopener(accessLog);
-        }
-        if (config.Pair is { } pairConfig)
-        {
-            try
-            {
-                node.Pair = await PairService.StartAsync(new PairServiceOptions
-                {
-                    Config = pairConfig,
-                    Pools = pools,
-                    Changes = operatorChanges,
-                    Health = pairHealth,
-                    ConfigPath = configPath,
-                    ApplyConfig = node.ApplyReloadAsync,
-                    CountMessage = pairMetrics.Message,
-                    Time = options.Time,
-                    LoggerFactory = loggerFactory,
-                }, cancellationToken);
-            }
-            catch (PairStartException ex)
-            {
-                await node.DisposeAsync();
-                throw new NodeStartException(ex.Message, ex);
-            }
-        }
-        if (config.Pair is { Vip: not null } pair && node.Pair is { } pairService && !OperatingSystem.IsWindows())
-        {
-            // After the listeners are up: keepalived may give this node the VIP at once, but not before the pair has
-            // caught up with its peer (no preemption until synced).
-            node._vip = new VipService(pair, () => VipHealth.HasHealthyServer(pools), options.Time, loggerFactory);
-            node._vip.SetReady(pairService.IsSynced);
-            pairService.Synced += () => node._vip.SetReady(true);
-            var vrrp = node._vip.State;
-            vrrp.Changed += e =>
-            {
-                pairService.SetVipState(vrrp.Role, vrrp.Role == PairRole.Master ? pair.Node : null);
-                pairHealth.Raise(e);
-            };
-            try
-            {
-                await node._vip.StartAsync();
-            }
-            catch (VipStartException ex)
-            {
-                await node.DisposeAsync();
-                throw new NodeStartException(ex.Message, ex);
-            }
-        }
-        if (config.Forecast is { } forecastConfig)
-        {
-            try
-            {
-                forecast = node._forecast = ForecastServices.Start(forecastConfig, pools, () => status.Config?.Listeners ?? [], node.Forecast, options.Time, loggerFactory);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
-            {
-                await node.DisposeAsync();
-                throw new NodeStartException($"forecast.data-dir: cannot open the traffic history: {ex.Message}", ex);
-            }
-        }
-        if (configPath is not null)
-        {
-            node._watcher = new ConfigWatcher(configPath, options.Time, options.ReloadPollInterval, options.HandleSignals,
-                node.ApplyReloadAsync, loggerFactory.CreateLogger<ConfigWatcher>());
-            node._watcher.Start();
-        }
-        return node;
-    }
-
     /// <summary>Validates and applies a changed config; a bad one is refused and the running config keeps serving.</summary>
     internal async Task<bool> ApplyReloadAsync(ConfigLoadResult loaded)
+    {
+        SystemdNotify.Reloading();
+        try
+        {
+            return await ReloadAsync(loaded);
+        }
+        finally
+        {
+            SystemdNotify.Ready($"serving config version {Status.Config?.Version}");
+        }
+    }
+
+    private async Task<bool> ReloadAsync(ConfigLoadResult loaded)
     {
         var logger = Logger;
         var current = Status.Config!;
@@ -338,6 +180,16 @@ internal sealed class TandemNode : IAsyncDisposable
         {
             return true;
         }
+        SystemdNotify.Stopping();
+        await _warmupStop.CancelAsync();
+        await _warmup;
+        if (_handover is { HandedOver: true })
+        {
+            // The successor accepts every new connection now. Let clients leave this process between requests rather
+            // than have the drain close idle connections under them (see ProxyRuntime.WindDownConnectionsAsync).
+            var drain = Status.Config?.DrainTimeout ?? ConfigDefaults.DrainTimeout;
+            await Runtime.WindDownConnectionsAsync(HandoverMinimumWait, drain < HandoverMaximumWait ? drain : HandoverMaximumWait);
+        }
         if (_watcher is not null)
         {
             await _watcher.DisposeAsync();
@@ -363,7 +215,29 @@ internal sealed class TandemNode : IAsyncDisposable
         _forecast?.Dispose();
         await _admin.StopAsync(CancellationToken.None);
         Metrics.Live.Dispose();
+        if (_handover is not null)
+        {
+            // Last: closing the control connection tells a successor that the pair channel and the VIP are free.
+            await _handover.DisposeAsync();
+        }
         return drained;
+    }
+
+    /// <summary>Runs the warm-up behind the running listeners (see <see cref="ProxyRuntime.WarmUpAsync"/>); stopped by <see cref="StopAsync"/>.</summary>
+    private void StartWarmup(TimeSpan budget)
+    {
+        var token = _warmupStop.Token;
+        _warmup = Task.Run(async () =>
+        {
+            try
+            {
+                await Runtime.WarmUpAsync(budget, token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped before it finished.
+            }
+        }, CancellationToken.None);
     }
 
     public async ValueTask DisposeAsync()
@@ -371,6 +245,7 @@ internal sealed class TandemNode : IAsyncDisposable
         await StopAsync();
         await Runtime.DisposeAsync();
         await _admin.DisposeAsync();
+        _warmupStop.Dispose();
     }
 
     private static async Task DisposeAccessLogAsync(AccessLogWriter? accessLog)
@@ -379,22 +254,6 @@ internal sealed class TandemNode : IAsyncDisposable
         {
             await accessLog.DisposeAsync();
         }
-    }
-
-    private static IPEndPoint BoundEndPoint(WebApplication app, HostPort requested)
-    {
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
-        if (addresses is not null)
-        {
-            foreach (var address in addresses)
-            {
-                if (Uri.TryCreate(address, UriKind.Absolute, out var uri))
-                {
-                    return new IPEndPoint(requested.Ip ?? IPAddress.Loopback, uri.Port);
-                }
-            }
-        }
-        return new IPEndPoint(requested.Ip ?? IPAddress.Loopback, requested.Port);
     }
 }
 

@@ -372,7 +372,7 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
-    public void Parse_UnquotedIpv6Bind_SyntaxError()
+    public void Parse_UnquotedIpv6Bind_SaysToQuoteTheValue()
     {
         // [::1]:8080 unquoted starts a YAML list; the value has to be quoted.
         var problems = LoadYaml.Problems("""
@@ -382,7 +382,55 @@ public sealed class ConfigLoaderTests
                 pool: app
             """);
 
-        Assert.Equal(["test.yaml:3:17: YAML syntax error: While parsing a block mapping, did not find expected key."], problems);
+        Assert.Equal(["test.yaml:3:11: YAML syntax error: a value starting with '[' is read as a YAML list; quote it: bind: \"[::1]:8080\""], problems);
+    }
+
+    [Fact]
+    public void Parse_UnquotedIpv6AnyWithComment_SaysToQuoteTheValue()
+    {
+        var problems = LoadYaml.Problems("""
+            listeners:
+              - name: web
+                bind: [::]:80            # all addresses
+                pool: app
+            """);
+
+        Assert.Equal(["test.yaml:3:11: YAML syntax error: a value starting with '[' is read as a YAML list; quote it: bind: \"[::]:80\""], problems);
+    }
+
+    [Fact]
+    public void Parse_UnquotedIpv6WithoutPort_SaysToQuoteTheValue()
+    {
+        var problems = LoadYaml.Problems("""
+            listeners:
+              - name: web
+                bind: [::]
+                pool: app
+            pools:
+              - name: app
+                servers:
+                  - address: 127.0.0.1:9001
+            """);
+
+        Assert.Contains("test.yaml:3:11: listeners[0].bind: expected a single value; [::] unquoted is a YAML list, quote it: \"[::]\"", problems);
+    }
+
+    [Fact]
+    public void Parse_QuotedIpv6Bind_IsValid()
+    {
+        var result = ConfigLoader.Parse("""
+            listeners:
+              - name: web
+                bind: "[::]:80"
+                pool: app
+            pools:
+              - name: app
+                servers:
+                  - address: 127.0.0.1:9001
+            """, "test.yaml");
+
+        Assert.True(result.IsValid, string.Join("\n", result.Problems));
+        Assert.Equal(80, result.Config!.Listeners[0].Bind.Port);
     }
 
     [Fact]

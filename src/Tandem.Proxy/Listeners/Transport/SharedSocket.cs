@@ -20,14 +20,15 @@ internal sealed class SharedSocket
 {
     private static ReadOnlySpan<byte> Preface => "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8;
 
-    private readonly IConnectionListener _inner;
+    private readonly StoppableListener _inner;
     private readonly SharedSocketTransport _owner;
     private readonly ILogger _logger;
     private readonly List<SharedListener> _attached = [];
     private ListenerGeneration? _current;
     private Task _acceptLoop = Task.CompletedTask;
+    private int _started;
 
-    public SharedSocket(IConnectionListener inner, SharedSocketTransport owner, ILogger logger)
+    public SharedSocket(StoppableListener inner, SharedSocketTransport owner, ILogger logger)
     {
         _inner = inner;
         _owner = owner;
@@ -37,7 +38,6 @@ internal sealed class SharedSocket
     /// <summary>The address actually bound (with the real port when the config asked for port 0).</summary>
     public IPEndPoint BoundEndPoint => (IPEndPoint)_inner.EndPoint;
 
-    public void Start() => _acceptLoop = Task.Run(AcceptLoopAsync);
 
     /// <summary>Called under the transport lock. The listener gets connections once its generation is activated.</summary>
     internal SharedListener Attach(SharedEndPoint requested)
@@ -48,15 +48,29 @@ internal sealed class SharedSocket
         return listener;
     }
 
-    /// <summary>Sends every new connection to <paramref name="generation"/> from now on; the one it replaces gets no more.</summary>
-    internal void Activate(ListenerGeneration generation) => Volatile.Write(ref _current, generation);
+    /// <summary>
+    /// Sends every new connection to <paramref name="generation"/> from now on; the one it replaces gets no more. The
+    /// first activation starts accepting: until then connections wait in the kernel's queue (or, on a socket taken over
+    /// from a predecessor, are accepted there) instead of being accepted with nobody to serve them.
+    /// </summary>
+    internal void Activate(ListenerGeneration generation)
+    {
+        Volatile.Write(ref _current, generation);
+        if (Interlocked.Exchange(ref _started, 1) == 0)
+        {
+            Volatile.Write(ref _acceptLoop, Task.Run(AcceptLoopAsync));
+        }
+    }
 
     internal async ValueTask DetachAsync(SharedListener listener)
     {
         if (_owner.Detach(this, listener))
         {
+            // Stop accepting first, so the close that follows has no accept pending (see StoppableListener).
+            Interlocked.Exchange(ref _started, 1);
+            _inner.StopAccepting();
+            await Volatile.Read(ref _acceptLoop);
             await _inner.UnbindAsync();
-            await _acceptLoop;
             await _inner.DisposeAsync();
         }
     }

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Tandem.Proxy.Listeners.Transport;
 
@@ -20,27 +19,27 @@ internal sealed class SharedSocketTransport : IConnectionListenerFactory, IConne
     private readonly Lock _gate = new();
     private readonly Dictionary<IPEndPoint, SharedSocket> _sockets = [];
     private readonly SocketTransportFactory _socketFactory;
+    private readonly ListenSocketRegistry _registry;
     private readonly ILogger _logger;
 
-    public SharedSocketTransport(ILoggerFactory loggerFactory, bool transparent = false)
+    /// <param name="loggerFactory">Logs accept failures.</param>
+    /// <param name="registry">Where listening sockets come from (and are taken over from a predecessor); a private one when null.</param>
+    /// <param name="transparent">Set IP_TRANSPARENT on listening sockets (a node that holds a VIP).</param>
+    public SharedSocketTransport(ILoggerFactory loggerFactory, ListenSocketRegistry? registry = null, bool transparent = false)
     {
         _logger = loggerFactory.CreateLogger("Tandem.Proxy.Transport");
+        _registry = registry ?? new ListenSocketRegistry();
         var options = new SocketTransportOptions
         {
             Backlog = 4096,
             UnsafePreferInlineScheduling = IoScheduling.Inline,
         };
-        if (transparent && OperatingSystem.IsLinux())
-        {
-            options.CreateBoundListenSocket = endpoint =>
-            {
-                var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
-                MakeTransparent(socket);
-                return socket;
-            };
-        }
-        _socketFactory = new SocketTransportFactory(Options.Create(options), loggerFactory);
+        _socketFactory = StoppableListener.CreateFactory(_registry, ListenerKind, options, loggerFactory,
+            transparent && OperatingSystem.IsLinux() ? MakeTransparent : null);
     }
+
+    /// <summary>The registry kind of data-plane listening sockets.</summary>
+    public const string ListenerKind = "proxy";
 
     public bool CanBind(EndPoint endpoint) => endpoint is SharedEndPoint;
 
@@ -64,14 +63,12 @@ internal sealed class SharedSocketTransport : IConnectionListenerFactory, IConne
             }
         }
 
-        var inner = await _socketFactory.BindAsync(shared.Socket, cancellationToken);
+        var inner = await StoppableListener.BindAsync(_socketFactory, _registry, ListenerKind, shared.Socket, cancellationToken);
         lock (_gate)
         {
             var socket = new SharedSocket(inner, this, _logger);
             _sockets[socket.BoundEndPoint] = socket;
-            var listener = socket.Attach(shared);
-            socket.Start();
-            return listener;
+            return socket.Attach(shared);
         }
     }
 
