@@ -27,8 +27,8 @@ public static class Backtester
                 $"history has {series.Count} hours: {options.TestDays} test days leave {Math.Max(0, testStart)} training hours, need at least {MinTrainingHours}",
                 nameof(series));
         }
-        var scale = ForecastMetrics.SeasonalNaiveScale(series.Values, testStart);
-        var threshold = ForecastMetrics.Quantile(series.Values.AsSpan(0, testStart), 0.9);
+        var scale = ForecastScores.SeasonalNaiveScale(series.Values, testStart);
+        var threshold = ForecastScores.Quantile(series.Values.AsSpan(0, testStart), 0.9);
         var started = Stopwatch.GetTimestamp();
         var cpuStarted = Environment.CpuUsage.TotalTime;
         var models = Forecaster.FitAll(series, testStart, options.Forecaster, NullLogger.Instance, cancellationToken);

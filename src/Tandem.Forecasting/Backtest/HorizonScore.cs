@@ -9,9 +9,9 @@ public sealed record HorizonScore(string Model, int Horizon, double Mae, double 
     /// <summary>Scores forecasts against actuals (aligned; NaN on either side is skipped).</summary>
     public static HorizonScore Of(string model, int horizon, double[] actual, double[] forecast, double scale, double overloadThreshold)
     {
-        var mae = ForecastMetrics.Mae(actual, forecast);
-        var (precision, recall) = ForecastMetrics.Overload(actual, forecast, overloadThreshold);
-        return new HorizonScore(model, horizon, mae, ForecastMetrics.Smape(actual, forecast), mae / scale,
-            ForecastMetrics.PeakHitRate(actual, forecast), precision, recall);
+        var mae = ForecastScores.Mae(actual, forecast);
+        var (precision, recall) = ForecastScores.Overload(actual, forecast, overloadThreshold);
+        return new HorizonScore(model, horizon, mae, ForecastScores.Smape(actual, forecast), mae / scale,
+            ForecastScores.PeakHitRate(actual, forecast), precision, recall);
     }
 }

@@ -43,13 +43,13 @@ public sealed class Forecaster : IForecaster
         }
         var validationHours = ValidationHours(history.Count, options);
         var fitEnd = history.Count - validationHours;
-        ForecastingLog.TrainingStarted(logger, history.Count, fitEnd, validationHours, options.TrainingTimeLimit);
+        ForecastLog.TrainingStarted(logger, history.Count, fitEnd, validationHours, options.TrainingTimeLimit);
         var models = FitAll(history, fitEnd, options, logger, cancellationToken);
         var choices = Select(models, history, fitEnd, history.Count, options);
         if (logger.IsEnabled(LogLevel.Information))
         {
 #pragma warning disable CA1873 // guarded by IsEnabled above
-            ForecastingLog.Selected(logger, Describe(choices));
+            ForecastLog.Selected(logger, Describe(choices));
 #pragma warning restore CA1873
         }
         return new Forecaster(models, choices);
@@ -71,10 +71,10 @@ public sealed class Forecaster : IForecaster
             var started = Stopwatch.GetTimestamp();
             model.Fit(series, trainEnd, linked.Token);
             var elapsedMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            ForecastingLog.ModelTrained(logger, name, elapsedMs);
+            ForecastLog.ModelTrained(logger, name, elapsedMs);
             if (budget.IsCancellationRequested)
             {
-                ForecastingLog.BudgetExhausted(logger, options.TrainingTimeLimit, name);
+                ForecastLog.BudgetExhausted(logger, options.TrainingTimeLimit, name);
             }
             models[name] = model;
         }
@@ -107,7 +107,7 @@ public sealed class Forecaster : IForecaster
     /// <summary>Chooses per horizon by MASE over target hours <c>[from, to)</c>, scaled by the seasonal-naive-24 MAE before <paramref name="from"/>.</summary>
     internal static HorizonChoice[] Select(Dictionary<string, IForecastModel> models, HourlySeries series, int from, int to, ForecasterOptions options)
     {
-        var scale = ForecastMetrics.SeasonalNaiveScale(series.Values, from);
+        var scale = ForecastScores.SeasonalNaiveScale(series.Values, from);
         if (!(scale > 0))
         {
             scale = 1;
@@ -132,7 +132,7 @@ public sealed class Forecaster : IForecaster
                 {
                     covered += double.IsNaN(forecast[i]) || double.IsNaN(actual[i]) ? 0 : 1;
                 }
-                var mase = covered * 2 >= observed && covered > 0 ? ForecastMetrics.Mae(actual, forecast) / scale : double.PositiveInfinity;
+                var mase = covered * 2 >= observed && covered > 0 ? ForecastScores.Mae(actual, forecast) / scale : double.PositiveInfinity;
                 ranking.Add(new CandidateScore(name, mase));
                 forecasts[name] = forecast;
             }
@@ -164,8 +164,8 @@ public sealed class Forecaster : IForecaster
             }
             var residuals = LogResiduals(actual, forecastsByHorizon[horizon - 1][best]);
             choices[horizon - 1] = new HorizonChoice(horizon, best,
-                Finite(ForecastMetrics.Quantile(residuals, options.LowerQuantile)),
-                Finite(ForecastMetrics.Quantile(residuals, options.UpperQuantile)),
+                Finite(ForecastScores.Quantile(residuals, options.LowerQuantile)),
+                Finite(ForecastScores.Quantile(residuals, options.UpperQuantile)),
                 ordered);
         }
         return choices;
@@ -214,7 +214,7 @@ public sealed class Forecaster : IForecaster
             states.Add(model is IPersistentModel persistent ? persistent.Save() : ModelState.Empty(model.Name));
         }
         ForecasterFile.Write(path, new ForecasterFile.Content(ForecasterFile.CurrentVersion, _choices, states));
-        ForecastingLog.Saved(logger ?? NullLogger.Instance, path);
+        ForecastLog.Saved(logger ?? NullLogger.Instance, path);
         return path;
     }
 
@@ -243,7 +243,7 @@ public sealed class Forecaster : IForecaster
                 }
             }
         }
-        ForecastingLog.Loaded(logger ?? NullLogger.Instance, path);
+        ForecastLog.Loaded(logger ?? NullLogger.Instance, path);
         return new Forecaster(models, [.. content.Choices]);
     }
 

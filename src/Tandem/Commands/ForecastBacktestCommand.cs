@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Tandem.Forecasting.Backtest;
+using Tandem.Forecasting.Import;
 using Tandem.Forecasting.Models;
 
 namespace Tandem.Commands;

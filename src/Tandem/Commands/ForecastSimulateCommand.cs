@@ -92,7 +92,7 @@ internal static class ForecastSimulateCommand
                 return ExitCodes.BadUsage;
             }
             var report = new ImportReport();
-            var series = HourlyCsv.ReadFile(path, report);
+            var series = HourlyCsv.ReadTolerantFile(path, report);
             var options = new SimulationOptions(cap, count, max, leadValue, share!.Value, days, delay);
             SimulationResult result;
             try

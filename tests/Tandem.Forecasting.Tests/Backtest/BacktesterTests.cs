@@ -1,4 +1,5 @@
 using Tandem.Forecasting.Backtest;
+using Tandem.Forecasting.Import;
 using Tandem.Forecasting.Models;
 using Tandem.Forecasting.Tests.Models;
 

@@ -4,7 +4,7 @@ namespace Tandem.Forecasting.Backtest;
 /// Forecast error metrics over aligned arrays of actual and forecast values. A pair where either side is NaN (a gap or
 /// no forecast) is skipped by every metric.
 /// </summary>
-public static class ForecastMetrics
+public static class ForecastScores
 {
     /// <summary>Mean absolute error.</summary>
     public static double Mae(ReadOnlySpan<double> actual, ReadOnlySpan<double> forecast)
