@@ -7,7 +7,8 @@ namespace Tandem.Forecasting.Models;
 internal static class ForecasterFile
 {
     public const string FileName = "forecaster.json";
-    public const int CurrentVersion = 1;
+    /// <summary>2: the combination and its first out-of-sample hour (<c>fitEnd</c>); a version 1 file is retrained.</summary>
+    public const int CurrentVersion = 2;
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -16,7 +17,7 @@ internal static class ForecasterFile
         WriteIndented = false,
     };
 
-    public sealed record Content(int Version, IReadOnlyList<HorizonChoice> Choices, IReadOnlyList<ModelState> Models);
+    public sealed record Content(int Version, DateTimeOffset FitEnd, IReadOnlyList<HorizonChoice> Choices, IReadOnlyList<ModelState> Models);
 
     public static void Write(string path, Content content)
     {
