@@ -5,7 +5,8 @@ namespace Tandem.Forecasting.Models;
 /// <summary>
 /// Training's decisions per horizon, made on the validation hours <c>[fitEnd, end)</c> of the history (out of sample
 /// for every model): the model with the lowest MASE (a near-tie goes to the lower score over the neighbouring
-/// horizons), whether the combination replaces it, and the interval to use until there are enough recent residuals.
+/// horizons), the fallback when the combination cannot be formed; the two's validation MAE; and the interval to use
+/// until there are enough recent residuals.
 /// </summary>
 internal static class ForecastSelection
 {
@@ -60,7 +61,10 @@ internal static class ForecastSelection
         for (var h = 1; h <= options.MaxHorizon; h++)
         {
             var (selected, combined) = CompareCombination(track, series, fitEnd, h);
-            choices[h - 1] = choices[h - 1] with { Combine = combined <= selected, SelectedMae = selected, CombinedMae = combined };
+            // The combination forecasts wherever it can be formed; the validated pick is the fallback. Choosing between
+            // the two on a week of validation flipped from one daily refit to the next and lost to the combination at
+            // every horizon on three check series (bench/README.md), so the comparison is reported, not acted on.
+            choices[h - 1] = choices[h - 1] with { Combine = !double.IsNaN(combined), SelectedMae = selected, CombinedMae = combined };
         }
         track.Choose(choices);
         for (var h = 1; h <= options.MaxHorizon; h++)

@@ -19,6 +19,8 @@ internal sealed class ForecastTrack
     private const int MinResiduals = 24;
 
     private readonly IForecastModel[] _models;
+    private IForecastModel[] _latest;
+    private long _latestFrom = long.MaxValue;
     private readonly ForecasterOptions _options;
     private readonly int _horizons;
     private readonly Dictionary<long, Entry> _entries = [];
@@ -29,6 +31,7 @@ internal sealed class ForecastTrack
     public ForecastTrack(IForecastModel[] models, int horizons, DateTimeOffset fitEnd, ForecasterOptions options)
     {
         _models = models;
+        _latest = models;
         _horizons = horizons;
         _options = options;
         FitEnd = fitEnd;
@@ -37,7 +40,28 @@ internal sealed class ForecastTrack
     /// <summary>The first hour the models did not train on.</summary>
     public DateTimeOffset FitEnd { get; }
 
+    /// <summary>The models fitted before <see cref="FitEnd"/>, which made the forecasts the track judges the past by.</summary>
     public IReadOnlyList<IForecastModel> Models => _models;
+
+    /// <summary>The same models refitted on the whole history, which forecast from <see cref="LatestFrom"/> on (the fitted ones until set).</summary>
+    public IReadOnlyList<IForecastModel> Latest => _latest;
+
+    /// <summary>The first origin hour the <see cref="Latest"/> models forecast from (null: the fitted models forecast throughout).</summary>
+    public DateTimeOffset? LatestFrom => _latestFrom == long.MaxValue ? null : new DateTimeOffset(_latestFrom * TimeSpan.TicksPerHour, TimeSpan.Zero);
+
+    /// <summary>
+    /// Hands forecasting from origin <paramref name="from"/> on to <paramref name="latest"/> (the same models, in the same
+    /// order, refitted on more history); forecasts made before it stay as the fitted models made them, out of sample.
+    /// </summary>
+    public void UseLatest(IForecastModel[] latest, DateTimeOffset from)
+    {
+        _latest = latest;
+        _latestFrom = Hour(from);
+        foreach (var key in _entries.Keys.Where(k => k >= _latestFrom).ToList())
+        {
+            _entries.Remove(key);
+        }
+    }
 
     public int Horizons => _horizons;
 
@@ -110,7 +134,7 @@ internal sealed class ForecastTrack
         return (double.NaN, _choices[h - 1].Model);
     }
 
-    /// <summary>The combination from <paramref name="origin"/>: models weighted by 1 / MAE^power over the recent window.</summary>
+    /// <summary>The combination from <paramref name="origin"/>: the recently best models weighted by 1 / MAE^power over the recent window.</summary>
     public double Combined(int origin, int h)
     {
         var entry = At(origin);
@@ -211,18 +235,31 @@ internal sealed class ForecastTrack
         {
             most = Math.Max(most, count);
         }
-        double weighted = 0, total = 0;
+        Span<double> maes = stackalloc double[_models.Length];
         for (var m = 0; m < _models.Length; m++)
         {
             var forecast = entry.Models[(m * _horizons) + h - 1];
             // A model that could not forecast much of the window is not judged on the few hours it could.
-            if (double.IsNaN(forecast) || counts[m] < MinErrors || counts[m] * 4 < most * 3)
+            maes[m] = double.IsNaN(forecast) || counts[m] < MinErrors || counts[m] * 4 < most * 3
+                ? double.PositiveInfinity
+                : Math.Max(sums[m] / counts[m], 1e-6);
+        }
+        // Only the recently best few take part: a model far behind (persistence a day ahead, the recursive network
+        // after a level change) still pulls a weighted mean its way however small its weight.
+        var top = _options.CombinationTop > 0 ? Math.Min(_options.CombinationTop, _models.Length) : _models.Length;
+        Span<double> sorted = stackalloc double[_models.Length];
+        maes.CopyTo(sorted);
+        sorted.Sort();
+        var cut = sorted[top - 1];
+        double weighted = 0, total = 0;
+        for (var m = 0; m < _models.Length; m++)
+        {
+            if (double.IsPositiveInfinity(maes[m]) || maes[m] > cut)
             {
                 continue;
             }
-            var mae = Math.Max(sums[m] / counts[m], 1e-6);
-            var weight = 1 / Math.Pow(mae, _options.CombinationPower);
-            weighted += weight * forecast;
+            var weight = 1 / Math.Pow(maes[m], _options.CombinationPower);
+            weighted += weight * entry.Models[(m * _horizons) + h - 1];
             total += weight;
         }
         return total > 0 ? weighted / total : double.NaN;
@@ -236,9 +273,10 @@ internal sealed class ForecastTrack
             return entry;
         }
         var models = new double[_models.Length * _horizons];
-        for (var m = 0; m < _models.Length; m++)
+        var forecasters = key >= _latestFrom ? _latest : _models;
+        for (var m = 0; m < forecasters.Length; m++)
         {
-            _models[m].PredictHorizons(Series, origin, models.AsSpan(m * _horizons, _horizons));
+            forecasters[m].PredictHorizons(Series, origin, models.AsSpan(m * _horizons, _horizons));
         }
         entry = new Entry(models, new bool[_horizons]);
         _entries[key] = entry;

@@ -60,6 +60,13 @@ public sealed class Forecaster : IForecaster
         var track = new ForecastTrack([.. models.Values], options.MaxHorizon, history.HourAt(fitEnd), options);
         track.Bind(history);
         var choices = ForecastSelection.Choose(track, history, fitEnd, options);
+        if (options.RefitOnWholeHistory)
+        {
+            // The choices, weights and band were judged out of sample; the models that forecast from now on learn from
+            // every hour, the validation days included (a level that moved there is in their training data).
+            var latest = FitAll(history, history.Count, options, logger, cancellationToken);
+            track.UseLatest([.. latest.Values], history.HourAt(history.Count - 1));
+        }
         if (logger.IsEnabled(LogLevel.Information))
         {
 #pragma warning disable CA1873 // guarded by IsEnabled above
@@ -121,15 +128,14 @@ public sealed class Forecaster : IForecaster
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, ForecasterFile.FileName);
-        var states = new List<ModelState>();
-        foreach (var model in _track.Models)
-        {
-            states.Add(model is IPersistentModel persistent ? persistent.Save() : ModelState.Empty(model.Name));
-        }
-        ForecasterFile.Write(path, new ForecasterFile.Content(ForecasterFile.CurrentVersion, _track.FitEnd, _choices, states));
+        ForecasterFile.Write(path, new ForecasterFile.Content(ForecasterFile.CurrentVersion, _track.FitEnd, _track.LatestFrom, _choices,
+            States(_track.Models), _track.LatestFrom is null ? [] : States(_track.Latest)));
         ForecastLog.Saved(logger ?? NullLogger.Instance, path);
         return path;
     }
+
+    private static List<ModelState> States(IReadOnlyList<IForecastModel> models) =>
+        [.. models.Select(model => model is IPersistentModel persistent ? persistent.Save() : ModelState.Empty(model.Name))];
 
     /// <summary>Loads what <see cref="Save"/> wrote; throws <see cref="InvalidDataException"/> for a missing, foreign or damaged file.</summary>
     public static Forecaster Load(string directory, ForecasterOptions options, ILogger? logger = null)
@@ -137,8 +143,35 @@ public sealed class Forecaster : IForecaster
         ArgumentNullException.ThrowIfNull(options);
         var path = Path.Combine(directory, ForecasterFile.FileName);
         var content = ForecasterFile.Read(path);
+        var models = Restore(path, content.Models, options);
+        foreach (var choice in content.Choices)
+        {
+            foreach (var candidate in choice.Ranking)
+            {
+                if (!models.Any(m => m.Name == candidate.Model))
+                {
+                    throw new InvalidDataException($"{path}: horizon {choice.Horizon} ranks model '{candidate.Model}' which the file does not contain");
+                }
+            }
+        }
+        var track = new ForecastTrack([.. models], content.Choices.Count, content.FitEnd, options);
+        if (content.LatestFrom is { } from)
+        {
+            var latest = Restore(path, content.Latest, options);
+            if (!latest.Select(m => m.Name).SequenceEqual(models.Select(m => m.Name)))
+            {
+                throw new InvalidDataException($"{path}: the refitted models do not match the fitted ones");
+            }
+            track.UseLatest([.. latest], from);
+        }
+        ForecastLog.Loaded(logger ?? NullLogger.Instance, path);
+        return new Forecaster(track, [.. content.Choices]);
+    }
+
+    private static List<IForecastModel> Restore(string path, IReadOnlyList<ModelState> states, ForecasterOptions options)
+    {
         var models = new List<IForecastModel>();
-        foreach (var state in content.Models)
+        foreach (var state in states)
         {
             IForecastModel model;
             try
@@ -155,18 +188,7 @@ public sealed class Forecaster : IForecaster
             }
             models.Add(model);
         }
-        foreach (var choice in content.Choices)
-        {
-            foreach (var candidate in choice.Ranking)
-            {
-                if (!models.Any(m => m.Name == candidate.Model))
-                {
-                    throw new InvalidDataException($"{path}: horizon {choice.Horizon} ranks model '{candidate.Model}' which the file does not contain");
-                }
-            }
-        }
-        ForecastLog.Loaded(logger ?? NullLogger.Instance, path);
-        return new Forecaster(new ForecastTrack([.. models], content.Choices.Count, content.FitEnd, options), [.. content.Choices]);
+        return models;
     }
 
     internal static string Describe(IReadOnlyList<HorizonChoice> choices) =>

@@ -7,8 +7,8 @@ namespace Tandem.Forecasting.Models;
 /// <item><see cref="Model"/>: the single model selected by validation MASE (<see cref="Ranking"/>, best first, is
 /// the fallback order when it cannot forecast);</item>
 /// <item><see cref="Combine"/>: whether the forecast is the error-weighted combination of the models rather than
-/// the selected one, because the combination's validation MAE (<see cref="CombinedMae"/>) was no worse than the
-/// selection's (<see cref="SelectedMae"/>, on the same hours);</item>
+/// the selected one: true when the combination could be formed on the validation days; its validation MAE
+/// (<see cref="CombinedMae"/>) and the selection's (<see cref="SelectedMae"/>, on the same hours) are reported;</item>
 /// <item>the interval used until the forecaster has a week of its own residuals: quantiles of the chosen forecast's
 /// validation residuals in log1p space (a multiplicative band: wider at the peak than at night).</item>
 /// </list>
