@@ -89,7 +89,7 @@ internal static class ForecastBacktestCommand
         BacktestReport report;
         try
         {
-            report = Backtester.Run(series, new BacktestOptions { TestDays = arguments.TestDays, Horizons = horizons, RefitHours = refitHours, Forecaster = ExpOptions() }, cancellationToken);
+            report = Backtester.Run(series, new BacktestOptions { TestDays = arguments.TestDays, Horizons = horizons, RefitHours = refitHours }, cancellationToken);
         }
         catch (ArgumentException e)
         {
@@ -98,36 +98,6 @@ internal static class ForecastBacktestCommand
         }
         stdout.Write(arguments.Json ? ForecastBacktestOutput.Json(report) : ForecastBacktestOutput.Table(arguments.Path, report));
         return ExitCodes.Ok;
-    }
-
-    private static Forecasting.Models.ForecasterOptions ExpOptions()
-    {
-        var o = new Forecasting.Models.ForecasterOptions { TrainingTimeLimit = TimeSpan.FromMinutes(2) };
-        if (Environment.GetEnvironmentVariable("EXP_WINDOW") is { } w)
-        {
-            o = o with { CombinationHours = int.Parse(w, CultureInfo.InvariantCulture) };
-        }
-        if (Environment.GetEnvironmentVariable("EXP_POWER") is { } p)
-        {
-            o = o with { CombinationPower = double.Parse(p, CultureInfo.InvariantCulture) };
-        }
-        if (Environment.GetEnvironmentVariable("EXP_MODELS") is { } m)
-        {
-            o = o with { Models = m.Split(',') };
-        }
-        if (Environment.GetEnvironmentVariable("EXP_VAL") is { } v)
-        {
-            o = o with { ValidationDays = int.Parse(v, CultureInfo.InvariantCulture) };
-        }
-        if (Environment.GetEnvironmentVariable("EXP_TOP") is { } t)
-        {
-            o = o with { CombinationTop = int.Parse(t, CultureInfo.InvariantCulture) };
-        }
-        if (Environment.GetEnvironmentVariable("EXP_REFIT") is { } r)
-        {
-            o = o with { RefitOnWholeHistory = r == "1" };
-        }
-        return o;
     }
 
     private static bool TryParseHorizons(string text, out int[] horizons)

@@ -9,14 +9,16 @@ namespace Tandem.Forecasting.Tests.Synthetic;
 /// UTC-5 local time, an afternoon peak with a smaller morning one, quiet weekends, a slow upward trend, two holidays
 /// (one in the test days), a peak that moves 2 hours earlier from day 45, a "tournament" (the level triples over
 /// days 50-53 and collapses on day 60, inside the test days), random one-hour bursts, minute-level bursty noise and
-/// a 10-hour gap on day 20. Seeded: the same seed gives the same counts.
+/// a 10-hour gap on day 20. Seeded: the same seed gives the same counts. With <c>dailyEvent</c>, every weekday
+/// has a scheduled surge instead of the tournament (a live stream, a sale): five times the traffic from 19:00 local
+/// for 45 minutes, reached within 2 minutes; the shape where scaling ahead should pay.
 /// </summary>
 internal static class SyntheticTraffic
 {
     public const int Days = 70;
     public static readonly DateTimeOffset Start = new(2026, 1, 5, 0, 0, 0, TimeSpan.Zero);
 
-    public static MinuteSeries Minutes(int seed = 21)
+    public static MinuteSeries Minutes(int seed = 21, bool dailyEvent = false)
     {
         var random = new Random(seed);
         var values = new double[Days * 1440];
@@ -31,7 +33,7 @@ internal static class SyntheticTraffic
         var noise = 0.0;
         for (var m = 0; m < values.Length; m++)
         {
-            var rate = Rate(m / 60.0) * (burstHours.Contains(m / 60) ? 2.5 : 1);
+            var rate = Rate(m / 60.0, tournament: !dailyEvent) * (burstHours.Contains(m / 60) ? 2.5 : 1) * (dailyEvent ? Event(m) : 1);
             // AR(1) log-noise: bursts that last a few minutes, as crawlers and retries make.
             noise = (0.9 * noise) + (0.12 * Normal(random));
             values[m] = Poisson(random, rate / 60 * Math.Exp(noise - 0.036));
@@ -44,7 +46,7 @@ internal static class SyntheticTraffic
     }
 
     /// <summary>The expected requests per hour at <paramref name="hours"/> hours after <see cref="Start"/>.</summary>
-    public static double Rate(double hours)
+    public static double Rate(double hours, bool tournament = true)
     {
         var day = (int)(hours / 24);
         var local = ((hours - 5) % 24 + 24) % 24;
@@ -59,14 +61,28 @@ internal static class SyntheticTraffic
             week = 0.5;
         }
         var trend = 1 + (0.004 * hours / 24);
-        var tournament = (hours / 24) switch
+        var level = !tournament ? 1.0 : (hours / 24) switch
         {
             < 50 => 1.0,
             < 53 => 1 + (2 * ((hours / 24) - 50) / 3),
             < 60 => 3.0,
             _ => 0.9,
         };
-        return 3000 * profile * week * trend * tournament;
+        return 3000 * profile * week * trend * level;
+    }
+
+    /// <summary>The scheduled surge's factor at minute <paramref name="m"/>: weekdays 19:00-19:45 local (00:00-00:45 UTC the next day).</summary>
+    private static double Event(int m)
+    {
+        var local = m - (5 * 60);
+        var weekday = ((local / 1440) % 7 + 7) % 7;
+        var minute = ((local % 1440) + 1440) % 1440;
+        var into = minute - (19 * 60);
+        if (local < 0 || weekday >= 5 || into < 0 || into >= 45)
+        {
+            return 1;
+        }
+        return 1 + (4 * Math.Min(1, (into + 1) / 2.0));
     }
 
     public static string Csv(double[] values, DateTimeOffset start, TimeSpan step)

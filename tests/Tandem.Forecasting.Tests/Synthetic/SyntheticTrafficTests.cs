@@ -34,6 +34,8 @@ public sealed class SyntheticTrafficTests
         var hours = minutes.ToHours();
         File.WriteAllText(Path.Combine(directory, "synthetic_hourly.csv"), SyntheticTraffic.Csv(hours.Values, hours.Start, TimeSpan.FromHours(1)));
         File.WriteAllText(Path.Combine(directory, "synthetic_minutely.csv"), SyntheticTraffic.Csv(minutes.Values, minutes.Start, TimeSpan.FromMinutes(1)));
+        var events = SyntheticTraffic.Minutes(dailyEvent: true);
+        File.WriteAllText(Path.Combine(directory, "synthetic_event_minutely.csv"), SyntheticTraffic.Csv(events.Values, events.Start, TimeSpan.FromMinutes(1)));
 
         Assert.True(File.Exists(Path.Combine(directory, "synthetic_minutely.csv")));
     }
