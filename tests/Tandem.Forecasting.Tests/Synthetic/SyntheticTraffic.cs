@@ -18,12 +18,12 @@ internal static class SyntheticTraffic
     public const int Days = 70;
     public static readonly DateTimeOffset Start = new(2026, 1, 5, 0, 0, 0, TimeSpan.Zero);
 
-    public static MinuteSeries Minutes(int seed = 21, bool dailyEvent = false)
+    public static MinuteSeries Minutes(int seed = 21, bool dailyEvent = false, int days = Days)
     {
         var random = new Random(seed);
-        var values = new double[Days * 1440];
+        var values = new double[days * 1440];
         var burstHours = new HashSet<int>();
-        for (var hour = 0; hour < Days * 24; hour++)
+        for (var hour = 0; hour < days * 24; hour++)
         {
             if (random.NextDouble() < 0.006)
             {

@@ -36,6 +36,9 @@ public sealed class SyntheticTrafficTests
         File.WriteAllText(Path.Combine(directory, "synthetic_minutely.csv"), SyntheticTraffic.Csv(minutes.Values, minutes.Start, TimeSpan.FromMinutes(1)));
         var events = SyntheticTraffic.Minutes(dailyEvent: true);
         File.WriteAllText(Path.Combine(directory, "synthetic_event_minutely.csv"), SyntheticTraffic.Csv(events.Values, events.Start, TimeSpan.FromMinutes(1)));
+        // A year of hours to time training on (after the tournament the level stays at 0.9 and the trend goes on).
+        var year = SyntheticTraffic.Minutes(days: 365).ToHours();
+        File.WriteAllText(Path.Combine(directory, "synthetic_year_hourly.csv"), SyntheticTraffic.Csv(year.Values, year.Start, TimeSpan.FromHours(1)));
 
         Assert.True(File.Exists(Path.Combine(directory, "synthetic_minutely.csv")));
     }
