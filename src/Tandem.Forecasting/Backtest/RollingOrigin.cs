@@ -3,7 +3,7 @@ using Tandem.Forecasting.Models;
 namespace Tandem.Forecasting.Backtest;
 
 /// <summary>
-/// Rolling-origin evaluation without refitting: every hour in <c>[from, to)</c> is a target, and horizon h forecasts it
+/// Rolling-origin evaluation of one fitted model without refitting (for tests and quick checks): every hour in <c>[from, to)</c> is a target, and horizon h forecasts it
 /// from the data up to h hours before it. Gap targets get no forecast (NaN), so metrics skip them.
 /// </summary>
 public static class RollingOrigin

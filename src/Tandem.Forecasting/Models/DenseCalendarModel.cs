@@ -91,6 +91,35 @@ internal sealed class DenseCalendarModel(Random random, TrainingBudget budget) :
         return Math.Max(0, Math.Exp(level + (sum / _networks.Length)) - 1);
     }
 
+    public void PredictHorizons(HourlySeries series, int origin, Span<double> forecasts)
+    {
+        forecasts.Fill(double.NaN);
+        if (_networks.Length == 0 || origin < Lookback - 1)
+        {
+            return;
+        }
+        Span<double> features = stackalloc double[InputCount];
+        var level = Features(series, origin, features);
+        if (double.IsNaN(level))
+        {
+            return;
+        }
+        Span<double> sum = stackalloc double[MaxHorizon];
+        sum.Clear();
+        foreach (var network in _networks)
+        {
+            var output = network.Forward(features);
+            for (var h = 0; h < MaxHorizon; h++)
+            {
+                sum[h] += output[h];
+            }
+        }
+        for (var h = 0; h < Math.Min(MaxHorizon, forecasts.Length); h++)
+        {
+            forecasts[h] = Math.Max(0, Math.Exp(level + (sum[h] / _networks.Length)) - 1);
+        }
+    }
+
     /// <summary>Fills the inputs for origin <paramref name="t"/>; returns the level (mean log1p of the last 24 hours).</summary>
     private static double Features(HourlySeries series, int t, Span<double> features)
     {

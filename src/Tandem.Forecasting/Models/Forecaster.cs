@@ -2,34 +2,46 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Tandem.Forecasting.Backtest;
 
 namespace Tandem.Forecasting.Models;
 
 /// <summary>
-/// Trains every candidate model on a history, chooses per horizon the one with the lowest rolling-origin MASE on the
-/// recent part of that history, and forecasts with p10..p90 intervals from the chosen model's validation residuals.
+/// Trains every candidate model on a history and forecasts with, per horizon, either the error-weighted combination
+/// of the models or the single model that validated best, whichever did better on the validation days, with an
+/// interval (p10..p90 by default) from the forecaster's own recent residuals.
 /// Training: the candidates are fitted on the history minus its last <see cref="ForecasterOptions.ValidationDays"/>
-/// days, evaluated on those days (no refit), and kept as fitted: the intervals then describe exactly the models
-/// that forecast, and training costs one fit per model. Immutable after training; <see cref="Forecast"/> may be
-/// called from any thread, but concurrent calls are serialized by a lock (forecasting is off the request path).
+/// days and kept as fitted, so every forecast after that point is out of sample: the selection, the combination's
+/// weights (1 / MAE^power over the last <see cref="ForecasterOptions.CombinationHours"/>) and the interval (quantiles
+/// over the last <see cref="ForecasterOptions.CalibrationHours"/>) all judge the models on hours they never saw.
+/// Immutable after training except for the forecasts it remembers (<see cref="ForecastTrack"/>); <see cref="Forecast"/>
+/// may be called from any thread, concurrent calls are serialized by a lock (forecasting is off the request path).
 /// </summary>
 public sealed class Forecaster : IForecaster
 {
-    private readonly Dictionary<string, IForecastModel> _models;
+    /// <summary>The model name reported for a forecast that is the combination.</summary>
+    public const string CombinationName = "combination";
+
+    private readonly ForecastTrack _track;
     private readonly HorizonChoice[] _choices;
     private readonly Lock _gate = new();
 
-    private Forecaster(Dictionary<string, IForecastModel> models, HorizonChoice[] choices)
+    private Forecaster(ForecastTrack track, HorizonChoice[] choices)
     {
-        _models = models;
+        _track = track;
         _choices = choices;
+        track.Choose(choices);
     }
 
     /// <summary>The choice for horizons 1..MaxHorizon (index h-1).</summary>
     public IReadOnlyList<HorizonChoice> Choices => _choices;
 
     public int MaxHorizon => _choices.Length;
+
+    /// <summary>The first hour the models did not train on.</summary>
+    public DateTimeOffset FitEnd => _track.FitEnd;
+
+    /// <summary>For the backtest: the remembered forecasts, bound to a series with <see cref="ForecastTrack.Bind"/>; not thread-safe.</summary>
+    internal ForecastTrack Track => _track;
 
     /// <summary>Trains and selects. Throws <see cref="ArgumentException"/> when the history is shorter than 4 days.</summary>
     public static Forecaster Train(HourlySeries history, ForecasterOptions options, ILogger? logger = null, CancellationToken cancellationToken = default)
@@ -43,16 +55,25 @@ public sealed class Forecaster : IForecaster
         }
         var validationHours = ValidationHours(history.Count, options);
         var fitEnd = history.Count - validationHours;
-        ForecastingLog.TrainingStarted(logger, history.Count, fitEnd, validationHours, options.TrainingTimeLimit);
+        ForecastLog.TrainingStarted(logger, history.Count, fitEnd, validationHours, options.TrainingTimeLimit);
         var models = FitAll(history, fitEnd, options, logger, cancellationToken);
-        var choices = Select(models, history, fitEnd, history.Count, options);
+        var track = new ForecastTrack([.. models.Values], options.MaxHorizon, history.HourAt(fitEnd), options);
+        track.Bind(history);
+        var choices = ForecastSelection.Choose(track, history, fitEnd, options);
+        if (options.RefitOnWholeHistory)
+        {
+            // The choices, weights and band were judged out of sample; the models that forecast from now on learn from
+            // every hour, the validation days included (a level that moved there is in their training data).
+            var latest = FitAll(history, history.Count, options, logger, cancellationToken);
+            track.UseLatest([.. latest.Values], history.HourAt(history.Count - 1));
+        }
         if (logger.IsEnabled(LogLevel.Information))
         {
 #pragma warning disable CA1873 // guarded by IsEnabled above
-            ForecastingLog.Selected(logger, Describe(choices));
+            ForecastLog.Selected(logger, Describe(choices));
 #pragma warning restore CA1873
         }
-        return new Forecaster(models, choices);
+        return new Forecaster(track, choices);
     }
 
     /// <summary>The validation window: the last <see cref="ForecasterOptions.ValidationDays"/> days, at most a quarter of the history, at least a day.</summary>
@@ -67,108 +88,19 @@ public sealed class Forecaster : IForecaster
         var models = new Dictionary<string, IForecastModel>(StringComparer.Ordinal);
         foreach (var name in options.Models)
         {
-            var model = ModelCatalog.Create(name, options.Seed, models, options.TrainingSampleUpdates);
+            var model = ModelCatalog.Create(name, options.Seed, options.TrainingSampleUpdates);
             var started = Stopwatch.GetTimestamp();
             model.Fit(series, trainEnd, linked.Token);
             var elapsedMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            ForecastingLog.ModelTrained(logger, name, elapsedMs);
+            ForecastLog.ModelTrained(logger, name, elapsedMs);
             if (budget.IsCancellationRequested)
             {
-                ForecastingLog.BudgetExhausted(logger, options.TrainingTimeLimit, name);
+                ForecastLog.BudgetExhausted(logger, options.TrainingTimeLimit, name);
             }
             models[name] = model;
         }
         cancellationToken.ThrowIfCancellationRequested();
         return models;
-    }
-
-    /// <summary>Validation MASEs this close to the best (relative) count as a tie, broken by <see cref="Neighbourhood"/>.</summary>
-    internal const double TieMargin = 0.02;
-
-    /// <summary>The mean validation MASE of <paramref name="model"/> over horizons h-2..h+2 (those that exist).</summary>
-    private static double Neighbourhood(List<CandidateScore>[] rankings, int horizon, string model)
-    {
-        double sum = 0;
-        var count = 0;
-        for (var h = Math.Max(1, horizon - 2); h <= Math.Min(rankings.Length, horizon + 2); h++)
-        {
-            foreach (var score in rankings[h - 1])
-            {
-                if (score.Model == model)
-                {
-                    sum += score.Mase;
-                    count++;
-                }
-            }
-        }
-        return count == 0 ? double.PositiveInfinity : sum / count;
-    }
-
-    /// <summary>Chooses per horizon by MASE over target hours <c>[from, to)</c>, scaled by the seasonal-naive-24 MAE before <paramref name="from"/>.</summary>
-    internal static HorizonChoice[] Select(Dictionary<string, IForecastModel> models, HourlySeries series, int from, int to, ForecasterOptions options)
-    {
-        var scale = ForecastMetrics.SeasonalNaiveScale(series.Values, from);
-        if (!(scale > 0))
-        {
-            scale = 1;
-        }
-        var actual = RollingOrigin.Actuals(series, from, to);
-        var observed = 0;
-        foreach (var value in actual)
-        {
-            observed += double.IsNaN(value) ? 0 : 1;
-        }
-        var rankings = new List<CandidateScore>[options.MaxHorizon];
-        var forecastsByHorizon = new Dictionary<string, double[]>[options.MaxHorizon];
-        for (var horizon = 1; horizon <= options.MaxHorizon; horizon++)
-        {
-            var ranking = new List<CandidateScore>();
-            var forecasts = new Dictionary<string, double[]>(StringComparer.Ordinal);
-            foreach (var (name, model) in models)
-            {
-                var forecast = RollingOrigin.Forecasts(model, series, from, to, horizon);
-                var covered = 0;
-                for (var i = 0; i < forecast.Length; i++)
-                {
-                    covered += double.IsNaN(forecast[i]) || double.IsNaN(actual[i]) ? 0 : 1;
-                }
-                var mase = covered * 2 >= observed && covered > 0 ? ForecastMetrics.Mae(actual, forecast) / scale : double.PositiveInfinity;
-                ranking.Add(new CandidateScore(name, mase));
-                forecasts[name] = forecast;
-            }
-            rankings[horizon - 1] = ranking;
-            forecastsByHorizon[horizon - 1] = forecasts;
-        }
-
-        var choices = new HorizonChoice[options.MaxHorizon];
-        for (var horizon = 1; horizon <= options.MaxHorizon; horizon++)
-        {
-            // A stable sort keeps the catalog order among equals, so exact ties go to the simpler model.
-            var ordered = rankings[horizon - 1].OrderBy(c => c.Mase).ToArray();
-            var best = ordered[0].Model;
-            // Validation scores within TieMargin of the best are a tie on a week of data: the tie goes to the candidate
-            // with the lower score over the neighbouring horizons, whose errors have the same structure, so one noisy
-            // horizon does not flip the choice (seen on the NASA series: 0.357 vs 0.360 at h=24).
-            var smoothedBest = Neighbourhood(rankings, horizon, best);
-            foreach (var candidate in ordered)
-            {
-                if (candidate.Mase > ordered[0].Mase * (1 + TieMargin))
-                {
-                    break;
-                }
-                var smoothed = Neighbourhood(rankings, horizon, candidate.Model);
-                if (smoothed < smoothedBest)
-                {
-                    (best, smoothedBest) = (candidate.Model, smoothed);
-                }
-            }
-            var residuals = LogResiduals(actual, forecastsByHorizon[horizon - 1][best]);
-            choices[horizon - 1] = new HorizonChoice(horizon, best,
-                Finite(ForecastMetrics.Quantile(residuals, options.LowerQuantile)),
-                Finite(ForecastMetrics.Quantile(residuals, options.UpperQuantile)),
-                ordered);
-        }
-        return choices;
     }
 
     public IReadOnlyList<HourForecast> Forecast(HourlySeries history, int hours)
@@ -180,23 +112,11 @@ public sealed class Forecaster : IForecaster
         var result = new HourForecast[hours];
         lock (_gate)
         {
+            _track.Bind(history);
             for (var horizon = 1; horizon <= hours; horizon++)
             {
-                var choice = _choices[horizon - 1];
-                var mean = double.NaN;
-                var used = choice.Model;
-                foreach (var candidate in choice.Ranking)
-                {
-                    mean = _models[candidate.Model].Predict(history, origin, horizon);
-                    used = candidate.Model;
-                    if (!double.IsNaN(mean))
-                    {
-                        break;
-                    }
-                }
-                var log = Math.Log(1 + Math.Max(0, mean));
-                var lower = double.IsNaN(mean) ? double.NaN : Math.Max(0, Math.Min(mean, Math.Exp(log + choice.LowerLogRatio) - 1));
-                var upper = double.IsNaN(mean) ? double.NaN : Math.Max(mean, Math.Exp(log + choice.UpperLogRatio) - 1);
+                var (mean, used) = origin < 0 ? (double.NaN, _choices[horizon - 1].Model) : _track.Chosen(origin, horizon);
+                var (lower, upper) = origin < 0 ? (double.NaN, double.NaN) : _track.Interval(origin, horizon, mean);
                 result[horizon - 1] = new HourForecast(history.HourAt(origin + horizon), horizon, mean, lower, upper, used);
             }
         }
@@ -208,57 +128,69 @@ public sealed class Forecaster : IForecaster
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, ForecasterFile.FileName);
-        var states = new List<ModelState>();
-        foreach (var model in _models.Values)
-        {
-            states.Add(model is IPersistentModel persistent ? persistent.Save() : ModelState.Empty(model.Name));
-        }
-        ForecasterFile.Write(path, new ForecasterFile.Content(ForecasterFile.CurrentVersion, _choices, states));
-        ForecastingLog.Saved(logger ?? NullLogger.Instance, path);
+        ForecasterFile.Write(path, new ForecasterFile.Content(ForecasterFile.CurrentVersion, _track.FitEnd, _track.LatestFrom, _choices,
+            States(_track.Models), _track.LatestFrom is null ? [] : States(_track.Latest)));
+        ForecastLog.Saved(logger ?? NullLogger.Instance, path);
         return path;
     }
 
+    private static List<ModelState> States(IReadOnlyList<IForecastModel> models) =>
+        [.. models.Select(model => model is IPersistentModel persistent ? persistent.Save() : ModelState.Empty(model.Name))];
+
     /// <summary>Loads what <see cref="Save"/> wrote; throws <see cref="InvalidDataException"/> for a missing, foreign or damaged file.</summary>
-    public static Forecaster Load(string directory, int seed = 1, ILogger? logger = null)
+    public static Forecaster Load(string directory, ForecasterOptions options, ILogger? logger = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var path = Path.Combine(directory, ForecasterFile.FileName);
         var content = ForecasterFile.Read(path);
-        var models = new Dictionary<string, IForecastModel>(StringComparer.Ordinal);
-        foreach (var state in content.Models)
-        {
-            var model = ModelCatalog.Create(state.Model, seed, models);
-            if (model is IPersistentModel persistent)
-            {
-                persistent.Load(state);
-            }
-            models[state.Model] = model;
-        }
+        var models = Restore(path, content.Models, options);
         foreach (var choice in content.Choices)
         {
             foreach (var candidate in choice.Ranking)
             {
-                if (!models.ContainsKey(candidate.Model))
+                if (!models.Any(m => m.Name == candidate.Model))
                 {
                     throw new InvalidDataException($"{path}: horizon {choice.Horizon} ranks model '{candidate.Model}' which the file does not contain");
                 }
             }
         }
-        ForecastingLog.Loaded(logger ?? NullLogger.Instance, path);
-        return new Forecaster(models, [.. content.Choices]);
+        var track = new ForecastTrack([.. models], content.Choices.Count, content.FitEnd, options);
+        if (content.LatestFrom is { } from)
+        {
+            var latest = Restore(path, content.Latest, options);
+            if (!latest.Select(m => m.Name).SequenceEqual(models.Select(m => m.Name)))
+            {
+                throw new InvalidDataException($"{path}: the refitted models do not match the fitted ones");
+            }
+            track.UseLatest([.. latest], from);
+        }
+        ForecastLog.Loaded(logger ?? NullLogger.Instance, path);
+        return new Forecaster(track, [.. content.Choices]);
+    }
+
+    private static List<IForecastModel> Restore(string path, IReadOnlyList<ModelState> states, ForecasterOptions options)
+    {
+        var models = new List<IForecastModel>();
+        foreach (var state in states)
+        {
+            IForecastModel model;
+            try
+            {
+                model = ModelCatalog.Create(state.Model, options.Seed);
+                if (model is IPersistentModel persistent)
+                {
+                    persistent.Load(state);
+                }
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidDataException($"{path}: model '{state.Model}': {e.Message}", e);
+            }
+            models.Add(model);
+        }
+        return models;
     }
 
     internal static string Describe(IReadOnlyList<HorizonChoice> choices) =>
-        string.Join(", ", choices.Select(c => string.Create(CultureInfo.InvariantCulture, $"h{c.Horizon}={c.Model}")));
-
-    private static double[] LogResiduals(double[] actual, double[] forecast)
-    {
-        var residuals = new double[actual.Length];
-        for (var i = 0; i < actual.Length; i++)
-        {
-            residuals[i] = Math.Log(1 + actual[i]) - Math.Log(1 + Math.Max(0, forecast[i]));
-        }
-        return residuals;
-    }
-
-    private static double Finite(double value) => double.IsFinite(value) ? value : 0;
+        string.Join(", ", choices.Select(c => string.Create(CultureInfo.InvariantCulture, $"h{c.Horizon}={(c.Combine ? CombinationName : c.Model)}")));
 }

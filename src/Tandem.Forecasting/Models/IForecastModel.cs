@@ -16,4 +16,16 @@ public interface IForecastModel
     /// Predicts hour <c>origin + horizon</c> using only hours <c>[0, origin]</c>. Returns NaN when the inputs it needs are gaps.
     /// </summary>
     double Predict(HourlySeries series, int origin, int horizon);
+
+    /// <summary>
+    /// Predicts hours <c>origin + 1 .. origin + forecasts.Length</c> into <paramref name="forecasts"/> (index h-1), using only
+    /// hours <c>[0, origin]</c>. Models whose inputs do not depend on the horizon override it to compute them once.
+    /// </summary>
+    void PredictHorizons(HourlySeries series, int origin, Span<double> forecasts)
+    {
+        for (var h = 1; h <= forecasts.Length; h++)
+        {
+            forecasts[h - 1] = Predict(series, origin, h);
+        }
+    }
 }

@@ -11,7 +11,8 @@ namespace Tandem.Forecasting.Planning;
 
 /// <summary>
 /// <c>GET /api/forecast</c> for the dashboard: per pool the last 24 hours' actual counts, the next 24 hours' forecast
-/// with its interval, and for pools with <c>scale-ahead</c> the planner's outlook and actions.
+/// with its p10..p90 interval (<c>p90</c> repeats <c>upper</c>: what capacity is planned on), and for pools with
+/// <c>scale-ahead</c> the servers each hour's p90 needs, the capacity per server, the planner's outlook and actions.
 /// 404 when the node has no <c>forecast</c> section (the dashboard hides its forecast panel then).
 /// </summary>
 public static class ForecastApi
@@ -79,18 +80,28 @@ public static class ForecastApi
             }
             writer.WriteEndArray();
             writer.WriteStartArray("forecast");
-            foreach (var hour in plan.Forecast)
+            for (var i = 0; i < plan.Forecast.Count; i++)
             {
+                var hour = plan.Forecast[i];
                 writer.WriteStartObject();
                 writer.WriteString("hour", hour.Hour);
                 writer.WriteNumber("horizon", hour.Horizon);
                 Number(writer, "mean", hour.Mean);
                 Number(writer, "lower", hour.Lower);
                 Number(writer, "upper", hour.Upper);
+                Number(writer, "p90", hour.Upper);
+                if (plan.HourlyServers is { } servers && i < servers.Count)
+                {
+                    writer.WriteNumber("servers", servers[i]);
+                }
                 writer.WriteString("model", hour.Model);
                 writer.WriteEndObject();
             }
             writer.WriteEndArray();
+            if (plan.Capacity > 0)
+            {
+                Number(writer, "capacityPerServer", plan.Capacity);
+            }
             if (plan.Forecast.Count > 0)
             {
                 writer.WriteString("model", plan.Forecast[0].Model);

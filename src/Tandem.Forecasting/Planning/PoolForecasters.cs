@@ -29,7 +29,7 @@ public sealed class PoolForecasters(IForecaster fallback, ForecasterOptions opti
             }
             try
             {
-                _trained[pool] = Forecaster.Load(directory, options.Seed);
+                _trained[pool] = Forecaster.Load(directory, options);
             }
             catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
             {

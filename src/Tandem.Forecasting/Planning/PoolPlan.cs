@@ -10,5 +10,7 @@ namespace Tandem.Forecasting.Planning;
 /// <param name="PlannedServers">Servers the plan has in rotation.</param>
 /// <param name="CapacitySource"><c>configured</c> or <c>learned</c>.</param>
 /// <param name="Actions">The latest actions taken, oldest first.</param>
+/// <param name="Capacity">Requests/s one server takes (0 when unknown).</param>
+/// <param name="HourlyServers">Per forecast hour, the servers its upper bound (p90) needs at the threshold; empty without a plan.</param>
 public sealed record PoolPlan(PoolOutlook? Outlook, HourlySeries Actual, IReadOnlyList<HourForecast> Forecast, int PlannedServers, string CapacitySource,
-    IReadOnlyList<PlannedAction> Actions);
+    IReadOnlyList<PlannedAction> Actions, double Capacity = 0, IReadOnlyList<int>? HourlyServers = null);

@@ -198,7 +198,8 @@ public sealed class ScalePlanner : IDisposable
         }
         var outlook = new PoolOutlook(pool.Name, now, peak, planner.Policy.Usable(after), overload, planner.Policy.Needed(peak), action);
         var actual = Tail(history, ForecastHours);
-        return new PoolPlan(outlook, actual, forecast, after, configured is null ? "learned" : "configured", planner.Actions.ToList());
+        var hourly = forecast.Select(hour => planner.Policy.Needed(hour.Upper / 3600)).ToList();
+        return new PoolPlan(outlook, actual, forecast, after, configured is null ? "learned" : "configured", planner.Actions.ToList(), capacity, hourly);
     }
 
     private async Task<string> ActAsync(PoolState pool, PoolPlanner planner, ScaleAheadConfig scaleAhead, ScaleRequest request, CancellationToken cancellationToken)

@@ -13,6 +13,7 @@ public sealed class ScalePolicy
     public const double ScaleInMargin = 0.8;
     public const int ScaleInRounds = 2;
 
+    private readonly int _scaleInRounds;
     private int _roundsBelow;
     private int _inTarget;
 
@@ -20,8 +21,11 @@ public sealed class ScalePolicy
     /// <param name="threshold">The share of capacity to plan for (0..1).</param>
     /// <param name="baseServers">Servers always in rotation.</param>
     /// <param name="maxServers">Servers at most (base plus what can be woken or added).</param>
-    public ScalePolicy(double capacity, double threshold, int baseServers, int maxServers)
+    /// <param name="scaleInRounds">Rounds in a row below the smaller set's capacity before scaling in (default <see cref="ScaleInRounds"/>).</param>
+    public ScalePolicy(double capacity, double threshold, int baseServers, int maxServers, int scaleInRounds = ScaleInRounds)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(scaleInRounds);
+        _scaleInRounds = scaleInRounds;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threshold);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(baseServers);
@@ -76,7 +80,7 @@ public sealed class ScalePolicy
         }
         _inTarget = _roundsBelow == 0 ? smaller : Math.Max(_inTarget, smaller);
         _roundsBelow++;
-        if (_roundsBelow >= ScaleInRounds)
+        if (_roundsBelow >= _scaleInRounds)
         {
             Current = _inTarget;
             _roundsBelow = 0;

@@ -1,128 +1,103 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
+using Tandem.Core.Config;
 using Tandem.Forecasting.Backtest;
+using Tandem.Forecasting.Import;
 using Tandem.Forecasting.Models;
 
 namespace Tandem.Commands;
 
 /// <summary>
-/// <c>tandem forecast backtest --history FILE.csv [--test-days 14] [--horizons 1,6,24] [--json]</c>: every model's
-/// errors on the last test days, and the model selected per horizon. Exit 2 for a bad file or bad options.
+/// <c>tandem forecast backtest --history FILE.csv [--test-days 14] [--horizons 1,6,24] [--refit 24h] [--from TIME] [--json]</c>:
+/// every model's and the forecaster's errors on the last test days, refitting on a rolling origin as a node does.
+/// Exit 2 for a bad file or bad options.
 /// </summary>
 internal static class ForecastBacktestCommand
 {
-    /// <summary>The models forecast 1..24 hours ahead (dense-calendar has one output per hour of the next day).</summary>
+    /// <summary>The models forecast 1..24 hours ahead (dense-calendar and gbm have one output per hour of the next day).</summary>
     private const int MaxHorizon = 24;
+
+    /// <summary>What to backtest; <see cref="Refit"/> zero fits once before the test days.</summary>
+    internal sealed record Arguments(string Path, int TestDays = 14, string Horizons = "1,6,24", string Refit = "24h", string? From = null, bool Json = false);
 
     public static Command Create()
     {
         var history = new Option<string>("--history") { Description = "Hourly CSV 'timestamp_utc,requests' (empty count = gap).", Required = true };
         var testDays = new Option<int>("--test-days") { Description = "The last N days are the test set.", DefaultValueFactory = _ => 14 };
         var horizons = new Option<string>("--horizons") { Description = "Comma-separated horizons in hours (1..24).", DefaultValueFactory = _ => "1,6,24" };
+        var refit = new Option<string>("--refit")
+        {
+            Description = "Retrain this often through the test days (whole hours, e.g. 24h or 6h; 0 trains once before them).",
+            DefaultValueFactory = _ => "24h",
+        };
+        var from = new Option<string?>("--from") { Description = "Use the history from this UTC time on (e.g. 1995-08-01T04:00Z); default all." };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
-        var command = new Command("backtest", "Rolling-origin backtest of every forecasting model on an hourly history.") { history, testDays, horizons, json };
+        var command = new Command("backtest", "Rolling-origin backtest of every forecasting model and the forecaster on an hourly history.")
+        {
+            history, testDays, horizons, refit, from, json,
+        };
         command.SetAction((parse, cancellationToken) => Task.FromResult(Run(
-            parse.GetRequiredValue(history), parse.GetValue(testDays), parse.GetValue(horizons) ?? "", parse.GetValue(json), Console.Out, Console.Error, cancellationToken)));
+            new Arguments(parse.GetRequiredValue(history), parse.GetValue(testDays), parse.GetValue(horizons) ?? "", parse.GetValue(refit) ?? "",
+                parse.GetValue(from), parse.GetValue(json)),
+            Console.Out, Console.Error, cancellationToken)));
         return command;
     }
 
-    internal static int Run(string path, int testDays, string horizonList, bool json, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    internal static int Run(Arguments arguments, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        if (testDays < 1)
+        const string Name = "tandem forecast backtest: ";
+        if (arguments.TestDays < 1)
         {
-            stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"tandem forecast backtest: --test-days must be at least 1, got {testDays}"));
+            stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Name}--test-days must be at least 1, got {arguments.TestDays}"));
             return ExitCodes.BadUsage;
         }
-        if (!TryParseHorizons(horizonList, out var horizons))
+        if (!TryParseHorizons(arguments.Horizons, out var horizons))
         {
-            stderr.WriteLine($"tandem forecast backtest: --horizons must be comma-separated integers 1..24, got '{horizonList}'");
+            stderr.WriteLine($"{Name}--horizons must be comma-separated integers 1..24, got '{arguments.Horizons}'");
             return ExitCodes.BadUsage;
+        }
+        if (!TryParseRefit(arguments.Refit, out var refitHours))
+        {
+            stderr.WriteLine($"{Name}--refit must be 0 or a whole number of hours such as 24h or 6h, got '{arguments.Refit}'");
+            return ExitCodes.BadUsage;
+        }
+        DateTimeOffset? from = null;
+        if (arguments.From is { } fromText)
+        {
+            if (!DateTimeOffset.TryParse(fromText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+            {
+                stderr.WriteLine($"{Name}--from must be an ISO 8601 UTC time such as 1995-08-01T04:00Z, got '{fromText}'");
+                return ExitCodes.BadUsage;
+            }
+            from = parsed;
         }
         HourlySeries series;
         try
         {
-            series = HourlyCsv.Read(path);
+            series = HourlyCsv.Read(arguments.Path);
         }
         catch (HourlyCsvException e)
         {
-            stderr.WriteLine("tandem forecast backtest: " + e.Message);
+            stderr.WriteLine(Name + e.Message);
             return ExitCodes.BadUsage;
+        }
+        if (from is { } start)
+        {
+            var skip = (int)Math.Clamp(Math.Ceiling((start - series.Start).TotalHours), 0, series.Count);
+            series = new HourlySeries(series.HourAt(skip), series.Values[skip..]);
         }
         BacktestReport report;
         try
         {
-            report = Backtester.Run(series, new BacktestOptions { TestDays = testDays, Horizons = horizons }, cancellationToken);
+            report = Backtester.Run(series, new BacktestOptions { TestDays = arguments.TestDays, Horizons = horizons, RefitHours = refitHours }, cancellationToken);
         }
         catch (ArgumentException e)
         {
-            stderr.WriteLine($"tandem forecast backtest: {path}: {e.Message.Split(" (Parameter", 2)[0]}");
+            stderr.WriteLine($"{Name}{arguments.Path}: {e.Message.Split(" (Parameter", 2)[0]}");
             return ExitCodes.BadUsage;
         }
-        stdout.Write(json ? Json(report) : Table(path, report));
+        stdout.Write(arguments.Json ? ForecastBacktestOutput.Json(report) : ForecastBacktestOutput.Table(arguments.Path, report));
         return ExitCodes.Ok;
-    }
-
-    internal static string Json(BacktestReport report)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteStartArray("results");
-            foreach (var r in report.Results)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("model", r.Model);
-                writer.WriteNumber("horizon", r.Horizon);
-                Number(writer, "mae", r.Mae);
-                Number(writer, "smape", r.Smape);
-                Number(writer, "mase", r.Mase);
-                Number(writer, "peakHit", r.PeakHit);
-                Number(writer, "precision", r.Precision);
-                Number(writer, "recall", r.Recall);
-                writer.WriteEndObject();
-            }
-            writer.WriteEndArray();
-            writer.WriteStartObject("selected");
-            foreach (var (horizon, model) in report.Selected)
-            {
-                writer.WriteString(horizon.ToString(CultureInfo.InvariantCulture), model);
-            }
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray()) + Environment.NewLine;
-    }
-
-    internal static string Table(string path, BacktestReport report)
-    {
-        var text = new StringBuilder();
-        var c = CultureInfo.InvariantCulture;
-        text.AppendLine(c, $"{path}: test {Hour(report.TestStart)} .. {Hour(report.TestEnd)}, trained on the {report.TrainingHours} hours before (fitting all models took {report.TrainingTime.TotalSeconds:0.0} s, {report.TrainingCpuTime.TotalSeconds:0.0} s CPU)");
-        text.AppendLine(c, $"MASE scale (training seasonal-naive-24 MAE) {report.MaseScale:0.##}; overload = above the training p90, {report.OverloadThreshold:0.##} requests/hour");
-        text.AppendLine();
-        text.AppendLine(c, $"{"model",-20} {"horizon",7} {"MAE",10} {"sMAPE%",7} {"MASE",6} {"peakHit",7} {"precision",9} {"recall",6}");
-        foreach (var r in report.Results)
-        {
-            text.AppendLine(c, $"{r.Model,-20} {r.Horizon,7} {F(r.Mae, "0.0"),10} {F(r.Smape, "0.0"),7} {F(r.Mase, "0.000"),6} {F(r.PeakHit, "0.00"),7} {F(r.Precision, "0.00"),9} {F(r.Recall, "0.00"),6}");
-        }
-        text.AppendLine();
-        text.AppendLine(c, $"Selected per horizon by validation on the training part only ({Hour(report.ValidationStart)} .. {Hour(report.TestStart.AddHours(-1))}, models fitted before it); test-set MASE of the selection:");
-        foreach (var (horizon, model) in report.Selected)
-        {
-            var selected = report.Score(model, horizon).Mase;
-            var baseline = double.PositiveInfinity;
-            foreach (var name in ModelCatalog.Baselines)
-            {
-                baseline = Math.Min(baseline, report.Score(name, horizon).Mase);
-            }
-            text.AppendLine(c, $"  h={horizon,-3} {model,-20} MASE {F(selected, "0.000")} (best baseline {F(baseline, "0.000")}, ratio {F(selected / baseline, "0.00")})");
-            var ranking = report.Validation.First(v => v.Horizon == horizon).Ranking.Select(r => string.Create(c, $"{r.Model} {F(r.Mase, "0.000")}"));
-            text.AppendLine(c, $"        validation MASE: {string.Join(", ", ranking)}");
-        }
-        return text.ToString();
     }
 
     private static bool TryParseHorizons(string text, out int[] horizons)
@@ -140,19 +115,18 @@ internal static class ForecastBacktestCommand
         return horizons.Length > 0;
     }
 
-    private static void Number(Utf8JsonWriter writer, string name, double value)
+    private static bool TryParseRefit(string text, out int hours)
     {
-        if (double.IsFinite(value))
+        hours = 0;
+        if (text.Trim() == "0")
         {
-            writer.WriteNumber(name, Math.Round(value, 4));
+            return true;
         }
-        else
+        if (!Duration.TryParse(text, out var every) || every.Ticks % TimeSpan.TicksPerHour != 0 || every <= TimeSpan.Zero || every > TimeSpan.FromDays(30))
         {
-            writer.WriteNull(name);
+            return false;
         }
+        hours = (int)every.TotalHours;
+        return true;
     }
-
-    private static string F(double value, string format) => double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "-";
-
-    private static string Hour(DateTimeOffset hour) => hour.ToString("yyyy-MM-ddTHH:mm'Z'", CultureInfo.InvariantCulture);
 }

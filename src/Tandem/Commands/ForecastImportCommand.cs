@@ -62,7 +62,7 @@ internal static class ForecastImportCommand
             }
             var report = new ImportReport();
             var series = csvPath is not null
-                ? HourlyCsv.ReadFile(csvPath, report)
+                ? HourlyCsv.ReadTolerantFile(csvPath, report)
                 : ReadLog(logPath!, Enum.Parse<AccessLogFormat>(parse.GetValue(format)!, ignoreCase: true), report);
             var hours = new List<(DateTimeOffset, double)>(series.Count);
             for (var i = 0; i < series.Count; i++)

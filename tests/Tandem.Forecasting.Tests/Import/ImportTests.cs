@@ -18,7 +18,7 @@ public sealed class ImportTests
             2026-01-01T04:00:00Z,-1
             """;
 
-        var series = HourlyCsv.Read(new StringReader(csv), report);
+        var series = HourlyCsv.ReadTolerant(new StringReader(csv), report);
 
         Assert.Equal(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), series.Start);
         Assert.Equal(4, series.Count);
@@ -44,7 +44,7 @@ public sealed class ImportTests
         }
         var report = new ImportReport();
 
-        var series = HourlyCsv.ReadFile(file, report);
+        var series = HourlyCsv.ReadTolerantFile(file, report);
 
         Assert.Equal(1488, series.Count);
         Assert.Equal(1, report.LinesSkipped);

@@ -46,7 +46,7 @@ public sealed class ForecasterTests
         try
         {
             forecaster.Save(directory);
-            var loaded = Forecaster.Load(directory);
+            var loaded = Forecaster.Load(directory, Fast);
 
             Assert.Equal(forecaster.Forecast(history, 24), loaded.Forecast(history, 24));
         }
@@ -65,7 +65,7 @@ public sealed class ForecasterTests
         {
             File.WriteAllText(Path.Combine(directory, "forecaster.json"), "{\"version\":");
 
-            var error = Assert.Throws<InvalidDataException>(() => Forecaster.Load(directory));
+            var error = Assert.Throws<InvalidDataException>(() => Forecaster.Load(directory, Fast));
 
             Assert.StartsWith(Path.Combine(directory, "forecaster.json") + ": cannot load forecaster: ", error.Message, StringComparison.Ordinal);
         }

@@ -17,7 +17,7 @@ public sealed class LearnedModelTests
         var forecast = RollingOrigin.Forecasts(model, series, trainEnd, series.Count, 1);
 
         // The sine's hour-to-hour change is up to 130; a learned one-step forecast must be far closer than persistence.
-        Assert.True(ForecastMetrics.Mae(actual, forecast) < 40, $"MAE {ForecastMetrics.Mae(actual, forecast)}");
+        Assert.True(ForecastScores.Mae(actual, forecast) < 40, $"MAE {ForecastScores.Mae(actual, forecast)}");
     }
 
     [Fact]
@@ -42,8 +42,8 @@ public sealed class LearnedModelTests
         var daily = ModelCatalog.Create("seasonal-naive-24", seed: 1);
 
         var actual = RollingOrigin.Actuals(series, trainEnd, series.Count);
-        var learned = ForecastMetrics.Mae(actual, RollingOrigin.Forecasts(model, series, trainEnd, series.Count, 24));
-        var naive = ForecastMetrics.Mae(actual, RollingOrigin.Forecasts(daily, series, trainEnd, series.Count, 24));
+        var learned = ForecastScores.Mae(actual, RollingOrigin.Forecasts(model, series, trainEnd, series.Count, 24));
+        var naive = ForecastScores.Mae(actual, RollingOrigin.Forecasts(daily, series, trainEnd, series.Count, 24));
 
         Assert.True(learned < naive / 3, $"dense-calendar MAE {learned}, seasonal-naive-24 MAE {naive}");
     }

@@ -28,13 +28,13 @@ public sealed class SelectionTieTests
 
     private static HorizonChoice[] Select(Func<int, double> learnedError)
     {
-        var models = new Dictionary<string, IForecastModel>(StringComparer.Ordinal)
-        {
-            ["baseline"] = new FixedErrorModel("baseline", _ => 10),
-            ["learned"] = new FixedErrorModel("learned", learnedError),
-        };
+        IForecastModel[] models = [new FixedErrorModel("baseline", _ => 10), new FixedErrorModel("learned", learnedError)];
         var series = Series();
-        return Forecaster.Select(models, series, series.Count - (7 * 24), series.Count, new ForecasterOptions { MaxHorizon = 24 });
+        var fitEnd = series.Count - (7 * 24);
+        var options = new ForecasterOptions { MaxHorizon = 24 };
+        var track = new ForecastTrack(models, 24, series.HourAt(fitEnd), options);
+        track.Bind(series);
+        return ForecastSelection.Choose(track, series, fitEnd, options);
     }
 
     [Fact]

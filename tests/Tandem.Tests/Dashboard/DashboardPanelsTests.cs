@@ -44,6 +44,7 @@ public sealed class DashboardPanelsTests(ITestOutputHelper output)
         await Assertions.Expect(page.Locator("#forecast")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#forecast-pools .uplot")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("#forecast-pools")).ToContainTextAsync("wake backup");
+        await Assertions.Expect(page.Locator("#forecast-pools .planned")).ToContainTextAsync("Servers the p90 needs: 2 now, 3 from");
         await Assertions.Expect(page.Locator("#not-configured")).ToHaveTextAsync("");
         await page.WaitForFunctionAsync("() => document.querySelector('#live')?.textContent === 'live'");
         await Task.Delay(TimeSpan.FromSeconds(5));
@@ -185,10 +186,14 @@ public sealed class DashboardPanelsTests(ITestOutputHelper output)
             var actual = Enumerable.Range(-24, 24).Select(i => hour.AddHours(i))
                 .Select(t => new { t, requests = Math.Round(Daily(t) * (1 + (0.05 * Math.Sin(t.Hour * 7.0)))) }).ToArray();
             var forecast = Enumerable.Range(0, 24).Select(i => hour.AddHours(i))
-                .Select((t, i) => new { t, value = Math.Round(Daily(t)), lower = Math.Round(Daily(t) * (0.9 - (i * 0.004))), upper = Math.Round(Daily(t) * (1.1 + (i * 0.004))) }).ToArray();
+                .Select((t, i) => new
+                {
+                    t, value = Math.Round(Daily(t)), lower = Math.Round(Daily(t) * (0.9 - (i * 0.004))), upper = Math.Round(Daily(t) * (1.1 + (i * 0.004))),
+                    p90 = Math.Round(Daily(t) * (1.1 + (i * 0.004))), servers = i == 0 ? 2 : Daily(t) * 1.1 > 5000 ? 3 : 2,
+                }).ToArray();
             return new
             {
-                pool, actual, forecast,
+                pool, actual, forecast, capacityPerServer = 1.0,
                 outlook = new { predictedPeak = 2.1, capacity = 2.5, overloadPredicted = false, serversNeeded = 2 },
                 actions = new object[] { new { at = hour.AddHours(8), action = "wake backup", server = "spare", reason = "forecast upper bound above 80% of capacity" } },
             };

@@ -80,8 +80,8 @@ export function renderPair(p) {
   badge.textContent = `${p.role ?? "pair"} · peer ${p.peerAlive ? "ok" : "lost"}`;
 }
 
-// The forecast's shape is read loosely: per pool, actual [{t, value}] and forecast [{t, value, lower, upper}]
-// (or parallel arrays), plus the planner's outlook and actions.
+// The forecast's shape is read loosely: per pool, actual [{t, value}] and forecast [{t, value, lower, upper (p90),
+// servers}] (or parallel arrays), plus capacityPerServer, the planner's outlook and actions.
 function points(x, valueKeys) {
   if (!x) return [];
   if (!Array.isArray(x)) {
@@ -96,7 +96,7 @@ function points(x, valueKeys) {
   return x.map(p => Array.isArray(p)
     ? { t: toSeconds(p[0]), v: p[1], lo: p[2], hi: p[3] }
     : { t: toSeconds(p.t ?? p.at ?? p.time ?? p.hour ?? p.timestamp), v: valueKeys.map(k => p[k]).find(v => v != null),
-        lo: p.lower ?? p.lo, hi: p.upper ?? p.hi });
+        lo: p.lower ?? p.lo, hi: p.p90 ?? p.upper ?? p.hi, servers: p.servers });
 }
 
 function forecastPools(body) {
@@ -110,6 +110,7 @@ function forecastPools(body) {
     outlook: p.outlook ?? p.planner?.outlook ?? null,
     actions: p.actions ?? p.planner?.actions ?? p.outlook?.actions ?? [],
     model: p.model ?? p.forecastModel ?? null,
+    capacity: p.capacityPerServer ?? null,
   }));
 }
 
@@ -132,6 +133,17 @@ function describe(x) {
   }
   return Object.entries(x).filter(([k, v]) => v != null && typeof v !== "object" && k !== "actions")
     .map(([k, v]) => `${k} ${typeof v === "number" ? compact(v) : v}`).join(" · ");
+}
+
+// "2 servers now, 3 from 14:00, 2 from 22:00": the hours where the servers the p90 needs change.
+function plannedText(forecast) {
+  const planned = forecast.filter(x => x.servers != null && x.t != null);
+  if (!planned.length) return null;
+  const parts = [`${planned[0].servers} now`];
+  for (let i = 1; i < planned.length; i++) {
+    if (planned[i].servers !== planned[i - 1].servers) parts.push(`${planned[i].servers} from ${clock(planned[i].t)}`);
+  }
+  return `Servers the p90 needs: ${parts.join(", ")}`;
 }
 
 function actionText(a) {
@@ -157,8 +169,9 @@ export function renderForecast(body) {
       const chart = lineChart(box, "requests/hour", "", [
         { label: "actual", color: "#0f172a" },
         { label: "forecast", color: "#2563eb", dash: [6, 4] },
-        { label: "lower", color: "rgba(37,99,235,0.25)" },
-        { label: "upper", color: "rgba(37,99,235,0.25)" },
+        { label: "p10", color: "rgba(37,99,235,0.25)" },
+        { label: "p90", color: "rgba(37,99,235,0.7)" },
+        { label: "planned capacity", color: "#059669", dash: [2, 3] },
       ], [{ series: [4, 3], fill: "rgba(37,99,235,0.12)" }]);
       entry = { ...chart, info };
       forecastCharts.set(p.name, entry);
@@ -166,18 +179,21 @@ export function renderForecast(body) {
     const times = [...new Set([...p.actual.map(x => x.t), ...p.forecast.map(x => x.t)].filter(t => t != null))].sort((a, b) => a - b);
     const index = new Map(times.map((t, i) => [t, i]));
     const column = () => times.map(() => null);
-    const actual = column(), mean = column(), lower = column(), upper = column();
+    const actual = column(), mean = column(), lower = column(), upper = column(), capacity = column();
     for (const x of p.actual) if (index.has(x.t)) actual[index.get(x.t)] = x.v ?? null;
     for (const x of p.forecast) {
       if (!index.has(x.t)) continue;
       const i = index.get(x.t);
       mean[i] = x.v ?? null; lower[i] = x.lo ?? null; upper[i] = x.hi ?? null;
+      // Planned servers x requests/s per server, in the chart's requests/hour.
+      capacity[i] = x.servers != null && p.capacity ? x.servers * p.capacity * 3600 : null;
     }
-    entry.chart.setData([times, actual, mean, lower, upper]);
+    entry.chart.setData([times, actual, mean, lower, upper, capacity]);
     const actions = Array.isArray(p.actions) ? p.actions : [];
     entry.info.replaceChildren(...[
       p.model && el("p", { class: "muted small" }, `model ${typeof p.model === "string" ? p.model : describe(p.model)}`),
       p.outlook && el("p", { class: "outlook" }, typeof p.outlook === "string" ? p.outlook : describe(p.outlook)),
+      plannedText(p.forecast) && el("p", { class: "planned" }, plannedText(p.forecast)),
       el("p", { class: "muted small" }, actions.length ? "Planned actions:" : "No actions planned."),
       actions.length > 0 && el("ul", { class: "actions" }, actions.map(a => el("li", {}, actionText(a)))),
     ].filter(Boolean));

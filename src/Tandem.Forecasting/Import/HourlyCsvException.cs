@@ -1,4 +1,4 @@
-namespace Tandem.Forecasting.Models;
+namespace Tandem.Forecasting.Import;
 
 /// <summary>A history file that cannot be read or parsed; the message names the file and line.</summary>
 public sealed class HourlyCsvException : Exception

@@ -4,7 +4,7 @@ namespace Tandem.Forecasting.Backtest;
 /// Forecast error metrics over aligned arrays of actual and forecast values. A pair where either side is NaN (a gap or
 /// no forecast) is skipped by every metric.
 /// </summary>
-public static class ForecastMetrics
+public static class ForecastScores
 {
     /// <summary>Mean absolute error.</summary>
     public static double Mae(ReadOnlySpan<double> actual, ReadOnlySpan<double> forecast)
@@ -87,6 +87,76 @@ public static class ForecastMetrics
             }
         }
         return days == 0 ? double.NaN : (double)hits / days;
+    }
+
+    /// <summary>
+    /// Peak timing per day: for each complete day (blocks of <paramref name="dayLength"/> from the first element), whether
+    /// the busiest forecast hour is the busiest actual hour (exact), before it (early: scaling would come in time) or
+    /// after it (late: the forecast misses the rise). Shares of the scored days; NaN when no day is complete.
+    /// </summary>
+    public static PeakTiming PeakTimes(ReadOnlySpan<double> actual, ReadOnlySpan<double> forecast, int dayLength = 24)
+    {
+        int days = 0, exact = 0, early = 0;
+        for (var start = 0; start + dayLength <= actual.Length; start += dayLength)
+        {
+            var offset = DayPeakOffset(actual.Slice(start, dayLength), forecast.Slice(start, dayLength));
+            if (offset is not { } value)
+            {
+                continue;
+            }
+            days++;
+            exact += value == 0 ? 1 : 0;
+            early += value < 0 ? 1 : 0;
+        }
+        return days == 0
+            ? new PeakTiming(0, double.NaN, double.NaN, double.NaN)
+            : new PeakTiming(days, (double)exact / days, (double)early / days, (double)(days - exact - early) / days);
+    }
+
+    /// <summary>The forecast peak hour minus the actual peak hour of one day (null when any pair is missing).</summary>
+    public static int? DayPeakOffset(ReadOnlySpan<double> actual, ReadOnlySpan<double> forecast)
+    {
+        for (var i = 0; i < actual.Length; i++)
+        {
+            if (!Both(actual[i], forecast[i]))
+            {
+                return null;
+            }
+        }
+        return ArgMax(forecast) - ArgMax(actual);
+    }
+
+    /// <summary>The index of the busiest hour (null when any is missing).</summary>
+    public static int? PeakHour(ReadOnlySpan<double> values)
+    {
+        foreach (var value in values)
+        {
+            if (double.IsNaN(value))
+            {
+                return null;
+            }
+        }
+        return ArgMax(values);
+    }
+
+    /// <summary>
+    /// Interval coverage: the share of scored hours at or under <paramref name="upper"/> (nominally the upper quantile,
+    /// 0.9 for p90) and the share inside [<paramref name="lower"/>, <paramref name="upper"/>] (nominally 0.8 for p10..p90).
+    /// </summary>
+    public static (double Upper, double Band) Coverage(ReadOnlySpan<double> actual, ReadOnlySpan<double> lower, ReadOnlySpan<double> upper)
+    {
+        int count = 0, under = 0, inside = 0;
+        for (var i = 0; i < actual.Length; i++)
+        {
+            if (!Both(actual[i], upper[i]) || double.IsNaN(lower[i]))
+            {
+                continue;
+            }
+            count++;
+            under += actual[i] <= upper[i] ? 1 : 0;
+            inside += actual[i] <= upper[i] && actual[i] >= lower[i] ? 1 : 0;
+        }
+        return count == 0 ? (double.NaN, double.NaN) : ((double)under / count, (double)inside / count);
     }
 
     /// <summary>

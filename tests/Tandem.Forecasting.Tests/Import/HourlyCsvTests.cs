@@ -1,6 +1,7 @@
+using Tandem.Forecasting.Import;
 using Tandem.Forecasting.Models;
 
-namespace Tandem.Forecasting.Tests.Models;
+namespace Tandem.Forecasting.Tests.Import;
 
 public sealed class HourlyCsvTests
 {
