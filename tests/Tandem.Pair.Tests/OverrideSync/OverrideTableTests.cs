@@ -1,7 +1,7 @@
-using Tandem.Pair.Sync;
+using Tandem.Pair.OverrideSync;
 using Tandem.Pair.Transport;
 
-namespace Tandem.Pair.Tests.Sync;
+namespace Tandem.Pair.Tests.OverrideSync;
 
 public sealed class OverrideTableTests
 {
