@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Tandem.Core.Config;
+using Tandem.Pair.Transport;
+using Tandem.Testing;
+
+namespace Tandem.Pair.Tests.Support;
+
+/// <summary>
+/// Pair channels on loopback for replicator tests: node <c>a</c> (the one under test) and node <c>b</c>, its peer, which
+/// answers the routes a test maps. Both sign with one secret and one clock, so a fake clock that a test advances never
+/// makes their messages stale to each other.
+/// </summary>
+internal sealed class TestChannels : IAsyncDisposable
+{
+    public static readonly byte[] Secret = "0123456789abcdef0123"u8.ToArray();
+
+    private readonly List<string> _counted = [];
+
+    private TestChannels(TimeProvider time, ILogger? logger)
+    {
+        var portA = TestHttp.FreePort();
+        var portB = TestHttp.FreePort();
+        A = new PairChannel(Config("a", portA, portB), Secret, "a-1", Count, logger ?? NullLogger.Instance, time);
+        B = new PairChannel(Config("b", portB, portA), Secret, "b-1", null, NullLogger.Instance, time);
+    }
+
+    /// <summary>Node a's channel, not started: a test calls its routes directly or sends from it.</summary>
+    public PairChannel A { get; }
+
+    /// <summary>Node b's channel, a's peer; listening only when the test mapped routes for it.</summary>
+    public PairChannel B { get; }
+
+    /// <summary>a's messages as counted for the metrics, "type result" each, in order.</summary>
+    public IReadOnlyList<string> CountedA
+    {
+        get
+        {
+            lock (_counted)
+            {
+                return [.. _counted];
+            }
+        }
+    }
+
+    /// <summary>Two channels pointed at each other; b answers what <paramref name="mapB"/> maps (null: b is absent).</summary>
+    public static async Task<TestChannels> StartAsync(TimeProvider time, Action<PairRoutes>? mapB = null, ILogger? logger = null)
+    {
+        var channels = new TestChannels(time, logger);
+        if (mapB is not null)
+        {
+            mapB(channels.B.Routes);
+            await channels.B.StartAsync(CancellationToken.None);
+        }
+        return channels;
+    }
+
+    public static PairConfig Config(string node, int bind, int peer) => new()
+    {
+        Node = node,
+        Bind = new HostPort("127.0.0.1", bind),
+        Peer = new HostPort("127.0.0.1", peer),
+        SecretFile = "unused",
+        Heartbeat = TimeSpan.FromMilliseconds(100),
+        PeerTimeout = TimeSpan.FromSeconds(1),
+    };
+
+    private void Count(string type, string result)
+    {
+        lock (_counted)
+        {
+            _counted.Add(type + " " + result);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await A.DisposeAsync();
+        await B.DisposeAsync();
+    }
+}
