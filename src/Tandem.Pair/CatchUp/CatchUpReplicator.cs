@@ -56,7 +56,7 @@ internal sealed class CatchUpReplicator : IPairReplicator
     public event Action? Changed;
 
     public void Map(PairRoutes routes) =>
-        routes.Map(PairPaths.Snapshot, "snapshot", PairJsonContext.Default.SnapshotRequest, PairJsonContext.Default.SnapshotMessage,
+        routes.Map(PairPaths.Snapshot, PairJsonContext.Default.SnapshotRequest, PairJsonContext.Default.SnapshotMessage,
             (_, sender, _) =>
             {
                 _peer.Heard(sender);

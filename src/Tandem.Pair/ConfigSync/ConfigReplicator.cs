@@ -49,7 +49,7 @@ internal sealed class ConfigReplicator : IPairReplicator, ISnapshotPart, IDispos
     }
 
     public void Map(PairRoutes routes) =>
-        routes.Map(PairPaths.Config, "config", PairJsonContext.Default.ConfigOffer, PairJsonContext.Default.ConfigReply,
+        routes.Map(PairPaths.Config, PairJsonContext.Default.ConfigOffer, PairJsonContext.Default.ConfigReply,
             async (offer, sender, cancellationToken) =>
             {
                 _peer.Heard(sender);

@@ -60,7 +60,7 @@ internal sealed class HeartbeatReplicator : IPairReplicator, IPairPeer
     public PeerInfo Info => _peer.Current;
 
     public void Map(PairRoutes routes) =>
-        routes.Map(PairPaths.Heartbeat, "heartbeat", PairJsonContext.Default.HeartbeatMessage, PairJsonContext.Default.HeartbeatMessage,
+        routes.Map(PairPaths.Heartbeat, PairJsonContext.Default.HeartbeatMessage, PairJsonContext.Default.HeartbeatMessage,
             (heartbeat, _, _) =>
             {
                 OnPeerHeartbeat(heartbeat);

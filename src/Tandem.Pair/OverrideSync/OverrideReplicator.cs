@@ -53,7 +53,7 @@ internal sealed class OverrideReplicator : IPairReplicator, ISnapshotPart
     public long Lag => _table.Unacknowledged;
 
     public void Map(PairRoutes routes) =>
-        routes.Map(PairPaths.Changes, "changes", PairJsonContext.Default.ChangesMessage, PairJsonContext.Default.AckMessage,
+        routes.Map(PairPaths.Changes, PairJsonContext.Default.ChangesMessage, PairJsonContext.Default.AckMessage,
             (changes, sender, _) =>
             {
                 _peer.Heard(sender);

@@ -38,7 +38,7 @@ internal sealed class StickyReplicator : IPairReplicator, ISnapshotPart
     }
 
     public void Map(PairRoutes routes) =>
-        routes.Map(PairPaths.Sticky, "sticky", PairJsonContext.Default.StickyMessage, PairJsonContext.Default.StickyReply,
+        routes.Map(PairPaths.Sticky, PairJsonContext.Default.StickyMessage, PairJsonContext.Default.StickyReply,
             (message, sender, _) =>
             {
                 _peer.Heard(sender);

@@ -64,7 +64,7 @@ internal sealed class PairChannel : IAsyncDisposable
         JsonTypeInfo<TAnswer> answer, CancellationToken cancellationToken, Func<TAnswer, string>? resultOf = null, string? peer = null)
         where TAnswer : class
     {
-        var type = Routes.TypeOf(path);
+        var type = PairPaths.TypeOf(path);
         try
         {
             var reply = await _client.SendAsync(path, message, request, answer, cancellationToken);

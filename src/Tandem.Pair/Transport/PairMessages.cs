@@ -13,6 +13,9 @@ internal static class PairPaths
     public const string Snapshot = "/pair/snapshot";
     public const string Config = "/pair/config";
     public const string Sticky = "/pair/sticky";
+
+    /// <summary>A message's metrics label: the path's last segment (<c>/pair/heartbeat</c> is <c>heartbeat</c>).</summary>
+    public static string TypeOf(string path) => path[(path.LastIndexOf('/') + 1)..];
 }
 
 /// <summary>Sent every <c>pair.heartbeat</c>: who the sender is and what it runs.</summary>

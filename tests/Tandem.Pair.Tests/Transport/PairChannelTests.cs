@@ -12,7 +12,6 @@ public sealed class PairChannelTests
     public async Task TrySendAsync_PeerAnswers_ReturnsTheAnswerCountedOk()
     {
         await using var channels = await TestChannels.StartAsync(TimeProvider.System, routes => MapSticky(routes, applied: 3));
-        MapSticky(channels.A.Routes, applied: 0);
 
         var reply = await channels.A.TrySendAsync(PairPaths.Sticky, new StickyMessage("a", []), PairJsonContext.Default.StickyMessage,
             PairJsonContext.Default.StickyReply, CancellationToken.None);
@@ -25,10 +24,8 @@ public sealed class PairChannelTests
     public async Task TrySendAsync_ResultOf_LabelsTheAnswer()
     {
         await using var channels = await TestChannels.StartAsync(TimeProvider.System, routes =>
-            routes.Map(PairPaths.Config, "config", PairJsonContext.Default.ConfigOffer, PairJsonContext.Default.ConfigReply,
+            routes.Map(PairPaths.Config, PairJsonContext.Default.ConfigOffer, PairJsonContext.Default.ConfigReply,
                 (_, _, _) => ValueTask.FromResult(new ConfigReply(false, "no"))));
-        channels.A.Routes.Map(PairPaths.Config, "config", PairJsonContext.Default.ConfigOffer, PairJsonContext.Default.ConfigReply,
-            (_, _, _) => ValueTask.FromResult(new ConfigReply(true, null)));
 
         var reply = await channels.A.TrySendAsync(PairPaths.Config, new ConfigOffer("a", "v", 1, "pools: []\n"), PairJsonContext.Default.ConfigOffer,
             PairJsonContext.Default.ConfigReply, CancellationToken.None, r => r.Accepted ? "ok" : "declined");
@@ -42,7 +39,6 @@ public sealed class PairChannelTests
     {
         var log = new LogLines();
         await using var channels = await TestChannels.StartAsync(TimeProvider.System, logger: log);
-        MapSticky(channels.A.Routes, applied: 0);
 
         var reply = await channels.A.TrySendAsync(PairPaths.Sticky, new StickyMessage("a", []), PairJsonContext.Default.StickyMessage,
             PairJsonContext.Default.StickyReply, CancellationToken.None, peer: "b");
@@ -56,8 +52,6 @@ public sealed class PairChannelTests
     public async Task TrySendAsync_PathThePeerDoesNotMap_NullCountedRefused()
     {
         await using var channels = await TestChannels.StartAsync(TimeProvider.System, routes => MapSticky(routes, applied: 0));
-        channels.A.Routes.Map(PairPaths.Changes, "changes", PairJsonContext.Default.ChangesMessage, PairJsonContext.Default.AckMessage,
-            (m, _, _) => ValueTask.FromResult(new AckMessage(m.Seq)));
 
         var ack = await channels.A.TrySendAsync(PairPaths.Changes, new ChangesMessage("a", "a-1", 1, []), PairJsonContext.Default.ChangesMessage,
             PairJsonContext.Default.AckMessage, CancellationToken.None);
@@ -67,6 +61,6 @@ public sealed class PairChannelTests
     }
 
     private static void MapSticky(PairRoutes routes, int applied) =>
-        routes.Map(PairPaths.Sticky, "sticky", PairJsonContext.Default.StickyMessage, PairJsonContext.Default.StickyReply,
+        routes.Map(PairPaths.Sticky, PairJsonContext.Default.StickyMessage, PairJsonContext.Default.StickyReply,
             (_, _, _) => ValueTask.FromResult(new StickyReply(applied)));
 }

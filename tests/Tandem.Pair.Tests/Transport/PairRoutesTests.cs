@@ -11,7 +11,7 @@ public sealed class PairRoutesTests
     {
         var routes = new PairRoutes();
         string? seenSender = null;
-        routes.Map(PairPaths.Changes, "changes", PairJsonContext.Default.ChangesMessage, PairJsonContext.Default.AckMessage, (message, sender, _) =>
+        routes.Map(PairPaths.Changes, PairJsonContext.Default.ChangesMessage, PairJsonContext.Default.AckMessage, (message, sender, _) =>
         {
             seenSender = sender;
             return ValueTask.FromResult(new AckMessage(message.Seq));
@@ -41,7 +41,7 @@ public sealed class PairRoutesTests
     {
         var routes = new PairRoutes();
         var called = false;
-        routes.Map(PairPaths.Changes, "changes", PairJsonContext.Default.ChangesMessage, PairJsonContext.Default.AckMessage, (message, _, _) =>
+        routes.Map(PairPaths.Changes, PairJsonContext.Default.ChangesMessage, PairJsonContext.Default.AckMessage, (message, _, _) =>
         {
             called = true;
             return ValueTask.FromResult(new AckMessage(message.Seq));
@@ -51,14 +51,25 @@ public sealed class PairRoutesTests
         Assert.False(called);
     }
 
+    [Theory]
+    [InlineData(PairPaths.Heartbeat, "heartbeat")]
+    [InlineData(PairPaths.Changes, "changes")]
+    [InlineData(PairPaths.Snapshot, "snapshot")]
+    [InlineData(PairPaths.Config, "config")]
+    [InlineData(PairPaths.Sticky, "sticky")]
+    public void TypeOf_EachPath_TheMetricsLabelOfTheMessagesBefore(string path, string type)
+    {
+        Assert.Equal(type, PairPaths.TypeOf(path));
+    }
+
     [Fact]
     public void Map_SamePathTwice_Throws()
     {
         var routes = new PairRoutes();
-        routes.Map(PairPaths.Sticky, "sticky", PairJsonContext.Default.StickyMessage, PairJsonContext.Default.StickyReply,
+        routes.Map(PairPaths.Sticky, PairJsonContext.Default.StickyMessage, PairJsonContext.Default.StickyReply,
             (_, _, _) => ValueTask.FromResult(new StickyReply(0)));
 
-        Assert.Throws<ArgumentException>(() => routes.Map(PairPaths.Sticky, "sticky", PairJsonContext.Default.StickyMessage,
+        Assert.Throws<ArgumentException>(() => routes.Map(PairPaths.Sticky, PairJsonContext.Default.StickyMessage,
             PairJsonContext.Default.StickyReply, (_, _, _) => ValueTask.FromResult(new StickyReply(0))));
     }
 }
