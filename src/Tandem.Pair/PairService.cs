@@ -43,16 +43,16 @@ public sealed class PairService : IAsyncDisposable
         var time = options.Time;
         var heartbeat = config.Heartbeat ?? ConfigDefaults.PairHeartbeat;
         var peerTimeout = config.PeerTimeout ?? ConfigDefaults.PairPeerTimeout;
-        // One category for every part, so the pair's lines read as one component's.
         _logger = options.LoggerFactory.CreateLogger<PairService>();
         _channel = new PairChannel(config, secret, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), options.CountMessage, _logger, time);
+        var pair = new PairContext(_channel, time, heartbeat, peerTimeout, _logger);
         var lastSync = new SyncMark(time);
         var localConfig = new LocalConfig(config.Node, options.ConfigPath, options.ApplyConfig is not null, _logger);
-        var peer = new HeartbeatReplicator(_channel, _replicators, options.Health, localConfig, heartbeat, peerTimeout, time, _logger);
-        _configSync = new ConfigReplicator(_channel, peer, localConfig, options.ApplyConfig, _logger);
-        var overrides = new OverrideReplicator(_channel, peer, options.Pools, options.Changes, lastSync, heartbeat, time, _logger);
-        var sticky = new StickyReplicator(_channel, peer, options.Pools, heartbeat, time);
-        _catchUp = new CatchUpReplicator(_channel, peer, _replicators, lastSync, heartbeat, peerTimeout, time, _logger);
+        var peer = new HeartbeatReplicator(pair, _replicators, options.Health, localConfig);
+        _configSync = new ConfigReplicator(pair, peer, localConfig, options.ApplyConfig);
+        var overrides = new OverrideReplicator(pair, peer, options.Pools, options.Changes, lastSync);
+        var sticky = new StickyReplicator(pair, peer, options.Pools);
+        _catchUp = new CatchUpReplicator(pair, peer, _replicators, lastSync);
         // Registration order is the order the snapshot's shares are taken in: the config before the overrides and sticky
         // clients, which name its pools and servers.
         _replicators.Add(peer);

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Tandem.Pair.Replication;
 using Tandem.Pair.Transport;
 
@@ -13,35 +12,25 @@ namespace Tandem.Pair.CatchUp;
 /// </summary>
 internal sealed class CatchUpReplicator : IPairReplicator
 {
-    private readonly PairChannel _channel;
+    private readonly PairContext _pair;
     private readonly IPairPeer _peer;
     private readonly PairReplicators _replicators;
     private readonly SyncMark _lastSync;
-    private readonly TimeProvider _time;
-    private readonly TimeSpan _retry;
-    private readonly TimeSpan _peerTimeout;
-    private readonly ILogger _logger;
     private readonly long _startedAt;
     private readonly Wakeup _wakeup = new();
     private volatile bool _synced;
 
     /// <summary>
-    /// <paramref name="replicators"/>: whose snapshot shares are served and taken;
-    /// <paramref name="retry"/>: how long to wait between pulls the peer did not answer (the heartbeat interval);
-    /// <paramref name="peerTimeout"/>: how long after startup an absent peer leaves the node synced on its own state.
+    /// <paramref name="replicators"/>: whose snapshot shares are served and taken. A pull the peer did not answer is
+    /// tried again every heartbeat; an absent peer leaves the node synced on its own state <c>peer-timeout</c> after startup.
     /// </summary>
-    public CatchUpReplicator(PairChannel channel, IPairPeer peer, PairReplicators replicators, SyncMark lastSync, TimeSpan retry,
-        TimeSpan peerTimeout, TimeProvider time, ILogger logger)
+    public CatchUpReplicator(PairContext pair, IPairPeer peer, PairReplicators replicators, SyncMark lastSync)
     {
-        _channel = channel;
+        _pair = pair;
         _peer = peer;
         _replicators = replicators;
         _lastSync = lastSync;
-        _retry = retry;
-        _peerTimeout = peerTimeout;
-        _time = time;
-        _logger = logger;
-        _startedAt = time.GetTimestamp();
+        _startedAt = pair.Time.GetTimestamp();
         // A node starts by catching up.
         _wakeup.Set();
     }
@@ -80,9 +69,9 @@ internal sealed class CatchUpReplicator : IPairReplicator
                 await _wakeup.WaitAsync(stopping);
                 while (!await TryPullAsync(stopping))
                 {
-                    if (!_synced && !_peer.Alive && _time.GetElapsedTime(_startedAt) >= _peerTimeout)
+                    if (!_synced && !_peer.Alive && _pair.Time.GetElapsedTime(_startedAt) >= _pair.PeerTimeout)
                     {
-                        PairLog.SyncedAlone(_logger, _channel.PeerAddress, (long)_peerTimeout.TotalMilliseconds);
+                        PairLog.SyncedAlone(_pair.Logger, _pair.Channel.PeerAddress, (long)_pair.PeerTimeout.TotalMilliseconds);
                         MarkSynced();
                         break;
                     }
@@ -90,7 +79,7 @@ internal sealed class CatchUpReplicator : IPairReplicator
                     {
                         break;
                     }
-                    await Task.Delay(_retry, _time, stopping);
+                    await Task.Delay(_pair.Heartbeat, _pair.Time, stopping);
                 }
             }
         }
@@ -101,7 +90,7 @@ internal sealed class CatchUpReplicator : IPairReplicator
 
     private async Task<bool> TryPullAsync(CancellationToken stopping)
     {
-        var snapshot = await _channel.TrySendAsync(PairPaths.Snapshot, new SnapshotRequest(_channel.Node), PairJsonContext.Default.SnapshotRequest,
+        var snapshot = await _pair.Channel.TrySendAsync(PairPaths.Snapshot, new SnapshotRequest(_pair.Channel.Node), PairJsonContext.Default.SnapshotRequest,
             PairJsonContext.Default.SnapshotMessage, stopping);
         if (snapshot is null)
         {

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Tandem.Core.Config;
 using Tandem.Pair.Replication;
 using Tandem.Pair.Transport;
@@ -14,11 +13,10 @@ namespace Tandem.Pair.ConfigSync;
 /// </summary>
 internal sealed class ConfigReplicator : IPairReplicator, ISnapshotPart, IDisposable
 {
-    private readonly PairChannel _channel;
+    private readonly PairContext _pair;
     private readonly IPairPeer _peer;
     private readonly LocalConfig _local;
     private readonly ConfigApplier _applier;
-    private readonly ILogger _logger;
     private readonly Wakeup _wakeup = new();
     private readonly Lock _gate = new();
     private string? _offeredVersion;
@@ -26,13 +24,12 @@ internal sealed class ConfigReplicator : IPairReplicator, ISnapshotPart, IDispos
     /// <summary>
     /// <paramref name="apply"/>: validates and applies a config (the node's reload path); null when config sync is off.
     /// </summary>
-    public ConfigReplicator(PairChannel channel, IPairPeer peer, LocalConfig local, Func<ConfigLoadResult, Task<bool>>? apply, ILogger logger)
+    public ConfigReplicator(PairContext pair, IPairPeer peer, LocalConfig local, Func<ConfigLoadResult, Task<bool>>? apply)
     {
-        _channel = channel;
+        _pair = pair;
         _peer = peer;
         _local = local;
-        _applier = new ConfigApplier(channel.Node, local, apply, logger);
-        _logger = logger;
+        _applier = new ConfigApplier(pair.Channel.Node, local, apply, pair.Logger);
     }
 
     /// <summary>Raised after a config from the peer was written and applied (the published version changed).</summary>
@@ -96,19 +93,19 @@ internal sealed class ConfigReplicator : IPairReplicator, ISnapshotPart, IDispos
 
     private bool ShouldOffer(ConfigOffer local, PeerInfo info, out string peer)
     {
-        peer = info.Name ?? _channel.PeerAddress;
+        peer = info.Name ?? _pair.Channel.PeerAddress;
         lock (_gate)
         {
             return info.ConfigVersion is not null && !string.Equals(info.ConfigVersion, local.Version, StringComparison.Ordinal)
                 && !string.Equals(_offeredVersion, local.Version, StringComparison.Ordinal)
-                && !ConfigApplier.IsNewer(info.ConfigStamp, peer, local.Stamp, _channel.Node);
+                && !ConfigApplier.IsNewer(info.ConfigStamp, peer, local.Stamp, _pair.Channel.Node);
         }
     }
 
     private async Task OfferAsync(ConfigOffer local, string peer, CancellationToken stopping)
     {
         // Not answered: offered again on the next heartbeat that shows another version.
-        var reply = await _channel.TrySendAsync(PairPaths.Config, local, PairJsonContext.Default.ConfigOffer, PairJsonContext.Default.ConfigReply,
+        var reply = await _pair.Channel.TrySendAsync(PairPaths.Config, local, PairJsonContext.Default.ConfigOffer, PairJsonContext.Default.ConfigReply,
             stopping, reply => reply.Accepted ? "ok" : "declined", peer);
         if (reply is null)
         {
@@ -118,7 +115,7 @@ internal sealed class ConfigReplicator : IPairReplicator, ISnapshotPart, IDispos
         {
             _offeredVersion = local.Version;
         }
-        PairLog.ConfigOffered(_logger, local.Version, peer, reply.Accepted ? "applied" : "refused: " + reply.Problem);
+        PairLog.ConfigOffered(_pair.Logger, local.Version, peer, reply.Accepted ? "applied" : "refused: " + reply.Problem);
     }
 
     public SnapshotMessage AddTo(SnapshotMessage snapshot) => snapshot with { Config = _local.Offer };
@@ -126,7 +123,7 @@ internal sealed class ConfigReplicator : IPairReplicator, ISnapshotPart, IDispos
     public async Task TakeAsync(SnapshotMessage snapshot, string peer, bool firstSync, CancellationToken cancellationToken)
     {
         if (snapshot.Config is { } offer && _local.Offer is { } local && !string.Equals(offer.Version, local.Version, StringComparison.Ordinal)
-            && ConfigApplier.IsNewer(offer.Stamp, offer.Node, local.Stamp, _channel.Node))
+            && ConfigApplier.IsNewer(offer.Stamp, offer.Node, local.Stamp, _pair.Channel.Node))
         {
             await _applier.TakeAsync(offer, peer, cancellationToken);
         }

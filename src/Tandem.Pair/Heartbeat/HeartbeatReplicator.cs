@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Tandem.Core.Runtime;
 using Tandem.Pair.ConfigSync;
 using Tandem.Pair.Replication;
@@ -15,14 +14,10 @@ namespace Tandem.Pair.Heartbeat;
 /// </summary>
 internal sealed class HeartbeatReplicator : IPairReplicator, IPairPeer
 {
-    private readonly PairChannel _channel;
+    private readonly PairContext _pair;
     private readonly PairReplicators _replicators;
     private readonly PairHealth _health;
     private readonly LocalConfig _localConfig;
-    private readonly TimeProvider _time;
-    private readonly TimeSpan _interval;
-    private readonly TimeSpan _peerTimeout;
-    private readonly ILogger _logger;
     private readonly PeerTracker _tracker;
     private readonly PeerState _peer = new();
     private int _inFlight;
@@ -33,18 +28,13 @@ internal sealed class HeartbeatReplicator : IPairReplicator, IPairPeer
     /// <paramref name="health"/>: where this node's published role and VIP holder are read from, and pair events raised;
     /// <paramref name="localConfig"/>: whose version and write time each heartbeat carries.
     /// </summary>
-    public HeartbeatReplicator(PairChannel channel, PairReplicators replicators, PairHealth health, LocalConfig localConfig, TimeSpan interval,
-        TimeSpan peerTimeout, TimeProvider time, ILogger logger)
+    public HeartbeatReplicator(PairContext pair, PairReplicators replicators, PairHealth health, LocalConfig localConfig)
     {
-        _channel = channel;
+        _pair = pair;
         _replicators = replicators;
         _health = health;
         _localConfig = localConfig;
-        _interval = interval;
-        _peerTimeout = peerTimeout;
-        _time = time;
-        _logger = logger;
-        _tracker = new PeerTracker(time, peerTimeout);
+        _tracker = new PeerTracker(pair.Time, pair.PeerTimeout);
     }
 
     /// <summary>Raised after anything this node publishes about the peer changed.</summary>
@@ -55,7 +45,7 @@ internal sealed class HeartbeatReplicator : IPairReplicator, IPairPeer
     /// <summary>When the peer was last heard from; null before the first message.</summary>
     public DateTimeOffset? LastSeen => _tracker.LastSeen;
 
-    public string Name => _peer.Current.Name ?? _channel.PeerAddress;
+    public string Name => _peer.Current.Name ?? _pair.Channel.PeerAddress;
 
     public PeerInfo Info => _peer.Current;
 
@@ -69,7 +59,7 @@ internal sealed class HeartbeatReplicator : IPairReplicator, IPairPeer
 
     public async Task RunAsync(CancellationToken stopping)
     {
-        using var timer = new PeriodicTimer(_interval, _time);
+        using var timer = new PeriodicTimer(_pair.Heartbeat, _pair.Time);
         try
         {
             do
@@ -83,7 +73,7 @@ internal sealed class HeartbeatReplicator : IPairReplicator, IPairPeer
                 {
                     var peer = Name;
                     _peer.Lost();
-                    PairLog.PeerLost(_logger, peer, (long)silence.TotalMilliseconds, (long)_peerTimeout.TotalMilliseconds);
+                    PairLog.PeerLost(_pair.Logger, peer, (long)silence.TotalMilliseconds, (long)_pair.PeerTimeout.TotalMilliseconds);
                     // The snapshot first, so whoever handles the event reads a state that agrees with it.
                     Changed?.Invoke();
                     Raise(PairEventKind.PeerLost, $"nothing heard for {(long)silence.TotalMilliseconds} ms");
@@ -101,7 +91,7 @@ internal sealed class HeartbeatReplicator : IPairReplicator, IPairPeer
     {
         try
         {
-            var answer = await _channel.TrySendAsync(PairPaths.Heartbeat, OwnHeartbeat(), PairJsonContext.Default.HeartbeatMessage,
+            var answer = await _pair.Channel.TrySendAsync(PairPaths.Heartbeat, OwnHeartbeat(), PairJsonContext.Default.HeartbeatMessage,
                 PairJsonContext.Default.HeartbeatMessage, stopping);
             if (answer is not null)
             {
@@ -122,7 +112,7 @@ internal sealed class HeartbeatReplicator : IPairReplicator, IPairPeer
     {
         var snapshot = _health.Current;
         var local = _localConfig.Offer;
-        return new HeartbeatMessage(_channel.Node, _channel.Incarnation, PairRoleNames.Of(snapshot.Role), local?.Version, local?.Stamp ?? 0,
+        return new HeartbeatMessage(_pair.Channel.Node, _pair.Channel.Incarnation, PairRoleNames.Of(snapshot.Role), local?.Version, local?.Stamp ?? 0,
             snapshot.VipHolder);
     }
 
@@ -141,7 +131,7 @@ internal sealed class HeartbeatReplicator : IPairReplicator, IPairPeer
         if (_tracker.Heard())
         {
             _peer.NameIfUnknown(sender);
-            PairLog.PeerFound(_logger, sender);
+            PairLog.PeerFound(_pair.Logger, sender);
             Changed?.Invoke();
             Raise(PairEventKind.PeerFound, "peer answers on the pair channel");
             // Whatever either side changed while apart is exchanged again; last writer wins.
@@ -150,5 +140,5 @@ internal sealed class HeartbeatReplicator : IPairReplicator, IPairPeer
         Changed?.Invoke();
     }
 
-    private void Raise(PairEventKind kind, string detail) => _health.Raise(new PairEvent(_time.GetUtcNow(), kind, _channel.Node, Name, detail));
+    private void Raise(PairEventKind kind, string detail) => _health.Raise(new PairEvent(_pair.Time.GetUtcNow(), kind, _pair.Channel.Node, Name, detail));
 }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Tandem.Core.Pools;
 using Tandem.Core.Runtime;
 using Tandem.Pair.Replication;
@@ -17,33 +16,26 @@ namespace Tandem.Pair.OverrideSync;
 /// </summary>
 internal sealed class OverrideReplicator : IPairReplicator, ISnapshotPart
 {
-    private readonly PairChannel _channel;
+    private readonly PairContext _pair;
     private readonly IPairPeer _peer;
     private readonly OperatorChanges _changes;
     private readonly SyncMark _lastSync;
-    private readonly TimeProvider _time;
-    private readonly TimeSpan _retry;
-    private readonly ILogger _logger;
     private readonly OverrideTable _table;
     private readonly OverrideApplier _applier;
     private readonly Wakeup _wakeup = new();
 
     /// <summary>
-    /// <paramref name="changes"/>: where the admin API reports operator changes; subscribed while the loop runs;
-    /// <paramref name="retry"/>: how long to wait before sending again after a failure (the heartbeat interval).
+    /// <paramref name="changes"/>: where the admin API reports operator changes; subscribed while the loop runs. A batch
+    /// the peer did not take is sent again a heartbeat later, while the peer is alive.
     /// </summary>
-    public OverrideReplicator(PairChannel channel, IPairPeer peer, PoolRegistry pools, OperatorChanges changes, SyncMark lastSync, TimeSpan retry,
-        TimeProvider time, ILogger logger)
+    public OverrideReplicator(PairContext pair, IPairPeer peer, PoolRegistry pools, OperatorChanges changes, SyncMark lastSync)
     {
-        _channel = channel;
+        _pair = pair;
         _peer = peer;
         _changes = changes;
         _lastSync = lastSync;
-        _retry = retry;
-        _time = time;
-        _logger = logger;
-        _table = new OverrideTable(channel.Node);
-        _applier = new OverrideApplier(_table, pools, logger);
+        _table = new OverrideTable(pair.Channel.Node);
+        _applier = new OverrideApplier(_table, pools, pair.Logger);
     }
 
     /// <summary>Raised after the sync lag or the last sync changed.</summary>
@@ -81,7 +73,7 @@ internal sealed class OverrideReplicator : IPairReplicator, ISnapshotPart
     /// <summary>Records an operator's change and wakes the sender; raised on the admin request's thread.</summary>
     public void Record(OperatorChange change)
     {
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = _pair.Time.GetUtcNow().ToUnixTimeMilliseconds();
         if (change.HasWeight)
         {
             _table.RecordLocal(change.Pool, change.Server, OverrideFields.Weight, change.Weight, null, now);
@@ -119,7 +111,7 @@ internal sealed class OverrideReplicator : IPairReplicator, ISnapshotPart
     {
         while (_table.LocalUnacknowledged() is var (entries, seq) && entries.Count > 0)
         {
-            var ack = await _channel.TrySendAsync(PairPaths.Changes, new ChangesMessage(_channel.Node, _channel.Incarnation, seq, entries),
+            var ack = await _pair.Channel.TrySendAsync(PairPaths.Changes, new ChangesMessage(_pair.Channel.Node, _pair.Channel.Incarnation, seq, entries),
                 PairJsonContext.Default.ChangesMessage, PairJsonContext.Default.AckMessage, stopping);
             if (ack is not null)
             {
@@ -134,7 +126,7 @@ internal sealed class OverrideReplicator : IPairReplicator, ISnapshotPart
             }
             else
             {
-                await Task.Delay(_retry, _time, stopping);
+                await Task.Delay(_pair.Heartbeat, _pair.Time, stopping);
             }
         }
     }
@@ -146,7 +138,7 @@ internal sealed class OverrideReplicator : IPairReplicator, ISnapshotPart
         var applied = _applier.Merge(snapshot.Entries, peer);
         if (firstSync)
         {
-            PairLog.Synced(_logger, peer, applied);
+            PairLog.Synced(_pair.Logger, peer, applied);
         }
         return Task.CompletedTask;
     }

@@ -19,22 +19,15 @@ internal sealed class StickyReplicator : IPairReplicator, ISnapshotPart
     /// <summary>The most sticky clients in a snapshot (about 75 bytes each as JSON, so at most about 8 MB).</summary>
     internal const int SnapshotLimit = 100_000;
 
-    private readonly PairChannel _channel;
+    private readonly PairContext _pair;
     private readonly IPairPeer _peer;
     private readonly PoolRegistry _pools;
-    private readonly TimeSpan _interval;
-    private readonly TimeProvider _time;
 
-    /// <summary>
-    /// <paramref name="interval"/>: how often learned clients go to the peer (the heartbeat interval).
-    /// </summary>
-    public StickyReplicator(PairChannel channel, IPairPeer peer, PoolRegistry pools, TimeSpan interval, TimeProvider time)
+    public StickyReplicator(PairContext pair, IPairPeer peer, PoolRegistry pools)
     {
-        _channel = channel;
+        _pair = pair;
         _peer = peer;
         _pools = pools;
-        _interval = interval;
-        _time = time;
     }
 
     public void Map(PairRoutes routes) =>
@@ -46,7 +39,7 @@ internal sealed class StickyReplicator : IPairReplicator, ISnapshotPart
             });
 
     // While the peer is away, changes stay queued in the tables (bounded); it pulls the whole tables when it is back.
-    public Task RunAsync(CancellationToken stopping) => EveryHeartbeat.RunAsync(_interval, _time, _peer, SendAsync, stopping);
+    public Task RunAsync(CancellationToken stopping) => EveryHeartbeat.RunAsync(_pair.Heartbeat, _pair.Time, _peer, SendAsync, stopping);
 
     /// <summary>Sends what the tables learned since the last round; puts it back when the peer did not take it.</summary>
     internal async Task SendAsync(CancellationToken stopping)
@@ -74,7 +67,7 @@ internal sealed class StickyReplicator : IPairReplicator, ISnapshotPart
         {
             return;
         }
-        var reply = await _channel.TrySendAsync(PairPaths.Sticky, new StickyMessage(_channel.Node, items), PairJsonContext.Default.StickyMessage,
+        var reply = await _pair.Channel.TrySendAsync(PairPaths.Sticky, new StickyMessage(_pair.Channel.Node, items), PairJsonContext.Default.StickyMessage,
             PairJsonContext.Default.StickyReply, stopping);
         if (reply is null)
         {
@@ -118,7 +111,7 @@ internal sealed class StickyReplicator : IPairReplicator, ISnapshotPart
     /// <summary>Merges the peer's sticky clients into the tables of the pools this node runs; returns how many changed.</summary>
     private int Merge(IReadOnlyList<StickyItem> items)
     {
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = _pair.Time.GetUtcNow().ToUnixTimeMilliseconds();
         var applied = 0;
         foreach (var group in GroupByPool(items))
         {

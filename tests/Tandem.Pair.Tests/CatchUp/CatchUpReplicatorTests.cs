@@ -12,8 +12,6 @@ namespace Tandem.Pair.Tests.CatchUp;
 public sealed class CatchUpReplicatorTests
 {
     private const int SyncedAloneEvent = 2005;
-    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(1);
     private static readonly SnapshotMessage BsSnapshot = new([], new ConfigOffer("b", "v2", 7, "pools: []\n"), [new StickyItem("app", 1, "s1", 5)]);
 
     private readonly FakeTimeProvider _time = new();
@@ -32,7 +30,7 @@ public sealed class CatchUpReplicatorTests
     public async Task Handler_SnapshotRequest_EveryShareFilledAndThePeerHeard()
     {
         await using var channels = await TestChannels.StartAsync(_time);
-        var catchUp = Create(channels.A);
+        var catchUp = Create(channels);
         catchUp.Map(channels.A.Routes);
 
         var answer = await channels.A.Routes.HandleAsync(PairPaths.Snapshot, "b",
@@ -50,7 +48,7 @@ public sealed class CatchUpReplicatorTests
     {
         await using var channels = await TestChannels.StartAsync(_time, MapBsSnapshot);
         var lastSync = new SyncMark(_time);
-        var catchUp = Create(channels.A, lastSync);
+        var catchUp = Create(channels, lastSync);
         var synced = 0;
         catchUp.Synced += () => Interlocked.Increment(ref synced);
         using var stop = new CancellationTokenSource();
@@ -77,7 +75,7 @@ public sealed class CatchUpReplicatorTests
         await using var channels = await TestChannels.StartAsync(_time);
         _peer.Alive = false;
         var start = _time.GetUtcNow();
-        var catchUp = Create(channels.A);
+        var catchUp = Create(channels);
         using var stop = new CancellationTokenSource();
 
         var loop = catchUp.RunAsync(stop.Token);
@@ -85,14 +83,14 @@ public sealed class CatchUpReplicatorTests
         Assert.False(catchUp.IsSynced);
         for (var i = 0; i < 200 && !catchUp.IsSynced; i++)
         {
-            _time.Advance(Interval);
+            _time.Advance(TestChannels.Heartbeat);
             await Task.Delay(10);
         }
         await stop.CancelAsync();
         await loop.WaitAsync(TimeSpan.FromSeconds(5));
 
         Assert.True(catchUp.IsSynced);
-        Assert.True(_time.GetUtcNow() - start >= PeerTimeout);
+        Assert.True(_time.GetUtcNow() - start >= TestChannels.PeerTimeout);
         Assert.Empty(Taken);
         Assert.Equal($"Pair peer {channels.A.PeerAddress} did not answer within 1000 ms of startup; running as synced on this node's own state",
             Assert.Single(_log.Of(SyncedAloneEvent)));
@@ -109,8 +107,8 @@ public sealed class CatchUpReplicatorTests
         }
     }
 
-    private CatchUpReplicator Create(PairChannel channel, SyncMark? lastSync = null) =>
-        new(channel, _peer, _replicators, lastSync ?? new SyncMark(_time), Interval, PeerTimeout, _time, _log);
+    private CatchUpReplicator Create(TestChannels channels, SyncMark? lastSync = null) =>
+        new(channels.PairA(_log), _peer, _replicators, lastSync ?? new SyncMark(_time));
 
     private static void MapBsSnapshot(PairRoutes routes) =>
         routes.Map(PairPaths.Snapshot, PairJsonContext.Default.SnapshotRequest, PairJsonContext.Default.SnapshotMessage,

@@ -25,7 +25,7 @@ public sealed class ConfigReplicatorTests : IDisposable
     public async Task Handler_NewerValidOffer_WrittenWithTheOwnSectionsAppliedAndAccepted()
     {
         await using var channels = await TestChannels.StartAsync(TimeProvider.System);
-        var (sync, local) = Create(channels.A);
+        var (sync, local) = Create(channels);
         var changed = 0;
         sync.Changed += () => changed++;
         var offer = ConfigFiles.Offer(ConfigFiles.Shared(2), Written.AddMinutes(1));
@@ -46,7 +46,7 @@ public sealed class ConfigReplicatorTests : IDisposable
     public async Task Handler_OlderOffer_DeclinedNamingTheNewerConfigFileUntouched()
     {
         await using var channels = await TestChannels.StartAsync(TimeProvider.System);
-        var (_, local) = Create(channels.A);
+        var (_, local) = Create(channels);
         var before = File.ReadAllText(_files.Path);
 
         var reply = await OfferAsync(channels.A, ConfigFiles.Offer(ConfigFiles.Shared(2), Written.AddMinutes(-1)));
@@ -61,7 +61,7 @@ public sealed class ConfigReplicatorTests : IDisposable
     public async Task Handler_OfferWithANodeLocalSection_RefusedWithAClearLine()
     {
         await using var channels = await TestChannels.StartAsync(TimeProvider.System);
-        var (_, local) = Create(channels.A);
+        var (_, local) = Create(channels);
         var offer = ConfigFiles.Offer(ConfigFiles.Shared(2) + "admin:\n  bind: 127.0.0.1:9090\n", Written.AddMinutes(1));
 
         var reply = await OfferAsync(channels.A, offer);
@@ -77,7 +77,7 @@ public sealed class ConfigReplicatorTests : IDisposable
     public async Task Handler_InvalidOffer_RefusedWithTheLoadersProblems()
     {
         await using var channels = await TestChannels.StartAsync(TimeProvider.System);
-        Create(channels.A);
+        Create(channels);
         var shared = ConfigFiles.Shared(1).Replace("127.0.0.1:9001", "not-an-address", StringComparison.Ordinal);
 
         var reply = await OfferAsync(channels.A, ConfigFiles.Offer(shared, Written.AddMinutes(1)));
@@ -92,7 +92,7 @@ public sealed class ConfigReplicatorTests : IDisposable
     public async Task Handler_ApplyFails_PreviousFileRestoredAndRefused()
     {
         await using var channels = await TestChannels.StartAsync(TimeProvider.System);
-        Create(channels.A);
+        Create(channels);
         var before = File.ReadAllText(_files.Path);
         _applyFails = true;
 
@@ -108,7 +108,7 @@ public sealed class ConfigReplicatorTests : IDisposable
     {
         await using var channels = await TestChannels.StartAsync(TimeProvider.System);
         var local = new LocalConfig("a", null, canApply: false, _log);
-        var sync = new ConfigReplicator(channels.A, _peer, local, null, _log);
+        var sync = new ConfigReplicator(channels.PairA(_log), _peer, local, null);
         local.Load();
         sync.Map(channels.A.Routes);
 
@@ -121,7 +121,7 @@ public sealed class ConfigReplicatorTests : IDisposable
     public async Task TakeAsync_SnapshotWithANewerConfig_AppliedOlderIgnored()
     {
         await using var channels = await TestChannels.StartAsync(TimeProvider.System);
-        var (sync, local) = Create(channels.A);
+        var (sync, local) = Create(channels);
         var older = ConfigFiles.Offer(ConfigFiles.Shared(3), Written.AddMinutes(-1));
         var newer = ConfigFiles.Offer(ConfigFiles.Shared(2), Written.AddMinutes(1));
 
@@ -147,7 +147,7 @@ public sealed class ConfigReplicatorTests : IDisposable
                 }
                 return ValueTask.FromResult(new ConfigReply(true, null));
             }));
-        var (sync, local) = Create(channels.A);
+        var (sync, local) = Create(channels);
         var version = local.Current!.Version;
         _peer.Info = _peer.Info with { ConfigVersion = "older", ConfigStamp = 1 };
         using var stop = new CancellationTokenSource();
@@ -180,7 +180,7 @@ public sealed class ConfigReplicatorTests : IDisposable
     public async Task RunAsync_PeerRunsANewerConfig_NothingOffered()
     {
         await using var channels = await TestChannels.StartAsync(TimeProvider.System);
-        var (sync, _) = Create(channels.A);
+        var (sync, _) = Create(channels);
         _peer.Info = _peer.Info with { ConfigVersion = "newer", ConfigStamp = new DateTimeOffset(Written.AddMinutes(1)).ToUnixTimeMilliseconds() };
         using var stop = new CancellationTokenSource();
         var loop = sync.RunAsync(stop.Token);
@@ -193,12 +193,12 @@ public sealed class ConfigReplicatorTests : IDisposable
         Assert.Empty(channels.CountedA);
     }
 
-    private (ConfigReplicator Sync, LocalConfig Local) Create(PairChannel channel)
+    private (ConfigReplicator Sync, LocalConfig Local) Create(TestChannels channels)
     {
         var local = new LocalConfig("a", _files.Path, canApply: true, _log);
-        var sync = new ConfigReplicator(channel, _peer, local, ApplyAsync, _log);
+        var sync = new ConfigReplicator(channels.PairA(_log), _peer, local, ApplyAsync);
         local.Load();
-        sync.Map(channel.Routes);
+        sync.Map(channels.A.Routes);
         return (sync, local);
     }
 

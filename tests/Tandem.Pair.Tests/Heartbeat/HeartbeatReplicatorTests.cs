@@ -15,8 +15,6 @@ public sealed class HeartbeatReplicatorTests : IAsyncLifetime
 {
     private const int PeerLostEvent = 2001;
     private const int PeerFoundEvent = 2002;
-    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(1);
 
     private readonly FakeTimeProvider _time = new();
     private readonly PairHealth _health = new();
@@ -30,7 +28,7 @@ public sealed class HeartbeatReplicatorTests : IAsyncLifetime
     {
         _channels = await TestChannels.StartAsync(_time);
         var replicators = new PairReplicators();
-        _heartbeat = new HeartbeatReplicator(_channels.A, replicators, _health, new LocalConfig("a", null, false, _log), Interval, PeerTimeout, _time, _log);
+        _heartbeat = new HeartbeatReplicator(_channels.PairA(_log), replicators, _health, new LocalConfig("a", null, false, _log));
         replicators.Add(_heartbeat);
         replicators.Add(new Listener(this));
         replicators.Map(_channels.A.Routes);
@@ -93,10 +91,10 @@ public sealed class HeartbeatReplicatorTests : IAsyncLifetime
         using var stop = new CancellationTokenSource();
         var loop = _heartbeat.RunAsync(stop.Token);
 
-        _time.Advance(PeerTimeout + Interval);
+        _time.Advance(TestChannels.PeerTimeout + TestChannels.Heartbeat);
         Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(_log.Of(PeerLostEvent).Count == 1), TimeSpan.FromSeconds(5)));
-        _time.Advance(Interval);
-        _time.Advance(Interval);
+        _time.Advance(TestChannels.Heartbeat);
+        _time.Advance(TestChannels.Heartbeat);
         await stop.CancelAsync();
         await loop.WaitAsync(TimeSpan.FromSeconds(5));
 
@@ -117,7 +115,7 @@ public sealed class HeartbeatReplicatorTests : IAsyncLifetime
         var loop = _heartbeat.RunAsync(stop.Token);
 
         Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(_channels.CountedA.Count == 1), TimeSpan.FromSeconds(5)));
-        _time.Advance(Interval);
+        _time.Advance(TestChannels.Heartbeat);
         Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(_channels.CountedA.Count == 2), TimeSpan.FromSeconds(5)));
         await stop.CancelAsync();
         await loop.WaitAsync(TimeSpan.FromSeconds(5));

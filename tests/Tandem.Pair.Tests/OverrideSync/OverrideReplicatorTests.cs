@@ -16,7 +16,6 @@ public sealed class OverrideReplicatorTests
     private const int SyncedEvent = 2004;
     private const int ChangeAppliedEvent = 2006;
     private const int ChangeUnknownServerEvent = 2007;
-    private static readonly TimeSpan Retry = TimeSpan.FromMilliseconds(100);
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly FakePeer _peer = new();
@@ -30,7 +29,7 @@ public sealed class OverrideReplicatorTests
     {
         await using var channels = await TestChannels.StartAsync(_time, MapReceiver);
         var lastSync = new SyncMark(_time);
-        var overrides = Create(channels.A, lastSync);
+        var overrides = Create(channels, lastSync);
         using var stop = new CancellationTokenSource();
         var loop = overrides.RunAsync(stop.Token);
 
@@ -55,7 +54,7 @@ public sealed class OverrideReplicatorTests
     public async Task OnPeerHeartbeat_PeerRestarted_EveryLocalChangeSentAgain()
     {
         await using var channels = await TestChannels.StartAsync(_time, MapReceiver);
-        var overrides = Create(channels.A);
+        var overrides = Create(channels);
         using var stop = new CancellationTokenSource();
         var loop = overrides.RunAsync(stop.Token);
         _changes.Report(new OperatorChange("app", "s1", true, 7, null));
@@ -77,7 +76,7 @@ public sealed class OverrideReplicatorTests
     {
         await using var channels = await TestChannels.StartAsync(_time);
         _peer.Alive = false;
-        var overrides = Create(channels.A);
+        var overrides = Create(channels);
         using var stop = new CancellationTokenSource();
         var loop = overrides.RunAsync(stop.Token);
 
@@ -94,7 +93,7 @@ public sealed class OverrideReplicatorTests
     public async Task RunAsync_Stopped_NoLongerListensToTheAdminApi()
     {
         await using var channels = await TestChannels.StartAsync(_time);
-        var overrides = Create(channels.A);
+        var overrides = Create(channels);
         using var stop = new CancellationTokenSource();
         var loop = overrides.RunAsync(stop.Token);
         await stop.CancelAsync();
@@ -110,7 +109,7 @@ public sealed class OverrideReplicatorTests
     {
         await using var channels = await TestChannels.StartAsync(_time);
         var lastSync = new SyncMark(_time);
-        var overrides = Create(channels.A, lastSync);
+        var overrides = Create(channels, lastSync);
         var changed = 0;
         overrides.Changed += () => changed++;
 
@@ -137,7 +136,7 @@ public sealed class OverrideReplicatorTests
     public async Task Handler_OlderThanTheLocalChange_NotApplied()
     {
         await using var channels = await TestChannels.StartAsync(_time);
-        var overrides = Create(channels.A);
+        var overrides = Create(channels);
         overrides.Record(new OperatorChange("app", "s1", true, 7, null));
         _pools.Find("app")!.SetWeight(_pools.Find("app")!.FindServer("s1")!, 7);
 
@@ -151,7 +150,7 @@ public sealed class OverrideReplicatorTests
     public async Task TakeAsync_FirstSync_AppliesTheSnapshotAndSaysHowMany()
     {
         await using var channels = await TestChannels.StartAsync(_time);
-        var overrides = Create(channels.A);
+        var overrides = Create(channels);
         var snapshot = new SnapshotMessage([new OverrideEntry("app", "s1", "weight", 3, null, 1000, "b"),
             new OverrideEntry("app", "s2", "state", null, "draining", 1000, "b")], null);
 
@@ -162,10 +161,10 @@ public sealed class OverrideReplicatorTests
         Assert.Equal(AdminState.Draining, _pools.Find("app")!.FindServer("s2")!.AdminState);
     }
 
-    private OverrideReplicator Create(PairChannel channel, SyncMark? lastSync = null)
+    private OverrideReplicator Create(TestChannels channels, SyncMark? lastSync = null)
     {
-        var overrides = new OverrideReplicator(channel, _peer, _pools, _changes, lastSync ?? new SyncMark(_time), Retry, _time, _log);
-        overrides.Map(channel.Routes);
+        var overrides = new OverrideReplicator(channels.PairA(_log), _peer, _pools, _changes, lastSync ?? new SyncMark(_time));
+        overrides.Map(channels.A.Routes);
         return overrides;
     }
 

@@ -15,8 +15,6 @@ namespace Tandem.Pair.Tests.Status;
 /// <summary>What node a publishes, composed from its replicators; its peer b is absent unless a test plays it through a's routes.</summary>
 public sealed class PairStatusTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(1);
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly PairHealth _health = new();
@@ -33,10 +31,11 @@ public sealed class PairStatusTests : IAsyncLifetime
         var replicators = new PairReplicators();
         var lastSync = new SyncMark(_time);
         var local = new LocalConfig("a", null, canApply: false, _log);
-        var heartbeat = new HeartbeatReplicator(_channels.A, replicators, _health, local, Interval, PeerTimeout, _time, _log);
-        var configSync = new ConfigReplicator(_channels.A, heartbeat, local, null, _log);
-        _overrides = new OverrideReplicator(_channels.A, heartbeat, TestPools.Create(), _changes, lastSync, Interval, _time, _log);
-        _catchUp = new CatchUpReplicator(_channels.A, heartbeat, replicators, lastSync, Interval, PeerTimeout, _time, _log);
+        var pair = _channels.PairA(_log);
+        var heartbeat = new HeartbeatReplicator(pair, replicators, _health, local);
+        var configSync = new ConfigReplicator(pair, heartbeat, local, null);
+        _overrides = new OverrideReplicator(pair, heartbeat, TestPools.Create(), _changes, lastSync);
+        _catchUp = new CatchUpReplicator(pair, heartbeat, replicators, lastSync);
         replicators.Add(heartbeat);
         replicators.Add(_catchUp);
         replicators.Add(configSync);
@@ -84,7 +83,7 @@ public sealed class PairStatusTests : IAsyncLifetime
         _status.SetVip(PairRole.Backup, null);
         for (var i = 0; i < 200 && !_catchUp.IsSynced; i++)
         {
-            _time.Advance(Interval);
+            _time.Advance(TestChannels.Heartbeat);
             await Task.Delay(10);
         }
         await stop.CancelAsync();

@@ -11,7 +11,6 @@ namespace Tandem.Pair.Tests.StickySync;
 /// <summary>Node a's sticky clients: what its tables learn goes to b (over loopback) each heartbeat; b's clients merge in here.</summary>
 public sealed class StickyReplicatorTests
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly FakePeer _peer = new();
@@ -26,14 +25,14 @@ public sealed class StickyReplicatorTests
     public async Task RunAsync_ClientsLearned_SentToThePeerOnTheNextHeartbeat()
     {
         await using var channels = await TestChannels.StartAsync(_time, MapReceiver);
-        var sticky = Create(channels.A);
+        var sticky = Create(channels);
         using var stop = new CancellationTokenSource();
         var loop = sticky.RunAsync(stop.Token);
 
         var learned = Now;
         Table.Learn(1, "s1", learned);
         Table.Learn(2, "s2", learned);
-        _time.Advance(Interval);
+        _time.Advance(TestChannels.Heartbeat);
         Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(Received().Count == 2), TimeSpan.FromSeconds(5)));
         await stop.CancelAsync();
         await loop.WaitAsync(TimeSpan.FromSeconds(5));
@@ -47,7 +46,7 @@ public sealed class StickyReplicatorTests
     public async Task SendAsync_NothingLearned_SendsNothing()
     {
         await using var channels = await TestChannels.StartAsync(_time, MapReceiver);
-        var sticky = Create(channels.A);
+        var sticky = Create(channels);
 
         await sticky.SendAsync(CancellationToken.None);
 
@@ -58,7 +57,7 @@ public sealed class StickyReplicatorTests
     public async Task SendAsync_PeerDoesNotAnswer_ClientsPutBackForTheNextRound()
     {
         await using var channels = await TestChannels.StartAsync(_time);
-        var sticky = Create(channels.A);
+        var sticky = Create(channels);
         Table.Learn(1, "s1", Now);
 
         await sticky.SendAsync(CancellationToken.None);
@@ -71,7 +70,7 @@ public sealed class StickyReplicatorTests
     public async Task Handler_PeersClients_MergedIntoThisNodesTables()
     {
         await using var channels = await TestChannels.StartAsync(_time);
-        Create(channels.A);
+        Create(channels);
         var message = new StickyMessage("b", [new StickyItem("app", 5, "s2", Now), new StickyItem("other", 6, "s1", Now)]);
 
         var answer = await channels.A.Routes.HandleAsync(PairPaths.Sticky, "b",
@@ -88,7 +87,7 @@ public sealed class StickyReplicatorTests
     public async Task AddTo_StickyPool_EveryClientInTheSnapshot()
     {
         await using var channels = await TestChannels.StartAsync(_time);
-        var sticky = Create(channels.A);
+        var sticky = Create(channels);
         Table.Learn(1, "s1", Now);
 
         var snapshot = sticky.AddTo(new SnapshotMessage([], null));
@@ -100,7 +99,7 @@ public sealed class StickyReplicatorTests
     public async Task AddTo_NoStickyPool_NoStickyField()
     {
         await using var channels = await TestChannels.StartAsync(_time);
-        var sticky = new StickyReplicator(channels.A, _peer, TestPools.Create(), Interval, _time);
+        var sticky = new StickyReplicator(channels.PairA(), _peer, TestPools.Create());
 
         Assert.Null(sticky.AddTo(new SnapshotMessage([], null)).Sticky);
     }
@@ -109,7 +108,7 @@ public sealed class StickyReplicatorTests
     public async Task TakeAsync_PeersSnapshot_ClientsMerged()
     {
         await using var channels = await TestChannels.StartAsync(_time);
-        var sticky = Create(channels.A);
+        var sticky = Create(channels);
 
         await sticky.TakeAsync(new SnapshotMessage([], null, [new StickyItem("app", 7, "s1", Now)]), "b", firstSync: true, CancellationToken.None);
         await sticky.TakeAsync(new SnapshotMessage([], null), "b", firstSync: false, CancellationToken.None);
@@ -117,10 +116,10 @@ public sealed class StickyReplicatorTests
         Assert.Equal("s1", Table.Find(7, Now));
     }
 
-    private StickyReplicator Create(PairChannel channel)
+    private StickyReplicator Create(TestChannels channels)
     {
-        var sticky = new StickyReplicator(channel, _peer, _pools, Interval, _time);
-        sticky.Map(channel.Routes);
+        var sticky = new StickyReplicator(channels.PairA(), _peer, _pools);
+        sticky.Map(channels.A.Routes);
         return sticky;
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tandem.Core.Config;
+using Tandem.Pair.Replication;
 using Tandem.Pair.Transport;
 using Tandem.Testing;
 
@@ -15,10 +16,18 @@ internal sealed class TestChannels : IAsyncDisposable
 {
     public static readonly byte[] Secret = "0123456789abcdef0123"u8.ToArray();
 
+    /// <summary>The heartbeat interval of both nodes.</summary>
+    public static readonly TimeSpan Heartbeat = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The peer timeout of both nodes.</summary>
+    public static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(1);
+
     private readonly List<string> _counted = [];
+    private readonly TimeProvider _time;
 
     private TestChannels(TimeProvider time, ILogger? logger)
     {
+        _time = time;
         var portA = TestHttp.FreePort();
         var portB = TestHttp.FreePort();
         A = new PairChannel(Config("a", portA, portB), Secret, "a-1", Count, logger ?? NullLogger.Instance, time);
@@ -30,6 +39,9 @@ internal sealed class TestChannels : IAsyncDisposable
 
     /// <summary>Node b's channel, a's peer; listening only when the test mapped routes for it.</summary>
     public PairChannel B { get; }
+
+    /// <summary>What node a's replicators work with: its channel, the test's clock, <paramref name="logger"/> (none when null).</summary>
+    public PairContext PairA(ILogger? logger = null) => new(A, _time, Heartbeat, PeerTimeout, logger ?? NullLogger.Instance);
 
     /// <summary>a's messages as counted for the metrics, "type result" each, in order.</summary>
     public IReadOnlyList<string> CountedA
@@ -61,8 +73,8 @@ internal sealed class TestChannels : IAsyncDisposable
         Bind = new HostPort("127.0.0.1", bind),
         Peer = new HostPort("127.0.0.1", peer),
         SecretFile = "unused",
-        Heartbeat = TimeSpan.FromMilliseconds(100),
-        PeerTimeout = TimeSpan.FromSeconds(1),
+        Heartbeat = Heartbeat,
+        PeerTimeout = PeerTimeout,
     };
 
     private void Count(string type, string result)
