@@ -1,10 +1,4 @@
-using System.Text.Json;
-using Microsoft.Extensions.Time.Testing;
 using Tandem.Pair.CatchUp;
-using Tandem.Pair.Replication;
-using Tandem.Pair.Tests.Support;
-using Tandem.Pair.Transport;
-using Tandem.Testing;
 
 namespace Tandem.Pair.Tests.CatchUp;
 

@@ -1,5 +1,4 @@
 using Tandem.Core.Config;
-using Tandem.Pair.Transport;
 
 namespace Tandem.Pair.Tests.ConfigSync;
 

@@ -1,9 +1,5 @@
-using System.Text.Json;
 using Tandem.Core.Config;
 using Tandem.Pair.ConfigSync;
-using Tandem.Pair.Tests.Support;
-using Tandem.Pair.Transport;
-using Tandem.Testing;
 
 namespace Tandem.Pair.Tests.ConfigSync;
 

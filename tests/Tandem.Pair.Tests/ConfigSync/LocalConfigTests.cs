@@ -1,7 +1,5 @@
 using Tandem.Core.Config;
 using Tandem.Pair.ConfigSync;
-using Tandem.Pair.Tests.Support;
-using Tandem.Pair.Transport;
 
 namespace Tandem.Pair.Tests.ConfigSync;
 

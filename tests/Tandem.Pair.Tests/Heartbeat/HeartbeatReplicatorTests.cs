@@ -1,12 +1,6 @@
-using System.Text.Json;
-using Microsoft.Extensions.Time.Testing;
 using Tandem.Core.Runtime;
 using Tandem.Pair.ConfigSync;
 using Tandem.Pair.Heartbeat;
-using Tandem.Pair.Replication;
-using Tandem.Pair.Tests.Support;
-using Tandem.Pair.Transport;
-using Tandem.Testing;
 
 namespace Tandem.Pair.Tests.Heartbeat;
 

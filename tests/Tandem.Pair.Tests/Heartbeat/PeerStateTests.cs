@@ -1,7 +1,5 @@
 using Tandem.Core.Runtime;
 using Tandem.Pair.Heartbeat;
-using Tandem.Pair.Replication;
-using Tandem.Pair.Transport;
 
 namespace Tandem.Pair.Tests.Heartbeat;
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using Tandem.Pair.Heartbeat;
 
 namespace Tandem.Pair.Tests.Heartbeat;

@@ -1,12 +1,6 @@
-using System.Text.Json;
-using Microsoft.Extensions.Time.Testing;
 using Tandem.Core.Pools;
 using Tandem.Core.Runtime;
 using Tandem.Pair.OverrideSync;
-using Tandem.Pair.Replication;
-using Tandem.Pair.Tests.Support;
-using Tandem.Pair.Transport;
-using Tandem.Testing;
 
 namespace Tandem.Pair.Tests.OverrideSync;
 

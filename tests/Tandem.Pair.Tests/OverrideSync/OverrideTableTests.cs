@@ -1,5 +1,4 @@
 using Tandem.Pair.OverrideSync;
-using Tandem.Pair.Transport;
 
 namespace Tandem.Pair.Tests.OverrideSync;
 

@@ -1,8 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-using Tandem.Pair.Replication;
-using Tandem.Pair.Tests.Support;
-using Tandem.Testing;
-
 namespace Tandem.Pair.Tests.Replication;
 
 public sealed class EveryHeartbeatTests

@@ -1,6 +1,3 @@
-using Tandem.Pair.Replication;
-using Tandem.Pair.Transport;
-
 namespace Tandem.Pair.Tests.Replication;
 
 public sealed class PairReplicatorsTests

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-using Tandem.Pair.Replication;
-
 namespace Tandem.Pair.Tests.Replication;
 
 public sealed class SyncMarkTests

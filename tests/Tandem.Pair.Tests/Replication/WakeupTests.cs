@@ -1,5 +1,3 @@
-using Tandem.Pair.Replication;
-
 namespace Tandem.Pair.Tests.Replication;
 
 public sealed class WakeupTests

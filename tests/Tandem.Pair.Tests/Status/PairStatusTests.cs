@@ -1,14 +1,9 @@
-using System.Text.Json;
-using Microsoft.Extensions.Time.Testing;
 using Tandem.Core.Runtime;
 using Tandem.Pair.CatchUp;
 using Tandem.Pair.ConfigSync;
 using Tandem.Pair.Heartbeat;
 using Tandem.Pair.OverrideSync;
-using Tandem.Pair.Replication;
 using Tandem.Pair.Status;
-using Tandem.Pair.Tests.Support;
-using Tandem.Pair.Transport;
 
 namespace Tandem.Pair.Tests.Status;
 

@@ -1,10 +1,5 @@
-using System.Text.Json;
-using Microsoft.Extensions.Time.Testing;
 using Tandem.Core.Pools;
 using Tandem.Pair.StickySync;
-using Tandem.Pair.Tests.Support;
-using Tandem.Pair.Transport;
-using Tandem.Testing;
 
 namespace Tandem.Pair.Tests.StickySync;
 

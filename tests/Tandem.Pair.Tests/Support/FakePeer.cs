@@ -1,5 +1,3 @@
-using Tandem.Pair.Replication;
-
 namespace Tandem.Pair.Tests.Support;
 
 /// <summary>A peer whose liveness and last heartbeat a test sets; counts the messages reported heard.</summary>

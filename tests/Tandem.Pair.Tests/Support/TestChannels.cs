@@ -1,9 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tandem.Core.Config;
-using Tandem.Pair.Replication;
-using Tandem.Pair.Transport;
-using Tandem.Testing;
 
 namespace Tandem.Pair.Tests.Support;
 

@@ -1,6 +1,3 @@
-using Tandem.Pair.Tests.Support;
-using Tandem.Pair.Transport;
-
 namespace Tandem.Pair.Tests.Transport;
 
 /// <summary>Two channels on loopback: signed requests answered by the peer's routes, failures counted and logged.</summary>

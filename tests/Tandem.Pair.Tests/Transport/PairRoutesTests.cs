@@ -1,6 +1,4 @@
 using System.Text;
-using System.Text.Json;
-using Tandem.Pair.Transport;
 
 namespace Tandem.Pair.Tests.Transport;
 
