@@ -48,13 +48,15 @@ public sealed class CatchUpReplicatorTests
         using var stop = new CancellationTokenSource();
 
         var loop = catchUp.RunAsync(stop.Token);
-        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(catchUp.IsSynced), TimeSpan.FromSeconds(5)));
+        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(catchUp.IsSynced), TestChannels.Bound),
+            string.Join(", ", channels.CountedA));
         // A later message: the same request signed at the same millisecond would be refused as a replay.
         _time.Advance(TimeSpan.FromMilliseconds(1));
         catchUp.OnPeerFound();
-        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(Taken.Count == 4), TimeSpan.FromSeconds(5)));
+        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(Taken.Count == 4 && lastSync.At == _time.GetUtcNow()), TestChannels.Bound),
+            string.Join(", ", channels.CountedA));
         await stop.CancelAsync();
-        await loop.WaitAsync(TimeSpan.FromSeconds(5));
+        await loop.WaitAsync(TestChannels.Bound);
 
         // The first pull is the catch-up (the overrides' share logs it); a pull after the peer is found again is not.
         Assert.Equal(["config v2 first", "sticky v2 first", "config v2", "sticky v2"], Taken);
@@ -73,7 +75,7 @@ public sealed class CatchUpReplicatorTests
         using var stop = new CancellationTokenSource();
 
         var loop = catchUp.RunAsync(stop.Token);
-        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(channels.CountedA.Count >= 1), TimeSpan.FromSeconds(5)));
+        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(channels.CountedA.Count >= 1), TestChannels.Bound));
         Assert.False(catchUp.IsSynced);
         for (var i = 0; i < 200 && !catchUp.IsSynced; i++)
         {
@@ -81,7 +83,7 @@ public sealed class CatchUpReplicatorTests
             await Task.Delay(10);
         }
         await stop.CancelAsync();
-        await loop.WaitAsync(TimeSpan.FromSeconds(5));
+        await loop.WaitAsync(TestChannels.Bound);
 
         Assert.True(catchUp.IsSynced);
         Assert.True(_time.GetUtcNow() - start >= TestChannels.PeerTimeout);

@@ -157,15 +157,17 @@ public sealed class ConfigReplicatorTests : IDisposable
         }
 
         sync.Reload();
-        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(Offers() == 1), TimeSpan.FromSeconds(5)));
+        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(_log.Of(ConfigOfferedEvent).Count == 1), TestChannels.Bound),
+            string.Join(", ", channels.CountedA));
         // Answered once: another heartbeat showing the old version does not bring it again...
         sync.OnPeerHeartbeat(new HeartbeatMessage("b", "b-1", "backup", "older", 1, null), restarted: false);
         await Task.Delay(50);
         // ...but a new process on the peer has not seen it.
         sync.OnPeerHeartbeat(new HeartbeatMessage("b", "b-2", "syncing", "older", 1, null), restarted: true);
-        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(Offers() == 2), TimeSpan.FromSeconds(5)));
+        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(Offers() == 2 && channels.CountedA.Count == 2), TestChannels.Bound),
+            string.Join(", ", channels.CountedA));
         await stop.CancelAsync();
-        await loop.WaitAsync(TimeSpan.FromSeconds(5));
+        await loop.WaitAsync(TestChannels.Bound);
 
         Assert.Equal([version, version], offered);
         Assert.Equal($"Pair offered config version {version} to peer b: applied", _log.Of(ConfigOfferedEvent)[0]);
@@ -184,7 +186,7 @@ public sealed class ConfigReplicatorTests : IDisposable
         sync.OnPeerFound();
         await Task.Delay(50);
         await stop.CancelAsync();
-        await loop.WaitAsync(TimeSpan.FromSeconds(5));
+        await loop.WaitAsync(TestChannels.Bound);
 
         Assert.Empty(channels.CountedA);
     }

@@ -29,10 +29,10 @@ public sealed class OverrideReplicatorTests
 
         _changes.Report(new OperatorChange("app", "s1", true, 7, null));
         _changes.Report(new OperatorChange("app", "s2", false, null, AdminState.Draining));
-        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(Received().SelectMany(m => m.Entries).Count() >= 2 && overrides.Lag == 0),
-            TimeSpan.FromSeconds(5)));
+        Assert.True(await TestHttp.WaitUntilAsync(
+            () => Task.FromResult(Received().SelectMany(m => m.Entries).Count() >= 2 && overrides.Lag == 0 && lastSync.At is not null), TestChannels.Bound));
         await stop.CancelAsync();
-        await loop.WaitAsync(TimeSpan.FromSeconds(5));
+        await loop.WaitAsync(TestChannels.Bound);
 
         var at = _time.GetUtcNow().ToUnixTimeMilliseconds();
         Assert.Equal(
@@ -52,14 +52,14 @@ public sealed class OverrideReplicatorTests
         using var stop = new CancellationTokenSource();
         var loop = overrides.RunAsync(stop.Token);
         _changes.Report(new OperatorChange("app", "s1", true, 7, null));
-        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(Received().Count == 1 && overrides.Lag == 0), TimeSpan.FromSeconds(5)));
+        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(Received().Count == 1 && overrides.Lag == 0), TestChannels.Bound));
 
         // A later message: the same batch signed at the same millisecond would be refused as a replay.
         _time.Advance(TimeSpan.FromMilliseconds(1));
         overrides.OnPeerHeartbeat(new HeartbeatMessage("b", "b-2", "syncing", null, 0, null), restarted: true);
-        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(Received().Count == 2), TimeSpan.FromSeconds(5)));
+        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(Received().Count == 2 && overrides.Lag == 0), TestChannels.Bound));
         await stop.CancelAsync();
-        await loop.WaitAsync(TimeSpan.FromSeconds(5));
+        await loop.WaitAsync(TestChannels.Bound);
 
         Assert.Equal(Received()[0].Entries, Received()[1].Entries);
         Assert.Equal(0, overrides.Lag);
@@ -75,9 +75,9 @@ public sealed class OverrideReplicatorTests
         var loop = overrides.RunAsync(stop.Token);
 
         _changes.Report(new OperatorChange("app", "s1", true, 7, null));
-        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(channels.CountedA.Count == 1), TimeSpan.FromSeconds(5)));
+        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(channels.CountedA.Count == 1), TestChannels.Bound));
         await stop.CancelAsync();
-        await loop.WaitAsync(TimeSpan.FromSeconds(5));
+        await loop.WaitAsync(TestChannels.Bound);
 
         Assert.Equal(["changes failed"], channels.CountedA);
         Assert.Equal(1, overrides.Lag);
@@ -91,7 +91,7 @@ public sealed class OverrideReplicatorTests
         using var stop = new CancellationTokenSource();
         var loop = overrides.RunAsync(stop.Token);
         await stop.CancelAsync();
-        await loop.WaitAsync(TimeSpan.FromSeconds(5));
+        await loop.WaitAsync(TestChannels.Bound);
 
         _changes.Report(new OperatorChange("app", "s1", true, 7, null));
 

@@ -18,10 +18,10 @@ public sealed class EveryHeartbeatTests
         {
             time.Advance(Interval);
             var expected = tick;
-            Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref sends) == expected), TimeSpan.FromSeconds(5)));
+            Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref sends) == expected), TestChannels.Bound));
         }
         await stop.CancelAsync();
-        await loop.WaitAsync(TimeSpan.FromSeconds(5));
+        await loop.WaitAsync(TestChannels.Bound);
         Assert.Equal(3, sends);
     }
 
@@ -37,13 +37,13 @@ public sealed class EveryHeartbeatTests
             _ => Task.FromResult(Interlocked.Increment(ref sends)), stop.Token);
 
         time.Advance(Interval);
-        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref ticks) == 1), TimeSpan.FromSeconds(5)));
+        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref ticks) == 1), TestChannels.Bound));
         peer.Alive = true;
         time.Advance(Interval);
-        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref sends) == 1), TimeSpan.FromSeconds(5)));
+        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref sends) == 1), TestChannels.Bound));
 
         await stop.CancelAsync();
-        await loop.WaitAsync(TimeSpan.FromSeconds(5));
+        await loop.WaitAsync(TestChannels.Bound);
         Assert.Equal(2, ticks);
     }
 

@@ -41,7 +41,7 @@ public sealed class PairReplicatorsTests
         var loops = replicators.Run(CancellationToken.None);
 
         Assert.Equal(2, loops.Length);
-        await Task.WhenAll(loops).WaitAsync(TimeSpan.FromSeconds(5));
+        await Task.WhenAll(loops).WaitAsync(TestChannels.Bound);
     }
 
     /// <summary>A replicator that uses every default.</summary>

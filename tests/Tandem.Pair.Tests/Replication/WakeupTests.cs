@@ -10,12 +10,12 @@ public sealed class WakeupTests
         wakeup.Set();
         wakeup.Set();
 
-        await wakeup.WaitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+        await wakeup.WaitAsync(CancellationToken.None).WaitAsync(TestChannels.Bound);
         var second = wakeup.WaitAsync(CancellationToken.None);
 
         Assert.False(second.IsCompleted);
         wakeup.Set();
-        await second.WaitAsync(TimeSpan.FromSeconds(5));
+        await second.WaitAsync(TestChannels.Bound);
     }
 
     [Fact]

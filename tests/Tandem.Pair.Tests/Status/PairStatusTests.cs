@@ -82,7 +82,7 @@ public sealed class PairStatusTests : IAsyncLifetime
             await Task.Delay(10);
         }
         await stop.CancelAsync();
-        await loop.WaitAsync(TimeSpan.FromSeconds(5));
+        await loop.WaitAsync(TestChannels.Bound);
 
         Assert.Equal(PairRole.Backup, _health.Current.Role);
         _status.SetVip(PairRole.Master, "a");

@@ -28,9 +28,9 @@ public sealed class StickyReplicatorTests
         Table.Learn(1, "s1", learned);
         Table.Learn(2, "s2", learned);
         _time.Advance(TestChannels.Heartbeat);
-        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(Received().Count == 2), TimeSpan.FromSeconds(5)));
+        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(Received().Count == 2 && channels.CountedA.Count == 1), TestChannels.Bound));
         await stop.CancelAsync();
-        await loop.WaitAsync(TimeSpan.FromSeconds(5));
+        await loop.WaitAsync(TestChannels.Bound);
 
         Assert.Equal([new StickyItem("app", 1, "s1", learned), new StickyItem("app", 2, "s2", learned)], Received().OrderBy(i => i.Key));
         Assert.Equal(["sticky ok"], channels.CountedA);

@@ -16,8 +16,15 @@ internal sealed class TestChannels : IAsyncDisposable
     /// <summary>The heartbeat interval of both nodes.</summary>
     public static readonly TimeSpan Heartbeat = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>The peer timeout of both nodes.</summary>
+    /// <summary>The peer timeout of the replicators (<see cref="PairA"/>), on the test's clock.</summary>
     public static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a test waits for what a loop does, and how long one exchange may take: generous, because a loaded
+    /// 2-core machine has taken over a second for one loopback exchange, and a send a test waits on is not retried
+    /// (retries wait on the test's clock).
+    /// </summary>
+    public static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
 
     private readonly List<string> _counted = [];
     private readonly TimeProvider _time;
@@ -71,7 +78,8 @@ internal sealed class TestChannels : IAsyncDisposable
         Peer = new HostPort("127.0.0.1", peer),
         SecretFile = "unused",
         Heartbeat = Heartbeat,
-        PeerTimeout = PeerTimeout,
+        // The channel's client gives up on an exchange after this long (real time).
+        PeerTimeout = Bound,
     };
 
     private void Count(string type, string result)
