@@ -1,9 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Tandem.Core.Config;
-using Tandem.Core.Pools;
 using Tandem.Core.Runtime;
-using Tandem.Testing;
 
 namespace Tandem.Pair.Tests;
 
@@ -64,19 +62,7 @@ public sealed class PairServiceTests : IDisposable
     {
         var secret = Path.Combine(_directory, "pair.secret");
         await File.WriteAllTextAsync(secret, "0123456789abcdef0123\n");
-        var loaded = ConfigLoader.Parse("""
-            listeners:
-              - name: web
-                bind: 127.0.0.1:8080
-                pool: app
-            pools:
-              - name: app
-                servers:
-                  - address: 127.0.0.1:10
-                    name: s1
-            """, "test.yaml");
-        var pools = new PoolRegistry(NullServerTelemetry.Instance);
-        pools.Apply(loaded.Config!.Pools);
+        var pools = TestPools.Create();
         return await PairService.StartAsync(new PairServiceOptions
         {
             Config = new PairConfig

@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace Tandem.Pair.Transport;
 
-/// <summary>The pair channel's paths (POST, JSON bodies, every request and answer signed).</summary>
+/// <summary>
+/// The pair channel's paths (POST, JSON bodies, every request and answer signed). Each replicator maps its own
+/// (<see cref="PairRoutes.Map"/>); they are listed here so both ends of a message name the same one.
+/// </summary>
 internal static class PairPaths
 {
     public const string Heartbeat = "/pair/heartbeat";
@@ -11,16 +14,8 @@ internal static class PairPaths
     public const string Config = "/pair/config";
     public const string Sticky = "/pair/sticky";
 
-    /// <summary>The metrics label of a path.</summary>
-    public static string TypeOf(string path) => path switch
-    {
-        Heartbeat => "heartbeat",
-        Changes => "changes",
-        Snapshot => "snapshot",
-        Config => "config",
-        Sticky => "sticky",
-        _ => "unknown",
-    };
+    /// <summary>A message's metrics label: the path's last segment (<c>/pair/heartbeat</c> is <c>heartbeat</c>).</summary>
+    public static string TypeOf(string path) => path[(path.LastIndexOf('/') + 1)..];
 }
 
 /// <summary>Sent every <c>pair.heartbeat</c>: who the sender is and what it runs.</summary>
@@ -51,7 +46,11 @@ internal sealed record AckMessage(long Seq);
 /// <summary>Asks the peer for its whole state.</summary>
 internal sealed record SnapshotRequest(string Node);
 
-/// <summary>Every runtime override the sender knows, its config, and its sticky clients (up to a bound).</summary>
+/// <summary>
+/// Every runtime override the sender knows, its config, and its sticky clients (up to a bound): each replicator fills
+/// its own field. A new field must be optional (nullable, default null): a peer of the previous build ignores it and
+/// sends none.
+/// </summary>
 internal sealed record SnapshotMessage(IReadOnlyList<OverrideEntry> Entries, ConfigOffer? Config, IReadOnlyList<StickyItem>? Sticky = null);
 
 /// <summary>One sticky client of a pool's table: the hash of its key, its server, when it was last seen (Unix ms).</summary>

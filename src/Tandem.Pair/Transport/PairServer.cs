@@ -11,12 +11,11 @@ using Tandem.Core.Config;
 
 namespace Tandem.Pair.Transport;
 
-/// <summary>What the pair channel does with a verified message: the answer's JSON, or null for an unknown path.</summary>
-internal delegate Task<byte[]?> PairHandler(string path, string sender, byte[] body, CancellationToken cancellationToken);
-
 /// <summary>
 /// The pair channel's listener: a small Kestrel app on <c>pair.bind</c> (HTTP/1.1, POST, JSON). Every request must carry a
-/// valid signature (<see cref="PairSigner"/>); refusals are logged at most once per <see cref="RefusalLogPeriod"/>.
+/// valid signature (<see cref="PairSigner"/>) and is answered by its <see cref="PairRoutes"/> entry; refusals are logged at
+/// most once per <see cref="RefusalLogPeriod"/>.
+/// Concurrency: requests run concurrently on Kestrel's threads; the refusal counter is guarded by a lock.
 /// </summary>
 internal sealed class PairServer : IAsyncDisposable
 {
@@ -25,7 +24,7 @@ internal sealed class PairServer : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly PairSigner _signer;
-    private readonly PairHandler _handler;
+    private readonly PairRoutes _routes;
     private readonly Action<string, string>? _count;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -33,18 +32,18 @@ internal sealed class PairServer : IAsyncDisposable
     private long _lastRefusalLog = long.MinValue;
     private long _suppressed;
 
-    private PairServer(WebApplication app, PairSigner signer, PairHandler handler, Action<string, string>? count, ILogger logger, TimeProvider time)
+    private PairServer(WebApplication app, PairSigner signer, PairRoutes routes, Action<string, string>? count, ILogger logger, TimeProvider time)
     {
         _app = app;
         _signer = signer;
-        _handler = handler;
+        _routes = routes;
         _count = count;
         _logger = logger;
         _time = time;
     }
 
     /// <exception cref="PairStartException">pair.bind cannot be bound.</exception>
-    public static async Task<PairServer> StartAsync(HostPort bind, PairSigner signer, PairHandler handler, Action<string, string>? count,
+    public static async Task<PairServer> StartAsync(HostPort bind, PairSigner signer, PairRoutes routes, Action<string, string>? count,
         ILogger logger, TimeProvider time, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
@@ -57,7 +56,7 @@ internal sealed class PairServer : IAsyncDisposable
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
         var app = builder.Build();
-        var server = new PairServer(app, signer, handler, count, logger, time);
+        var server = new PairServer(app, signer, routes, count, logger, time);
         app.Run(server.HandleAsync);
         try
         {
@@ -74,7 +73,7 @@ internal sealed class PairServer : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "";
-        var type = PairPaths.TypeOf(path);
+        var type = _routes.TypeOf(path);
         if (!HttpMethods.IsPost(context.Request.Method))
         {
             context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
@@ -99,7 +98,7 @@ internal sealed class PairServer : IAsyncDisposable
         byte[]? answer;
         try
         {
-            answer = await _handler(path, sender, body, context.RequestAborted);
+            answer = await _routes.HandleAsync(path, sender, body, context.RequestAborted);
         }
         catch (JsonException ex)
         {

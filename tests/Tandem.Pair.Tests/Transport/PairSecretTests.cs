@@ -1,5 +1,3 @@
-using Tandem.Pair.Transport;
-
 namespace Tandem.Pair.Tests.Transport;
 
 public sealed class PairSecretTests : IDisposable

@@ -1,6 +1,4 @@
 using System.Text;
-using Microsoft.Extensions.Time.Testing;
-using Tandem.Pair.Transport;
 
 namespace Tandem.Pair.Tests.Transport;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Tandem.Testing;
 
 namespace Tandem.Pair.Tests.Vip;
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using Tandem.Pair.Vip;
 
 namespace Tandem.Pair.Tests.Vip;

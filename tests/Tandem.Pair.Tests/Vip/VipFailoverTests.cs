@@ -1,5 +1,4 @@
 using System.Globalization;
-using Tandem.Testing;
 using Xunit.Abstractions;
 
 namespace Tandem.Pair.Tests.Vip;

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using Tandem.Core.Runtime;
 using Tandem.Pair.Vip;
 

@@ -97,7 +97,7 @@ public sealed class PairSyncTests(ITestOutputHelper output)
         await WaitSyncedAsync(pair);
         var before = pair.B!.Status.Config!.Version;
         var bad = pair.Yaml("a", servers: 2).Replace("weight: 1", "weight: 999", StringComparison.Ordinal);
-        var shared = Tandem.Pair.Sync.ConfigText.Split(bad).Shared;
+        var shared = Tandem.Pair.ConfigSync.ConfigText.Split(bad).Shared;
         var signer = new PairSigner(Encoding.UTF8.GetBytes(pair.Secret), "a", TimeProvider.System);
         using var client = new PairClient($"127.0.0.1:{pair.PairPortB}", signer, TimeSpan.FromSeconds(5));
 

@@ -1,7 +1,6 @@
-using Tandem.Pair.Sync;
-using Tandem.Pair.Transport;
+using Tandem.Pair.OverrideSync;
 
-namespace Tandem.Pair.Tests.Sync;
+namespace Tandem.Pair.Tests.OverrideSync;
 
 public sealed class OverrideTableTests
 {
@@ -76,5 +75,36 @@ public sealed class OverrideTableTests
 
         Assert.Equal(10_001, entry.At);
         Assert.Equal(2, Assert.Single(table.All()).Weight);
+    }
+
+    [Fact]
+    public void Acknowledge_OlderAckAfterNewer_KeepsTheNewer()
+    {
+        var table = new OverrideTable("a");
+        table.RecordLocal("app", "s1", "weight", 3, null, 1000);
+        table.RecordLocal("app", "s2", "weight", 4, null, 1000);
+        table.RecordLocal("app", "s3", "weight", 5, null, 1000);
+
+        table.Acknowledge(2);
+        table.Acknowledge(1);
+
+        Assert.Equal(1, table.Unacknowledged);
+        var (entries, seq) = table.LocalUnacknowledged();
+        Assert.Equal("s3", Assert.Single(entries).Server);
+        Assert.Equal(3, seq);
+    }
+
+    [Fact]
+    public void ForgetAcknowledgements_PeerRestarted_EveryLocalChangeUnacknowledgedAgain()
+    {
+        var table = new OverrideTable("a");
+        table.RecordLocal("app", "s1", "weight", 3, null, 1000);
+        table.TryMerge(new OverrideEntry("app", "s2", "weight", 9, null, 1000, "b"));
+        table.Acknowledge(1);
+
+        table.ForgetAcknowledgements();
+
+        Assert.Equal(1, table.Unacknowledged);
+        Assert.Equal("s1", Assert.Single(table.LocalUnacknowledged().Entries).Server);
     }
 }

@@ -1,6 +1,6 @@
 using Tandem.Pair.Transport;
 
-namespace Tandem.Pair.Sync;
+namespace Tandem.Pair.OverrideSync;
 
 /// <summary>
 /// Every runtime override (a server's weight or state) either node made, with a last-writer-wins stamp per field:
@@ -13,6 +13,7 @@ internal sealed class OverrideTable(string node)
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Pool, string Server, string Field), (OverrideEntry Entry, long Seq)> _entries = [];
     private long _seq;
+    private long _acked;
 
     /// <summary>The sequence of the latest local change.</summary>
     public long LastSeq
@@ -23,6 +24,45 @@ internal sealed class OverrideTable(string node)
             {
                 return _seq;
             }
+        }
+    }
+
+    /// <summary>How many local changes the peer has not acknowledged (the published sync lag).</summary>
+    public long Unacknowledged
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return Math.Max(0, _seq - _acked);
+            }
+        }
+    }
+
+    /// <summary>The peer has applied every local change up to <paramref name="seq"/>; an older acknowledgement changes nothing.</summary>
+    public void Acknowledge(long seq)
+    {
+        lock (_gate)
+        {
+            _acked = Math.Max(_acked, seq);
+        }
+    }
+
+    /// <summary>The peer restarted and knows none of our changes: every local change is to be sent again.</summary>
+    public void ForgetAcknowledgements()
+    {
+        lock (_gate)
+        {
+            _acked = 0;
+        }
+    }
+
+    /// <summary>The local changes the peer has not acknowledged, and the highest sequence among them.</summary>
+    public (List<OverrideEntry> Entries, long Seq) LocalUnacknowledged()
+    {
+        lock (_gate)
+        {
+            return LocalSinceLocked(_acked);
         }
     }
 
@@ -62,16 +102,21 @@ internal sealed class OverrideTable(string node)
     {
         lock (_gate)
         {
-            var list = new List<OverrideEntry>();
-            foreach (var (entry, seq) in _entries.Values)
-            {
-                if (seq > acked)
-                {
-                    list.Add(entry);
-                }
-            }
-            return (list, _seq);
+            return LocalSinceLocked(acked);
         }
+    }
+
+    private (List<OverrideEntry> Entries, long Seq) LocalSinceLocked(long acked)
+    {
+        var list = new List<OverrideEntry>();
+        foreach (var (entry, seq) in _entries.Values)
+        {
+            if (seq > acked)
+            {
+                list.Add(entry);
+            }
+        }
+        return (list, _seq);
     }
 
     /// <summary>Every entry, local or from the peer: the snapshot a returning peer asks for.</summary>

@@ -1,4 +1,4 @@
-namespace Tandem.Pair.Sync;
+namespace Tandem.Pair.Heartbeat;
 
 /// <summary>
 /// Whether the peer is alive: found on the first message heard, lost after <c>peer-timeout</c> of silence.

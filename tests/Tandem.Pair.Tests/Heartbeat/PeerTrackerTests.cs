@@ -1,7 +1,6 @@
-using Microsoft.Extensions.Time.Testing;
-using Tandem.Pair.Sync;
+using Tandem.Pair.Heartbeat;
 
-namespace Tandem.Pair.Tests.Sync;
+namespace Tandem.Pair.Tests.Heartbeat;
 
 public sealed class PeerTrackerTests
 {

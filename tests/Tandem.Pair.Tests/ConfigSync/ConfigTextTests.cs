@@ -1,7 +1,7 @@
 using Tandem.Core.Config;
-using Tandem.Pair.Sync;
+using Tandem.Pair.ConfigSync;
 
-namespace Tandem.Pair.Tests.Sync;
+namespace Tandem.Pair.Tests.ConfigSync;
 
 public sealed class ConfigTextTests
 {

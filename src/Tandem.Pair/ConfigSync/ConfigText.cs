@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Tandem.Pair.Sync;
+namespace Tandem.Pair.ConfigSync;
 
 /// <summary>
 /// Splits a config file into the part both nodes share and the node-local sections (<see cref="NodeLocalKeys"/>), and
