@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Tandem.Core.Balancing;
 using Tandem.Core.Config;
 using Tandem.Core.Pools;
+using Tandem.Core.Requests;
 using Tandem.Observability.AccessLog;
 using Tandem.Observability.Metrics;
 

@@ -11,6 +11,7 @@ using Tandem.Proxy.Health;
 using Tandem.Proxy.Listeners;
 using Tandem.Proxy.Listeners.Transport;
 using Tandem.Proxy.LoadReports;
+using Tandem.Proxy.Routing;
 using Tandem.Proxy.Warmup;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -35,7 +36,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
     private readonly HealthMonitor _health;
     private readonly CancellationTokenSource _sweepStop = new();
     private readonly Task _stickySweep;
-    private FrozenDictionary<string, PoolRoute> _routes = FrozenDictionary<string, PoolRoute>.Empty;
+    private FrozenDictionary<string, PoolTarget> _routes = FrozenDictionary<string, PoolTarget>.Empty;
     private Dictionary<string, ListenerHost> _listeners = new(StringComparer.Ordinal);
     private TimeSpan _drainTimeout = ConfigDefaults.DrainTimeout;
     private bool _stopped;
@@ -241,16 +242,16 @@ public sealed class ProxyRuntime : IAsyncDisposable
         }
     }
 
-    private static FrozenDictionary<string, PoolRoute> BuildRoutes(FrozenDictionary<string, PoolState> pools, FrozenDictionary<string, PoolRoute> old)
+    private static FrozenDictionary<string, PoolTarget> BuildRoutes(FrozenDictionary<string, PoolState> pools, FrozenDictionary<string, PoolTarget> old)
     {
-        var routes = new Dictionary<string, PoolRoute>(pools.Count, StringComparer.Ordinal);
+        var routes = new Dictionary<string, PoolTarget>(pools.Count, StringComparer.Ordinal);
         foreach (var (name, pool) in pools)
         {
             var settings = UpstreamSettings.From(pool.Config);
             var client = old.TryGetValue(name, out var previous) && previous.Upstream == settings
                 ? previous.Client
                 : UpstreamClientFactory.Create(settings);
-            var route = new PoolRoute(pool, client, settings);
+            var route = new PoolTarget(pool, client, settings);
             pool.ObserveQueue(() => route.Queue.Waiting);
             routes[name] = route;
         }
@@ -258,7 +259,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
     }
 
     /// <summary>Disposes upstream clients no route uses any more, after requests still using them had time to finish.</summary>
-    private void RetireClients(FrozenDictionary<string, PoolRoute> old, FrozenDictionary<string, PoolRoute> current, TimeSpan drain)
+    private void RetireClients(FrozenDictionary<string, PoolTarget> old, FrozenDictionary<string, PoolTarget> current, TimeSpan drain)
     {
         var inUse = new HashSet<HttpMessageInvoker>(ReferenceEqualityComparer.Instance);
         foreach (var route in current.Values)

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Prometheus;
 using Tandem.Core.Pools;
+using Tandem.Core.Requests;
 using Tandem.Observability.AccessLog;
 
 namespace Tandem.Observability.Metrics;

@@ -5,10 +5,12 @@ using Microsoft.Extensions.Logging;
 using Tandem.Core.Balancing;
 using Tandem.Core.Health;
 using Tandem.Core.Pools;
-using Tandem.Observability.AccessLog;
+using Tandem.Core.Requests;
 using Tandem.Observability.Metrics;
 using Tandem.Proxy.Diagnostics;
-using Tandem.Proxy.Limits;
+using Tandem.Proxy.Retries;
+using Tandem.Proxy.Routing;
+using Tandem.Proxy.Selection;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Tandem.Proxy.Forwarding;
@@ -20,7 +22,7 @@ namespace Tandem.Proxy.Forwarding;
 /// A retry is safe when the attempt failed before any response arrived and nothing reached the client, and either
 /// nothing was sent (a connect failure) or the method is idempotent (GET, HEAD, OPTIONS, PUT, DELETE, TRACE); a request
 /// body must have been buffered (up to <c>retry-body-limit</c>) to be sent again. Retries are bounded per request
-/// (<c>retries</c>) and per pool (<see cref="Limits.RetryBudget"/>: at most 20% extra load).
+/// (<c>retries</c>) and per pool (<see cref="RetryBudget"/>: at most 20% extra load).
 /// The first attempt of a request that needs no queue allocates nothing here beyond what forwarding itself needs.
 /// When the request ends, however it ends, the listener's <see cref="ListenerTelemetry"/> records it once (series and
 /// access log line) with the server of the last attempt, the attempts, why it failed and the server's share of the time.
@@ -38,7 +40,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
     /// <param name="context">The request.</param>
     /// <param name="route">The listener's pool.</param>
     /// <param name="telemetry">The listener's counters and access log; null records nothing (warm-up).</param>
-    public async Task ForwardAsync(HttpContext context, PoolRoute route, ListenerTelemetry? telemetry)
+    public async Task ForwardAsync(HttpContext context, PoolTarget route, ListenerTelemetry? telemetry)
     {
         var started = time.GetTimestamp();
         var pool = route.Pool;
@@ -138,7 +140,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
     /// <remarks>A pooled builder: the attempt's state machine is reused instead of allocated per request.</remarks>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(ForwarderError Error, ProxyErrorKind Kind, Exception? Exception)> SendAsync(
-        HttpContext context, PoolRoute route, ServerState server, ServerState? stuckTo, long started)
+        HttpContext context, PoolTarget route, ServerState server, ServerState? stuckTo, long started)
     {
         var pool = route.Pool;
         if (pool.Config.ServerHeader)
@@ -225,7 +227,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
     }
 
     /// <summary>Every usable server is full: wait in the pool's queue until one has room, the queue timeout, or the client leaves.</summary>
-    private async Task<(ServerState? Server, QueueWait Outcome)> WaitForRoomAsync(HttpContext context, PoolRoute route, SelectionContext selection,
+    private async Task<(ServerState? Server, QueueWait Outcome)> WaitForRoomAsync(HttpContext context, PoolTarget route, SelectionContext selection,
         ServerState? stuckTo, long started)
     {
         var queue = route.Queue;

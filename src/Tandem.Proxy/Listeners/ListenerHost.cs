@@ -3,8 +3,9 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Tandem.Core.Config;
 using Tandem.Observability.Metrics;
-using Tandem.Proxy.Forwarding;
 using Tandem.Proxy.Listeners.Transport;
+using Tandem.Proxy.Pipeline;
+using Tandem.Proxy.Routing;
 
 namespace Tandem.Proxy.Listeners;
 
@@ -17,14 +18,14 @@ internal sealed class ListenerHost
     private readonly KestrelServer _server;
     private readonly ListenerGeneration _generation;
 
-    private ListenerHost(KestrelServer server, ListenerGeneration generation, ListenerRoute route)
+    private ListenerHost(KestrelServer server, ListenerGeneration generation, ListenerPipeline route)
     {
         _server = server;
         _generation = generation;
         Route = route;
     }
 
-    public ListenerRoute Route { get; }
+    public ListenerPipeline Route { get; }
 
     public ListenerConfig Config => Route.Config;
 
@@ -65,7 +66,7 @@ internal sealed class ListenerHost
             options.Listen(new SharedEndPoint(address, HttpProtocols.Http2, generation), o => Configure(o, HttpProtocols.Http2, telemetry));
         }
 
-        var listenerRoute = new ListenerRoute(config);
+        var listenerRoute = new ListenerPipeline(config);
         var server = new KestrelServer(Options.Create(options), services.Transport, services.LoggerFactory);
         try
         {
@@ -80,7 +81,7 @@ internal sealed class ListenerHost
     }
 
     /// <summary>Points the listener at its pool and starts taking connections (from the listener it replaces, if any).</summary>
-    public void Activate(PoolRoute route)
+    public void Activate(PoolTarget route)
     {
         Route.Update(Route.Config, route);
         _generation.Activate();

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Tandem.Observability.Metrics;
 using Tandem.Proxy.Forwarding;
+using Tandem.Proxy.Pipeline;
 
 namespace Tandem.Proxy.Listeners;
 
@@ -12,7 +13,7 @@ namespace Tandem.Proxy.Listeners;
 /// middleware pipeline, diagnostics or request services. The <see cref="HttpContext"/> is reused across the requests
 /// of a connection, as ASP.NET's own hosting layer does.
 /// </summary>
-internal sealed class ProxyApplication(ListenerRoute listener, RequestForwarder forwarder, ListenerTelemetry? telemetry) : IHttpApplication<ProxyApplication.Context>
+internal sealed class ProxyApplication(ListenerPipeline listener, RequestForwarder forwarder, ListenerTelemetry? telemetry) : IHttpApplication<ProxyApplication.Context>
 {
     public Context CreateContext(IFeatureCollection contextFeatures)
     {

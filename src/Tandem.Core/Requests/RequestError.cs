@@ -1,4 +1,4 @@
-namespace Tandem.Observability.AccessLog;
+namespace Tandem.Core.Requests;
 
 /// <summary>Why a request failed, as the access log names it (<see cref="RequestErrors.Name"/>).</summary>
 public enum RequestError : byte

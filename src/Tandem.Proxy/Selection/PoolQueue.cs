@@ -1,4 +1,4 @@
-namespace Tandem.Proxy.Limits;
+namespace Tandem.Proxy.Selection;
 
 /// <summary>
 /// Where requests of a pool wait while every usable server is at its <c>max-connections</c>, as HAProxy's backend

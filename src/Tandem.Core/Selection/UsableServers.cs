@@ -1,6 +1,6 @@
 using Tandem.Core.Pools;
 
-namespace Tandem.Core.Balancing;
+namespace Tandem.Core.Selection;
 
 /// <summary>
 /// Decides which servers of a pool may take new requests, apart from which one to pick: the usable primaries,

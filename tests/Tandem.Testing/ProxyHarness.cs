@@ -3,13 +3,13 @@ using Microsoft.Extensions.Logging;
 using Tandem.Core.Config;
 using Tandem.Core.Pools;
 using Tandem.Observability.Metrics;
-using Tandem.Testing;
+using Tandem.Proxy;
 using Yarp.ReverseProxy.Forwarder;
 
-namespace Tandem.Proxy.Tests.Support;
+namespace Tandem.Testing;
 
 /// <summary>A real <see cref="ProxyRuntime"/> on 127.0.0.1 ephemeral ports, with its log lines captured.</summary>
-internal sealed class ProxyHarness : IAsyncDisposable
+public sealed class ProxyHarness : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
@@ -57,7 +57,7 @@ internal sealed class ProxyHarness : IAsyncDisposable
 }
 
 /// <summary>Builds configs for tests: one listener on an ephemeral port in front of one pool.</summary>
-internal static class TestConfig
+public static class TestConfig
 {
     public static TandemConfig OnePool(string algorithm, params ServerConfig[] servers) => OnePool(algorithm, servers, pool => pool);
 

@@ -1,4 +1,4 @@
-namespace Tandem.Proxy.Limits;
+namespace Tandem.Proxy.Retries;
 
 /// <summary>
 /// Keeps retries to a share of a pool's requests, as Finagle's and Envoy's retry budgets: every request deposits

@@ -4,7 +4,7 @@ using Tandem.Core.Balancing;
 using Tandem.Core.Config;
 using Tandem.Core.Pools;
 
-namespace Tandem.Proxy.Forwarding;
+namespace Tandem.Proxy.Selection;
 
 /// <summary>
 /// Session affinity on the request path (<c>pools[].sticky</c>). Cookie mode reads Tandem's cookie and sets it when

@@ -1,16 +1,18 @@
 using System.Net;
 using Tandem.Core.Config;
 using Tandem.Core.Pools;
-using Tandem.Proxy.Limits;
+using Tandem.Proxy.Forwarding;
+using Tandem.Proxy.Retries;
+using Tandem.Proxy.Selection;
 using Yarp.ReverseProxy.Forwarder;
 
-namespace Tandem.Proxy.Forwarding;
+namespace Tandem.Proxy.Routing;
 
 /// <summary>
 /// Everything the request path needs for one pool, immutable: the pool's state, its upstream client and the
 /// forwarding settings. A reload builds new routes; listeners swap to them atomically.
 /// </summary>
-internal sealed class PoolRoute(PoolState pool, HttpMessageInvoker client, UpstreamSettings upstream)
+internal sealed class PoolTarget(PoolState pool, HttpMessageInvoker client, UpstreamSettings upstream)
 {
     public PoolState Pool { get; } = pool;
 

@@ -3,7 +3,7 @@ using Tandem.Core.Balancing;
 using Tandem.Core.Config;
 using Tandem.Core.Pools;
 
-namespace Tandem.Proxy.Forwarding;
+namespace Tandem.Proxy.Selection;
 
 /// <summary>
 /// Builds the <see cref="SelectionContext"/> of a request: the client address, and for hashing pools the hash of the

@@ -1,15 +1,16 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Tandem.Proxy.Tests.Support;
+namespace Tandem.Testing;
 
 /// <summary>Keeps every log line written, so tests can assert what an operator would read.</summary>
-internal sealed class CapturingLoggerProvider : ILoggerProvider
+public sealed class CapturingLoggerProvider : ILoggerProvider
 {
-    private readonly ConcurrentQueue<(LogLevel Level, string Category, string Message)> _lines = new();
+    private readonly ConcurrentQueue<(LogLevel Level, string Category, EventId EventId, string Message)> _lines = new();
 
-    public IReadOnlyList<(LogLevel Level, string Category, string Message)> Lines => [.. _lines];
+    public IReadOnlyList<(LogLevel Level, string Category, EventId EventId, string Message)> Lines => [.. _lines];
 
+    /// <summary>The messages of the lines at <paramref name="atLeast"/> or above, in order.</summary>
     public IEnumerable<string> Messages(LogLevel atLeast = LogLevel.Trace)
     {
         foreach (var line in _lines)
@@ -19,6 +20,20 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
                 yield return line.Message;
             }
         }
+    }
+
+    /// <summary>The messages of the lines with the given event id, in order.</summary>
+    public IReadOnlyList<string> Messages(int eventId)
+    {
+        var messages = new List<string>();
+        foreach (var line in _lines)
+        {
+            if (line.EventId.Id == eventId)
+            {
+                messages.Add(line.Message);
+            }
+        }
+        return messages;
     }
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
@@ -34,6 +49,6 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner._lines.Enqueue((logLevel, category, formatter(state, exception)));
+            owner._lines.Enqueue((logLevel, category, eventId, formatter(state, exception)));
     }
 }
