@@ -1,26 +1,29 @@
 namespace Tandem.Core.Requests;
 
-/// <summary>Why a request failed, as the access log names it (<see cref="RequestErrors.Name"/>).</summary>
+/// <summary>
+/// Why a request (or one attempt of it) failed, as retry and health logic branch on it (never on message text) and as
+/// the access log and the <c>reason</c> label name it (<see cref="RequestErrors.Name"/>).
+/// </summary>
 public enum RequestError : byte
 {
     None,
 
-    /// <summary>No connection to the server could be made.</summary>
+    /// <summary>No connection to the server could be made; nothing was sent.</summary>
     ConnectFailed,
 
     /// <summary>The server did not answer (or went silent) within the timeout.</summary>
-    Timeout,
+    TimedOut,
 
     /// <summary>The server broke the exchange: reset, closed early, bad response.</summary>
     ServerFailed,
 
-    /// <summary>The client went away before the response was complete.</summary>
+    /// <summary>The client went away or broke its side; never counted against the server.</summary>
     ClientAborted,
 
     /// <summary>The incoming request could not be forwarded as it was.</summary>
     BadRequest,
 
-    /// <summary>An upgraded connection (WebSocket) was closed for idleness.</summary>
+    /// <summary>An upgraded connection (WebSocket) was closed for idleness; normal.</summary>
     IdleClosed,
 
     /// <summary>The pool had no usable server.</summary>

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Tandem.Proxy.Forwarding;
+using Tandem.Core.Requests;
 
 namespace Tandem.Proxy.Diagnostics;
 
@@ -15,7 +15,7 @@ internal static partial class ProxyLog
     public static partial void NoServer(ILogger logger, string pool, string method, string path, long suppressed);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "{Pool}/{Server}: {Kind}")]
-    public static partial void ClientAborted(ILogger logger, string pool, string server, ProxyErrorKind kind, Exception? exception);
+    public static partial void ClientAborted(ILogger logger, string pool, string server, RequestError kind, Exception? exception);
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Unexpected error forwarding {Method} {Path} to {Pool}/{Server}")]
     public static partial void Unexpected(ILogger logger, string method, string path, string pool, string server, Exception exception);

@@ -1,63 +1,44 @@
 using System.Net.Sockets;
+using Tandem.Core.Requests;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Tandem.Proxy.Forwarding;
 
-/// <summary>Why a forwarded request failed, as retry and health logic need to know it (never from message text).</summary>
-internal enum ProxyErrorKind
-{
-    None,
-
-    /// <summary>No connection to the server could be made; nothing was sent.</summary>
-    ConnectFailed,
-
-    /// <summary>The server did not answer (or went silent) within the timeout.</summary>
-    TimedOut,
-
-    /// <summary>The server broke the exchange: reset, closed early, bad response.</summary>
-    ServerFailed,
-
-    /// <summary>The client went away or broke its side; never counted against the server.</summary>
-    ClientAborted,
-
-    /// <summary>The request could not be built (a bad incoming request).</summary>
-    BadRequest,
-
-    /// <summary>An upgraded connection (WebSocket) was closed for idleness; normal.</summary>
-    IdleClosed,
-}
-
+/// <summary>
+/// Classifies what YARP reports into a <see cref="RequestError"/>, the kind retry and health logic branch on (never
+/// message text), and describes it for the log.
+/// </summary>
 internal static class ProxyErrors
 {
-    public static ProxyErrorKind Classify(ForwarderError error, Exception? exception) => error switch
+    public static RequestError Classify(ForwarderError error, Exception? exception) => error switch
     {
-        ForwarderError.None => ProxyErrorKind.None,
-        ForwarderError.Request => IsConnectFailure(exception) ? ProxyErrorKind.ConnectFailed
-            : IsTimeout(exception) ? ProxyErrorKind.TimedOut : ProxyErrorKind.ServerFailed,
-        ForwarderError.RequestTimedOut => ProxyErrorKind.TimedOut,
-        ForwarderError.RequestCreation => ProxyErrorKind.BadRequest,
+        ForwarderError.None => RequestError.None,
+        ForwarderError.Request => IsConnectFailure(exception) ? RequestError.ConnectFailed
+            : IsTimeout(exception) ? RequestError.TimedOut : RequestError.ServerFailed,
+        ForwarderError.RequestTimedOut => RequestError.TimedOut,
+        ForwarderError.RequestCreation => RequestError.BadRequest,
         ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient
             or ForwarderError.ResponseBodyCanceled or ForwarderError.ResponseBodyClient
             or ForwarderError.UpgradeRequestCanceled or ForwarderError.UpgradeRequestClient
-            or ForwarderError.UpgradeResponseCanceled or ForwarderError.UpgradeResponseClient => ProxyErrorKind.ClientAborted,
-        ForwarderError.UpgradeActivityTimeout => ProxyErrorKind.IdleClosed,
-        _ => ProxyErrorKind.ServerFailed,
+            or ForwarderError.UpgradeResponseCanceled or ForwarderError.UpgradeResponseClient => RequestError.ClientAborted,
+        ForwarderError.UpgradeActivityTimeout => RequestError.IdleClosed,
+        _ => RequestError.ServerFailed,
     };
 
     /// <summary>Whether the server is to blame (counts as a failure of the server).</summary>
-    public static bool IsServerFault(ProxyErrorKind kind) =>
-        kind is ProxyErrorKind.ConnectFailed or ProxyErrorKind.TimedOut or ProxyErrorKind.ServerFailed;
+    public static bool IsServerFault(RequestError kind) =>
+        kind is RequestError.ConnectFailed or RequestError.TimedOut or RequestError.ServerFailed;
 
-    public static string Describe(ProxyErrorKind kind, Exception? exception)
+    public static string Describe(RequestError kind, Exception? exception)
     {
         var reason = Innermost(exception);
         return kind switch
         {
-            ProxyErrorKind.ConnectFailed => "connect failed: " + reason,
-            ProxyErrorKind.TimedOut => "timed out: " + reason,
-            ProxyErrorKind.ServerFailed => "server failed: " + reason,
-            ProxyErrorKind.ClientAborted => "client aborted: " + reason,
-            ProxyErrorKind.BadRequest => "bad request: " + reason,
+            RequestError.ConnectFailed => "connect failed: " + reason,
+            RequestError.TimedOut => "timed out: " + reason,
+            RequestError.ServerFailed => "server failed: " + reason,
+            RequestError.ClientAborted => "client aborted: " + reason,
+            RequestError.BadRequest => "bad request: " + reason,
             _ => reason,
         };
     }

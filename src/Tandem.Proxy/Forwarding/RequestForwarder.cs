@@ -84,13 +84,13 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
                 var sent = time.GetTimestamp();
                 var (forwarderError, kind, exception) = await SendAsync(context, route, server, stuckTo, started);
                 upstream = time.GetTimestamp() - sent;
-                error = ErrorOf(kind);
-                if (kind == ProxyErrorKind.None)
+                error = kind;
+                if (kind == RequestError.None)
                 {
                     StickySessions.Learn(context, pool, server, stuckTo, stickyKey, hasStickyKey, time);
                     return;
                 }
-                if (kind is ProxyErrorKind.ClientAborted or ProxyErrorKind.IdleClosed)
+                if (kind is RequestError.ClientAborted or RequestError.IdleClosed)
                 {
                     return;
                 }
@@ -125,21 +125,10 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
         }
     }
 
-    private static RequestError ErrorOf(ProxyErrorKind kind) => kind switch
-    {
-        ProxyErrorKind.None => RequestError.None,
-        ProxyErrorKind.ConnectFailed => RequestError.ConnectFailed,
-        ProxyErrorKind.TimedOut => RequestError.Timeout,
-        ProxyErrorKind.ClientAborted => RequestError.ClientAborted,
-        ProxyErrorKind.BadRequest => RequestError.BadRequest,
-        ProxyErrorKind.IdleClosed => RequestError.IdleClosed,
-        _ => RequestError.ServerFailed,
-    };
-
     /// <summary>One attempt on <paramref name="server"/> (already counted in flight), accounted when it ends.</summary>
     /// <remarks>A pooled builder: the attempt's state machine is reused instead of allocated per request.</remarks>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<(ForwarderError Error, ProxyErrorKind Kind, Exception? Exception)> SendAsync(
+    private async ValueTask<(ForwarderError Error, RequestError Kind, Exception? Exception)> SendAsync(
         HttpContext context, PoolTarget route, ServerState server, ServerState? stuckTo, long started)
     {
         var pool = route.Pool;
@@ -149,7 +138,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
         }
         StickySessions.SetCookie(context, pool, server, stuckTo);
         var error = ForwarderError.None;
-        var kind = ProxyErrorKind.None;
+        var kind = RequestError.None;
         Exception? exception = null;
         try
         {
@@ -158,7 +147,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
             {
                 exception = context.GetForwarderErrorFeature()?.Exception;
                 kind = ProxyErrors.Classify(error, exception);
-                if (kind is ProxyErrorKind.ClientAborted or ProxyErrorKind.IdleClosed)
+                if (kind is RequestError.ClientAborted or RequestError.IdleClosed)
                 {
                     ProxyLog.ClientAborted(logger, pool.Name, server.Name, kind, exception);
                 }
@@ -167,7 +156,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
         catch (Exception ex)
         {
             error = ForwarderError.Request;
-            kind = ProxyErrorKind.ServerFailed;
+            kind = RequestError.ServerFailed;
             exception = ex;
             ProxyLog.Unexpected(logger, context.Request.Method, context.Request.Path, pool.Name, server.Name, ex);
         }
@@ -177,7 +166,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
             var failed = ProxyErrors.IsServerFault(kind);
             var status = failed && !context.Response.HasStarted ? StatusFor(kind) : context.Response.StatusCode;
             server.RequestCompleted(status, failed, time.GetElapsedTime(started, ended).TotalSeconds, ended);
-            if (kind is not (ProxyErrorKind.ClientAborted or ProxyErrorKind.IdleClosed))
+            if (kind is not (RequestError.ClientAborted or RequestError.IdleClosed))
             {
                 OutlierDetector.Record(pool, server, status, failed);
             }
@@ -263,13 +252,13 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
         return false;
     }
 
-    private static bool CanRetry(HttpContext context, ForwarderError error, ProxyErrorKind kind, bool replayable)
+    private static bool CanRetry(HttpContext context, ForwarderError error, RequestError kind, bool replayable)
     {
         if (context.Response.HasStarted || !ProxyErrors.BeforeResponse(error) || context.RequestAborted.IsCancellationRequested)
         {
             return false;
         }
-        return replayable && (kind == ProxyErrorKind.ConnectFailed || IsIdempotent(context.Request.Method));
+        return replayable && (kind == RequestError.ConnectFailed || IsIdempotent(context.Request.Method));
     }
 
     private static bool IsIdempotent(string method) =>
@@ -296,7 +285,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
         pool.Unrouted.RequestCompleted(StatusCodes.Status503ServiceUnavailable, time.GetElapsedTime(started).TotalSeconds);
     }
 
-    private async Task AnswerFailureAsync(HttpContext context, PoolState pool, ServerState server, ProxyErrorKind kind, Exception? exception)
+    private async Task AnswerFailureAsync(HttpContext context, PoolState pool, ServerState server, RequestError kind, Exception? exception)
     {
         // YARP has set 502, 504 or 400 when nothing was sent to the client yet; add the body.
         var status = context.Response.HasStarted ? context.Response.StatusCode : StatusFor(kind);
@@ -308,10 +297,10 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
         await ErrorResponses.WriteAsync(context.Response, status);
     }
 
-    private static int StatusFor(ProxyErrorKind kind) => kind switch
+    private static int StatusFor(RequestError kind) => kind switch
     {
-        ProxyErrorKind.TimedOut => StatusCodes.Status504GatewayTimeout,
-        ProxyErrorKind.BadRequest => StatusCodes.Status400BadRequest,
+        RequestError.TimedOut => StatusCodes.Status504GatewayTimeout,
+        RequestError.BadRequest => StatusCodes.Status400BadRequest,
         _ => StatusCodes.Status502BadGateway,
     };
 
