@@ -1,24 +1,28 @@
 using Tandem.Core.Config;
+using Tandem.Proxy.Recording;
 using Tandem.Proxy.Routing;
 
 namespace Tandem.Proxy.Pipeline;
 
 /// <summary>
-/// Where a listener's requests go. Concurrency: <see cref="Route"/> is swapped atomically on reload and read once per
-/// request; it is set before the listener receives its first connection.
+/// A listener's compiled chain: its route table (swapped atomically on reload, read once per request; set before the
+/// listener receives its first connection) and its recorder (fixed for the listener's life; null when it records
+/// nothing).
 /// </summary>
-internal sealed class ListenerPipeline(ListenerConfig config)
+internal sealed class ListenerPipeline(ListenerConfig config, RequestRecorder? recorder)
 {
-    private volatile PoolTarget? _route;
+    private volatile RouteTable? _routes;
     private volatile ListenerConfig _config = config;
 
-    public PoolTarget Route => _route!;
+    public RouteTable Routes => _routes!;
 
     public ListenerConfig Config => _config;
 
-    public void Update(ListenerConfig config, PoolTarget route)
+    public RequestRecorder? Recorder { get; } = recorder;
+
+    public void Update(ListenerConfig config, RouteTable routes)
     {
         _config = config;
-        _route = route;
+        _routes = routes;
     }
 }

@@ -3,48 +3,40 @@ using Microsoft.Net.Http.Headers;
 using Tandem.Core.Balancing;
 using Tandem.Core.Config;
 using Tandem.Core.Pools;
+using Tandem.Core.Selection;
 
 namespace Tandem.Proxy.Selection;
 
 /// <summary>
-/// Session affinity on the request path (<c>pools[].sticky</c>). Cookie mode reads Tandem's cookie and sets it when
-/// the request went elsewhere than it named; table mode looks the client's key up in the pool's
-/// <see cref="StickyTable"/> and remembers where a client went. A remembered server that can no longer keep the
-/// client (<see cref="PoolState.KeepsSticky"/>) is ignored and the request is balanced afresh.
-/// Pools without <c>sticky</c> pay one null check. Cookie mode parses the Cookie header once per request; table mode
-/// allocates only when it remembers a new client.
+/// The HTTP side of session affinity (<c>pools[].sticky</c>): reading a client's cookie or key from the request, setting
+/// Tandem's cookie on the response, and finding the key a response issued. Which server a client stays on is Core's
+/// rule (<see cref="StickySelection"/>). Pools without <c>sticky</c> pay one null check. Cookie mode parses the Cookie
+/// header once per request; table mode allocates only when it remembers a new client.
 /// </summary>
 internal static class StickySessions
 {
-    /// <summary>The server this request's client is stuck to, if it may still take it; null otherwise.</summary>
-    /// <param name="context">The request.</param>
-    /// <param name="pool">The listener's pool.</param>
-    /// <param name="time">The clock (table entries are stamped in Unix ms).</param>
-    /// <param name="key">Table mode: the hash of the client key, when the request carries one.</param>
-    /// <param name="hasKey">Whether <paramref name="key"/> is set.</param>
-    public static ServerState? Find(HttpContext context, PoolState pool, TimeProvider time, out ulong key, out bool hasKey)
+    /// <summary>Binds the request to the server its client is stuck to, if that server may still take it.</summary>
+    public static void Find(HttpContext context, PoolState pool, SelectionState selection, TimeProvider time)
     {
-        key = 0;
-        hasKey = false;
         if (pool.StickyCookie is { } cookie)
         {
             var token = context.Request.Cookies[cookie.Name];
-            return string.IsNullOrEmpty(token) ? null : Resolve(pool, cookie.Find(token));
+            if (!string.IsNullOrEmpty(token))
+            {
+                StickySelection.FromCookie(pool, selection, token);
+            }
+            return;
         }
-        if (pool.StickyTable is not { } table || KeyOf(context, table.Key) is not { } found)
+        if (pool.StickyTable is { } table && KeyOf(context, table.Key) is { } key)
         {
-            return null;
+            StickySelection.FromTable(pool, selection, key, time.GetUtcNow().ToUnixTimeMilliseconds());
         }
-        key = found;
-        hasKey = true;
-        var name = table.Find(key, time.GetUtcNow().ToUnixTimeMilliseconds());
-        return name is null ? null : Resolve(pool, pool.FindServer(name));
     }
 
     /// <summary>Cookie mode: the <c>Set-Cookie</c> for a request that did not go where its cookie said (or had none).</summary>
-    public static void SetCookie(HttpContext context, PoolState pool, ServerState server, ServerState? stuckTo)
+    public static void SetCookie(HttpContext context, PoolState pool, ServerState server, SelectionState selection)
     {
-        if (pool.StickyCookie is { } cookie && !ReferenceEquals(server, stuckTo) && cookie.SetCookieFor(server) is { } value)
+        if (pool.StickyCookie is { } cookie && !ReferenceEquals(server, selection.StuckTo) && cookie.SetCookieFor(server) is { } value)
         {
             context.Response.Headers.Append(HeaderNames.SetCookie, value);
         }
@@ -54,32 +46,16 @@ internal static class StickySessions
     /// Table mode, after a request was answered by <paramref name="server"/>: remembers the client there, by the key the
     /// request carried or, for a header or cookie key it did not carry yet, by the one the response issued.
     /// </summary>
-    public static void Learn(HttpContext context, PoolState pool, ServerState server, ServerState? stuckTo, ulong key, bool hasKey, TimeProvider time)
+    public static void Learn(HttpContext context, PoolState pool, SelectionState selection, ServerState server, TimeProvider time)
     {
-        if (pool.StickyTable is not { } table || ReferenceEquals(server, stuckTo))
+        if (!StickySelection.Learns(pool, selection, server))
         {
             return;
         }
-        if (!hasKey)
+        if ((selection.StickyKey ?? KeyFromResponse(context.Response, pool.StickyTable!.Key)) is { } key)
         {
-            if (KeyFromResponse(context.Response, table.Key) is not { } issued)
-            {
-                return;
-            }
-            key = issued;
+            StickySelection.Remember(pool, server, key, time.GetUtcNow().ToUnixTimeMilliseconds());
         }
-        table.Learn(key, server.Name, time.GetUtcNow().ToUnixTimeMilliseconds());
-    }
-
-    private static ServerState? Resolve(PoolState pool, ServerState? server)
-    {
-        if (server is not null && pool.KeepsSticky(server))
-        {
-            pool.Sticky.Hit();
-            return server;
-        }
-        pool.Sticky.Move();
-        return null;
     }
 
     private static ulong? KeyOf(HttpContext context, HashKey key) =>

@@ -50,7 +50,7 @@ internal static class JitWarmup
         using var upstream = UpstreamClientFactory.Create(settings);
         var listenerConfig = new ListenerConfig { Name = "warmup", Bind = new HostPort("127.0.0.1", 0), Pool = "warmup" };
         var listener = await ListenerHost.StartAsync(listenerConfig, services, cancellationToken, countConnections: false);
-        listener.Activate(new PoolTarget(pool, upstream, settings));
+        listener.Activate(RouteTable.ToPool(new PoolTarget(pool, upstream, settings)));
 
         long requests = 0;
         try

@@ -140,8 +140,8 @@ internal sealed class TandemNode : IAsyncDisposable
             await admin.DisposeAsync();
             throw new NodeStartException($"access log cannot open {config.AccessLog?.Path}: {ex.Message}", ex);
         }
-        var runtime = new ProxyRuntime(pools, metrics, admin.Services.GetRequiredService<IHttpForwarder>(), options.Time, loggerFactory, admin.Services, accessLog,
-            holdsVip: config.Pair?.Vip is not null);
+        var runtime = new ProxyRuntime(pools, new DataPlaneTelemetry(metrics, accessLog), admin.Services.GetRequiredService<IHttpForwarder>(), options.Time,
+            loggerFactory, admin.Services, holdsVip: config.Pair?.Vip is not null);
         var operatorChanges = new OperatorChanges();
         admin.MapTandemAdmin(pools, metrics, status, operatorChanges);
         var pairHealth = new PairHealth();

@@ -1,9 +1,10 @@
 using System.Globalization;
+using Xunit;
 
-namespace Tandem.Observability.Tests.Support;
+namespace Tandem.Testing;
 
 /// <summary>Reads the samples of a Prometheus text exposition: <c>name{labels}</c> as written, to its value.</summary>
-internal static class PrometheusText
+public static class PrometheusText
 {
     public static Dictionary<string, double> Parse(string text)
     {

@@ -2,7 +2,7 @@ using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace Tandem.Observability.Metrics;
+namespace Tandem.Proxy.Recording;
 
 /// <summary>
 /// Counts the response body bytes written to the client, whatever the framing (Content-Length, chunked, HTTP/2):
@@ -12,7 +12,7 @@ namespace Tandem.Observability.Metrics;
 /// Concurrency: one request at a time.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The counting stream holds no resource; the server's stream is not ours to dispose.")]
-public sealed class ResponseBodyCounter : IHttpResponseBodyFeature
+internal sealed class ResponseBodyCounter : IHttpResponseBodyFeature
 {
     private readonly CountingStream _stream;
     private IHttpResponseBodyFeature _inner = null!;
