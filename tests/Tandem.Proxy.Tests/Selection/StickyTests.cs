@@ -4,7 +4,7 @@ using Tandem.Core.Config;
 using Tandem.Core.Pools;
 using Tandem.Testing;
 
-namespace Tandem.Proxy.Tests.Forwarding;
+namespace Tandem.Proxy.Tests.Selection;
 
 /// <summary>Session affinity (<c>pools[].sticky</c>) through a real proxy in front of two real backends.</summary>
 public sealed class StickyTests

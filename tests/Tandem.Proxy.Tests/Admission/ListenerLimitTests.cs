@@ -4,7 +4,7 @@ using System.Text;
 using Tandem.Core.Balancing;
 using Tandem.Testing;
 
-namespace Tandem.Proxy.Tests.Limits;
+namespace Tandem.Proxy.Tests.Admission;
 
 /// <summary>A listener's max-connections: connections beyond it are refused, the node keeps serving.</summary>
 public sealed class ListenerLimitTests

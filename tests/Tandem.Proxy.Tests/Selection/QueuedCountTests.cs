@@ -3,7 +3,7 @@ using Tandem.Core.Balancing;
 using Tandem.Core.Config;
 using Tandem.Testing;
 
-namespace Tandem.Proxy.Tests.Limits;
+namespace Tandem.Proxy.Tests.Selection;
 
 /// <summary>The pool's queue length is readable on <c>PoolState.Queued</c> (alert rules: <c>queue &gt; N</c>).</summary>
 public sealed class QueuedCountTests

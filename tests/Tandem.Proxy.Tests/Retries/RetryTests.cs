@@ -4,7 +4,7 @@ using Tandem.Core.Balancing;
 using Tandem.Core.Config;
 using Tandem.Testing;
 
-namespace Tandem.Proxy.Tests.Forwarding;
+namespace Tandem.Proxy.Tests.Retries;
 
 /// <summary>Retries on another server: when they happen, when they must not, and their budget.</summary>
 public sealed class RetryTests

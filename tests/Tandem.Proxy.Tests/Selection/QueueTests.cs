@@ -4,7 +4,7 @@ using Tandem.Core.Balancing;
 using Tandem.Core.Config;
 using Tandem.Testing;
 
-namespace Tandem.Proxy.Tests.Limits;
+namespace Tandem.Proxy.Tests.Selection;
 
 /// <summary>Per-server max-connections and the pool queue.</summary>
 public sealed class QueueTests
