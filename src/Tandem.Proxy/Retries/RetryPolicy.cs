@@ -15,40 +15,32 @@ namespace Tandem.Proxy.Retries;
 /// be sent again. Retries are bounded per request (<c>retries</c>) and per pool (<see cref="RetryBudget"/>: at most 20%
 /// extra load). One per route; immutable but for the shared budget.
 /// </summary>
-internal sealed class RetryPolicy
+/// <param name="retries">Further servers a failed request may be tried on (<c>retries</c>, above 0).</param>
+/// <param name="bodyLimit">Request bodies up to this size are buffered so a retry can send them again.</param>
+/// <param name="budget">The pool's retry budget.</param>
+internal sealed class RetryPolicy(int retries, int bodyLimit, RetryBudget budget)
 {
-    private readonly int _retries;
-    private readonly int _bodyLimit;
-    private readonly RetryBudget _budget;
-
-    private RetryPolicy(int retries, int bodyLimit, RetryBudget budget)
-    {
-        _retries = retries;
-        _bodyLimit = bodyLimit;
-        _budget = budget;
-    }
-
     /// <summary>The policy of a pool's <c>retries</c> and <c>retry-body-limit</c>; null when it never retries.</summary>
     public static RetryPolicy? For(PoolConfig config, RetryBudget budget)
     {
-        var retries = config.Retries ?? ConfigDefaults.Retries;
-        return retries > 0 ? new RetryPolicy(retries, config.RetryBodyLimit ?? ConfigDefaults.RetryBodyLimit, budget) : null;
+        var count = config.Retries ?? ConfigDefaults.Retries;
+        return count > 0 ? new RetryPolicy(count, config.RetryBodyLimit ?? ConfigDefaults.RetryBodyLimit, budget) : null;
     }
 
     /// <summary>A request of the pool arrived: the budget earns its share of a retry.</summary>
-    public void Earn() => _budget.Deposit();
+    public void Earn() => budget.Deposit();
 
     /// <summary>Before the first attempt: the request's retries, and its body made readable again when it is small enough.</summary>
     public void Prepare(RequestState state)
     {
-        state.RetriesLeft = _retries;
-        state.Replayable = PrepareReplay(state.Http.Request, _bodyLimit);
+        state.RetriesLeft = retries;
+        state.Replayable = PrepareReplay(state.Http.Request, bodyLimit);
     }
 
     /// <summary>After a failed attempt: whether the request may go to another server (taking one retry from the budget).</summary>
     public bool Allows(RequestState state, ForwarderError error)
     {
-        if (state.RetriesLeft <= 0 || !CanRetry(state.Http, error, state.Error, state.Replayable) || !_budget.TryWithdraw())
+        if (state.RetriesLeft <= 0 || !CanRetry(state.Http, error, state.Error, state.Replayable) || !budget.TryWithdraw())
         {
             return false;
         }
