@@ -1,10 +1,10 @@
 using System.Net;
 using BenchmarkDotNet.Attributes;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tandem.Core.Balancing;
 using Tandem.Core.Config;
 using Tandem.Core.Pools;
+using Tandem.Core.Requests;
 using Tandem.Observability.AccessLog;
 using Tandem.Observability.Metrics;
 
@@ -20,12 +20,11 @@ namespace Tandem.Benchmarks;
 [MedianColumn]
 public class ObservabilityBenchmarks
 {
-    private readonly DefaultHttpContext _context = new();
     private ListenerTelemetry _off = null!;
     private ListenerTelemetry _metrics = null!;
     private ListenerTelemetry _metricsAndLog = null!;
     private AccessLogWriter _log = null!;
-    private RequestOutcome _outcome;
+    private RequestRecord _record;
     private readonly AccessLogFormatter _json = new(AccessLogFormat.Json);
     private readonly AccessLogFormatter _combined = new(AccessLogFormat.Combined);
     private readonly AccessLogEntry _entry = new()
@@ -51,14 +50,6 @@ public class ObservabilityBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _context.Request.Method = HttpMethods.Get;
-        _context.Request.Path = "/api/items/42";
-        _context.Request.Protocol = "HTTP/1.1";
-        _context.Request.Headers.Host = "shop.example";
-        _context.Request.Headers.UserAgent = "wrk/4.2";
-        _context.Connection.RemoteIpAddress = IPAddress.Loopback;
-        _context.Response.StatusCode = 200;
-        _context.Response.ContentLength = 13;
         _off = Listener(new TandemMetrics(TimeProvider.System, new MetricsConfig { Enabled = false }), null);
         _metrics = Listener(new TandemMetrics(), null);
         var metrics = new TandemMetrics();
@@ -83,7 +74,24 @@ public class ObservabilityBenchmarks
             Algorithm = BalancingAlgorithms.RoundRobin,
             Servers = [new ServerConfig { Name = "a", Address = new HostPort("127.0.0.1", 9001) }],
         }])["app"];
-        _outcome = new RequestOutcome(pool, pool.Servers[0], 1, RequestError.None, 0.0012, 0.0011);
+        _record = new RequestRecord
+        {
+            Pool = pool,
+            Server = pool.Servers[0],
+            Attempts = 1,
+            Error = RequestError.None,
+            TotalSeconds = 0.0012,
+            UpstreamSeconds = 0.0011,
+            Client = IPAddress.Loopback,
+            Method = "GET",
+            Host = "shop.example",
+            Path = "/api/items/42",
+            Query = "",
+            Protocol = "HTTP/1.1",
+            Status = 200,
+            BytesOut = 13,
+            UserAgent = "wrk/4.2",
+        };
         return metrics.ForListener("web", log);
     }
 
@@ -117,7 +125,11 @@ public class ObservabilityBenchmarks
         for (var i = 0; i < 1000; i++)
         {
             telemetry.RequestStarted();
-            telemetry.RequestCompleted(_context, in _outcome);
+            telemetry.RequestEnded();
+            if (telemetry.RecordsRequests)
+            {
+                telemetry.Record(in _record);
+            }
         }
     }
 

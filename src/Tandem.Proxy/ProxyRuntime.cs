@@ -3,14 +3,16 @@ using Microsoft.Extensions.Logging;
 using Tandem.Core.Config;
 using Tandem.Core.Pools;
 using Tandem.Core.Runtime;
-using Tandem.Observability.AccessLog;
-using Tandem.Observability.Metrics;
+using Tandem.Core.Telemetry;
 using Tandem.Proxy.Diagnostics;
 using Tandem.Proxy.Forwarding;
 using Tandem.Proxy.Health;
 using Tandem.Proxy.Listeners;
 using Tandem.Proxy.Listeners.Transport;
 using Tandem.Proxy.LoadReports;
+using Tandem.Proxy.Pipeline;
+using Tandem.Proxy.Routing;
+using Tandem.Proxy.Selection;
 using Tandem.Proxy.Warmup;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -21,7 +23,7 @@ namespace Tandem.Proxy;
 /// all or nothing: listeners that need a new socket or new limits are bound first (inactive); only when every bind
 /// succeeded are the pools replaced, listeners pointed at them and the new listeners activated. Listeners replaced
 /// or removed drain in the background.
-/// Concurrency: <see cref="ApplyAsync"/> and <see cref="StopAsync"/> are serialized; requests read immutable routes.
+/// Concurrency: <see cref="ApplyAsync"/> and <see cref="StopAsync"/> are serialized; requests read immutable route tables.
 /// </summary>
 public sealed class ProxyRuntime : IAsyncDisposable
 {
@@ -36,30 +38,33 @@ public sealed class ProxyRuntime : IAsyncDisposable
     private readonly CancellationTokenSource _sweepStop = new();
     private readonly Task _stickySweep;
     private readonly MemoryTrimmer _memory;
-    private FrozenDictionary<string, PoolRoute> _routes = FrozenDictionary<string, PoolRoute>.Empty;
+    private FrozenDictionary<string, PoolTarget> _targets = FrozenDictionary<string, PoolTarget>.Empty;
     private Dictionary<string, ListenerHost> _listeners = new(StringComparer.Ordinal);
     private TimeSpan _drainTimeout = ConfigDefaults.DrainTimeout;
     private bool _stopped;
 
     /// <summary>
-    /// A data plane over <paramref name="pools"/>; <paramref name="accessLog"/> (optional) receives every listener's requests.
+    /// A data plane over <paramref name="pools"/>, reporting its listeners' requests, queues and health changes to
+    /// <paramref name="telemetry"/> (metrics and the access log).
     /// <paramref name="holdsVip"/>: the node runs a VIP, so listening sockets keep answering after the address moves away.
     /// <paramref name="sockets"/>: where listening sockets come from, and where a successor finds them (see <see cref="ListenSocketRegistry"/>).
     /// </summary>
-    public ProxyRuntime(PoolRegistry pools, TandemMetrics metrics, IHttpForwarder forwarder, TimeProvider time,
-        ILoggerFactory loggerFactory, IServiceProvider applicationServices, AccessLogWriter? accessLog = null, bool holdsVip = false,
-        ListenSocketRegistry? sockets = null)
+    public ProxyRuntime(PoolRegistry pools, IDataPlaneTelemetry telemetry, IHttpForwarder forwarder, TimeProvider time,
+        ILoggerFactory loggerFactory, IServiceProvider applicationServices, bool holdsVip = false, ListenSocketRegistry? sockets = null)
     {
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(telemetry);
         _pools = pools;
         _time = time;
         _logger = loggerFactory.CreateLogger<ProxyRuntime>();
-        var requestForwarder = new RequestForwarder(forwarder, time, loggerFactory.CreateLogger<RequestForwarder>());
-        _services = new ListenerServices(new SharedSocketTransport(loggerFactory, sockets, transparent: holdsVip), requestForwarder, metrics, loggerFactory, applicationServices, accessLog);
-        metrics.ObserveQueues(QueuedRequests);
+        var pipeline = new RequestPipeline(
+            new ServerSelection(time, loggerFactory.CreateLogger<ServerSelection>()),
+            new RequestForwarder(forwarder, time, loggerFactory.CreateLogger<RequestForwarder>()),
+            time, loggerFactory.CreateLogger<RequestPipeline>());
+        _services = new ListenerServices(new SharedSocketTransport(loggerFactory, sockets, transparent: holdsVip), pipeline, telemetry, time, loggerFactory, applicationServices);
+        telemetry.ObserveQueues(QueuedRequests);
         _dynamicWeights = new DynamicWeightsService(pools, time, loggerFactory.CreateLogger("Tandem.Proxy.LoadReports"));
-        _health = new HealthMonitor(pools, metrics, time, loggerFactory.CreateLogger("Tandem.Proxy.Health"));
+        _health = new HealthMonitor(pools, telemetry, time, loggerFactory.CreateLogger("Tandem.Proxy.Health"));
         _stickySweep = SweepStickyTablesAsync(_sweepStop.Token);
         _memory = new MemoryTrimmer(time, _logger);
     }
@@ -69,9 +74,9 @@ public sealed class ProxyRuntime : IAsyncDisposable
     /// <summary>Requests waiting in each pool's queue (read at scrape time).</summary>
     private IEnumerable<KeyValuePair<string, int>> QueuedRequests()
     {
-        foreach (var (name, route) in _routes)
+        foreach (var (name, target) in _targets)
         {
-            yield return new KeyValuePair<string, int>(name, route.Queue.Waiting);
+            yield return new KeyValuePair<string, int>(name, target.Queue.Waiting);
         }
     }
 
@@ -159,21 +164,21 @@ public sealed class ProxyRuntime : IAsyncDisposable
             // Every bind succeeded: commit.
             var pools = _pools.Apply(config.Pools);
             _health.Watch(pools.Values);
-            var oldRoutes = _routes;
-            _routes = BuildRoutes(pools, oldRoutes);
+            var oldTargets = _targets;
+            _targets = BuildTargets(pools, oldTargets);
             foreach (var listener in config.Listeners)
             {
                 var host = next[listener.Name];
-                var route = _routes[listener.Pool];
+                var routes = RouteTable.For(listener, _targets);
                 if (started.Contains(host))
                 {
-                    host.Activate(route);
+                    host.Activate(routes);
                     ProxyLog.ListenerStarted(_logger, listener.Name, listener.Pool, host.BoundEndPoint);
                 }
                 else
                 {
                     var rerouted = !string.Equals(host.Config.Pool, listener.Pool, StringComparison.Ordinal);
-                    host.Route.Update(listener, route);
+                    host.Pipeline.Update(listener, routes);
                     if (rerouted)
                     {
                         ProxyLog.ListenerRerouted(_logger, listener.Name, listener.Pool);
@@ -191,7 +196,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
             }
             _listeners = next;
             _drainTimeout = drain;
-            RetireClients(oldRoutes, _routes, drain);
+            RetireClients(oldTargets, _targets, drain);
         }
         finally
         {
@@ -210,7 +215,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
         var listeners = _listeners;
         foreach (var host in listeners.Values)
         {
-            host.Route.CloseConnectionsAfterResponse();
+            host.Pipeline.CloseConnectionsAfterResponse();
         }
         var start = _time.GetTimestamp();
         await Task.Delay(minimum, _time);
@@ -248,9 +253,9 @@ public sealed class ProxyRuntime : IAsyncDisposable
             }
             var results = await Task.WhenAll(stops);
             await Task.WhenAll(_retiring);
-            foreach (var route in _routes.Values)
+            foreach (var target in _targets.Values)
             {
-                route.Client.Dispose();
+                target.Client.Dispose();
             }
             _listeners = new Dictionary<string, ListenerHost>(StringComparer.Ordinal);
             return Array.TrueForAll(results, r => r);
@@ -294,35 +299,35 @@ public sealed class ProxyRuntime : IAsyncDisposable
         }
     }
 
-    private static FrozenDictionary<string, PoolRoute> BuildRoutes(FrozenDictionary<string, PoolState> pools, FrozenDictionary<string, PoolRoute> old)
+    private static FrozenDictionary<string, PoolTarget> BuildTargets(FrozenDictionary<string, PoolState> pools, FrozenDictionary<string, PoolTarget> old)
     {
-        var routes = new Dictionary<string, PoolRoute>(pools.Count, StringComparer.Ordinal);
+        var targets = new Dictionary<string, PoolTarget>(pools.Count, StringComparer.Ordinal);
         foreach (var (name, pool) in pools)
         {
             var settings = UpstreamSettings.From(pool.Config);
             var client = old.TryGetValue(name, out var previous) && previous.Upstream == settings
                 ? previous.Client
                 : UpstreamClientFactory.Create(settings);
-            var route = new PoolRoute(pool, client, settings);
-            pool.ObserveQueue(() => route.Queue.Waiting);
-            routes[name] = route;
+            var target = new PoolTarget(pool, client, settings);
+            pool.ObserveQueue(() => target.Queue.Waiting);
+            targets[name] = target;
         }
-        return routes.ToFrozenDictionary(StringComparer.Ordinal);
+        return targets.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
     /// <summary>Disposes upstream clients no route uses any more, after requests still using them had time to finish.</summary>
-    private void RetireClients(FrozenDictionary<string, PoolRoute> old, FrozenDictionary<string, PoolRoute> current, TimeSpan drain)
+    private void RetireClients(FrozenDictionary<string, PoolTarget> old, FrozenDictionary<string, PoolTarget> current, TimeSpan drain)
     {
         var inUse = new HashSet<HttpMessageInvoker>(ReferenceEqualityComparer.Instance);
-        foreach (var route in current.Values)
+        foreach (var target in current.Values)
         {
-            inUse.Add(route.Client);
+            inUse.Add(target.Client);
         }
-        foreach (var route in old.Values)
+        foreach (var target in old.Values)
         {
-            if (inUse.Add(route.Client))
+            if (inUse.Add(target.Client))
             {
-                var client = route.Client;
+                var client = target.Client;
                 _retiring.Add(Task.Delay(drain, _time).ContinueWith(_ => client.Dispose(), TaskScheduler.Default));
             }
         }

@@ -4,7 +4,7 @@ namespace Tandem.Core.Balancing;
 
 /// <summary>
 /// One balancing algorithm: builds a <see cref="ServerSelector"/> over the servers that are usable right now.
-/// Which servers are usable (health, admin state, backups) is decided before, by <see cref="UsableServers"/>.
+/// Which servers are usable (health, admin state, backups) is decided before, by <see cref="Selection.UsableServers"/>.
 /// </summary>
 public interface IBalancer
 {

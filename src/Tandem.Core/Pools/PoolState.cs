@@ -1,6 +1,7 @@
 using Tandem.Core.Balancing;
 using Tandem.Core.Config;
 using Tandem.Core.Health;
+using Tandem.Core.Selection;
 
 namespace Tandem.Core.Pools;
 

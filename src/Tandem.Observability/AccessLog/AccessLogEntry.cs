@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Primitives;
+using Tandem.Core.Requests;
 
 namespace Tandem.Observability.AccessLog;
 

@@ -7,6 +7,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.Primitives;
 using Tandem.Core.Config;
+using Tandem.Core.Requests;
 
 namespace Tandem.Observability.AccessLog;
 

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Prometheus;
 using Tandem.Core.Pools;
+using Tandem.Core.Requests;
+using Tandem.Core.Telemetry;
 using Tandem.Observability.AccessLog;
 
 namespace Tandem.Observability.Metrics;
@@ -11,7 +13,7 @@ namespace Tandem.Observability.Metrics;
 /// label lookup, no string building, no lock.
 /// Concurrency: any connection or request thread.
 /// </summary>
-public sealed class ListenerTelemetry
+public sealed class ListenerTelemetry : IListenerTelemetry
 {
     /// <summary>The <c>method</c> label values; <see cref="MethodIndex"/> maps a method onto them.</summary>
     internal static readonly string[] MethodNames = ["GET", "HEAD", "POST", "PUT", "DELETE", "other"];
@@ -62,7 +64,7 @@ public sealed class ListenerTelemetry
     /// <summary>Whether requests are counted or logged at all (the response body counter is worth attaching).</summary>
     public bool RecordsRequests => _enabled || _accessLog is not null;
 
-    /// <summary>A request arrived; pair with <see cref="RequestCompleted"/>.</summary>
+    /// <summary>A request arrived; pair with <see cref="RequestEnded"/>.</summary>
     public void RequestStarted() => Interlocked.Increment(ref _counters.InFlight);
 
     /// <summary>An attempt on <paramref name="server"/> failed and the request is retried elsewhere.</summary>
@@ -75,32 +77,27 @@ public sealed class ListenerTelemetry
         }
     }
 
-    /// <summary>The request's response has ended (or failed): count it and hand its line to the access log.</summary>
-    public void RequestCompleted(HttpContext context, in RequestOutcome outcome)
+    /// <summary>The request ended: it is no longer in flight.</summary>
+    public void RequestEnded() => Interlocked.Decrement(ref _counters.InFlight);
+
+    /// <summary>Counts the ended request and hands its line to the access log.</summary>
+    public void Record(in RequestRecord record)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        Interlocked.Decrement(ref _counters.InFlight);
         if (!_enabled && _accessLog is null)
         {
             return;
         }
-        var request = context.Request;
-        var response = context.Response;
-        var status = response.StatusCode;
-        var method = request.Method;
-        var bytesIn = request.ContentLength ?? 0;
-        var bytesOut = ResponseBodyCounter.Of(context) ?? (HttpMethods.IsHead(method) ? 0 : response.ContentLength ?? 0);
-        var upstream = outcome.Server is null ? 0 : outcome.UpstreamSeconds;
+        var upstream = record.Server is null ? 0 : record.UpstreamSeconds;
         if (_enabled)
         {
-            var code = Math.Clamp(status / 100, 1, 5) - 1;
-            var methodIndex = _byMethod ? MethodIndex(method) : 0;
+            var code = Math.Clamp(record.Status / 100, 1, 5) - 1;
+            var methodIndex = _byMethod ? MethodIndex(record.Method) : 0;
             var slot = (methodIndex * ServerTelemetry.CodeLabels.Length) + code;
             var counter = _counters.Requests[slot] ??= _metrics.ListenerRequestCounter(_name, methodIndex, code);
             counter.Inc();
-            if ((outcome.Server?.Telemetry ?? outcome.Pool.Unrouted) is ServerTelemetry telemetry)
+            if ((record.Server?.Telemetry ?? record.Pool.Unrouted) is ServerTelemetry telemetry)
             {
-                telemetry.ExchangeCompleted(upstream, Math.Max(0, outcome.TotalSeconds - upstream), bytesIn, bytesOut, outcome.Server is not null);
+                telemetry.ExchangeCompleted(upstream, Math.Max(0, record.TotalSeconds - upstream), record.BytesIn, record.BytesOut, record.Server is not null);
             }
         }
         if (_accessLog is { } log)
@@ -108,24 +105,24 @@ public sealed class ListenerTelemetry
             log.TryWrite(new AccessLogEntry
             {
                 Time = _time.GetUtcNow(),
-                Client = context.Connection.RemoteIpAddress,
-                Method = method,
-                Host = request.Headers.Host,
-                Path = request.Path.Value ?? "",
-                Query = request.QueryString.Value ?? "",
-                Protocol = request.Protocol,
-                Status = status,
-                Server = outcome.Server?.Name,
-                Pool = outcome.Pool.Name,
+                Client = record.Client,
+                Method = record.Method,
+                Host = record.Host,
+                Path = record.Path,
+                Query = record.Query,
+                Protocol = record.Protocol,
+                Status = record.Status,
+                Server = record.Server?.Name,
+                Pool = record.Pool.Name,
                 Listener = _name,
-                Attempts = outcome.Attempts,
-                TotalMs = outcome.TotalSeconds * 1000,
+                Attempts = record.Attempts,
+                TotalMs = record.TotalSeconds * 1000,
                 UpstreamMs = upstream * 1000,
-                BytesIn = bytesIn,
-                BytesOut = bytesOut,
-                UserAgent = request.Headers.UserAgent,
-                Referer = request.Headers.Referer,
-                Error = outcome.Error,
+                BytesIn = record.BytesIn,
+                BytesOut = record.BytesOut,
+                UserAgent = record.UserAgent,
+                Referer = record.Referer,
+                Error = record.Error,
             });
         }
     }
@@ -139,12 +136,3 @@ public sealed class ListenerTelemetry
         : HttpMethods.IsDelete(method) ? 4
         : 5;
 }
-
-/// <summary>How a request ended, as the proxy saw it.</summary>
-/// <param name="Pool">The pool that served it.</param>
-/// <param name="Server">The server of the last attempt; null when none was tried.</param>
-/// <param name="Attempts">Servers tried (1 + retries; 0 when none).</param>
-/// <param name="Error">Why it failed; <see cref="RequestError.None"/> when it did not.</param>
-/// <param name="TotalSeconds">From the request's arrival to the end of its response.</param>
-/// <param name="UpstreamSeconds">The last attempt's exchange with the server (sending the request to the end of the response).</param>
-public readonly record struct RequestOutcome(PoolState Pool, ServerState? Server, int Attempts, RequestError Error, double TotalSeconds, double UpstreamSeconds);

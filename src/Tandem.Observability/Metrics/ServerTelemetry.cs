@@ -1,6 +1,6 @@
 using Prometheus;
 using Tandem.Core.Pools;
-using Tandem.Observability.AccessLog;
+using Tandem.Core.Requests;
 using Tandem.Observability.Live;
 
 namespace Tandem.Observability.Metrics;

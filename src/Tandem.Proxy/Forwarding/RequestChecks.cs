@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
+using Tandem.Core.Requests;
 
 namespace Tandem.Proxy.Forwarding;
 
@@ -11,8 +12,8 @@ namespace Tandem.Proxy.Forwarding;
 /// </summary>
 internal static class RequestChecks
 {
-    /// <summary><see cref="ProxyErrorKind.None"/> when the request may be forwarded; otherwise why not.</summary>
-    public static ProxyErrorKind Refuse(HttpContext context, out string reason)
+    /// <summary><see cref="RequestError.None"/> when the request may be forwarded; otherwise why not.</summary>
+    public static RequestError Refuse(HttpContext context, out string reason)
     {
         var request = context.Request;
         // A Host line with no value (RFC 9112 section 3.2: 400). Sent on, it reached servers next to the Host the
@@ -20,7 +21,7 @@ internal static class RequestChecks
         if (!request.Host.HasValue && request.Headers.ContainsKey(HeaderNames.Host))
         {
             reason = "empty Host header";
-            return ProxyErrorKind.BadRequest;
+            return RequestError.BadRequest;
         }
         // A declared length over max-body: refused before a byte of the body is read. A chunked body over the limit
         // is stopped by Kestrel while streaming (also 413).
@@ -28,9 +29,9 @@ internal static class RequestChecks
             && context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } limit && length > limit)
         {
             reason = "Content-Length over max-body";
-            return ProxyErrorKind.BodyTooLarge;
+            return RequestError.BodyTooLarge;
         }
         reason = "";
-        return ProxyErrorKind.None;
+        return RequestError.None;
     }
 }

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Tandem.Core.Health;
 using Tandem.Core.Pools;
-using Tandem.Observability.Metrics;
+using Tandem.Core.Telemetry;
 
 namespace Tandem.Proxy.Health;
 
@@ -15,16 +15,16 @@ internal sealed class HealthMonitor : IAsyncDisposable
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(200);
 
     private readonly PoolRegistry _pools;
-    private readonly TandemMetrics _metrics;
+    private readonly IDataPlaneTelemetry _telemetry;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private readonly ActiveHealthChecker _active;
 
-    public HealthMonitor(PoolRegistry pools, TandemMetrics metrics, TimeProvider time, ILogger logger)
+    public HealthMonitor(PoolRegistry pools, IDataPlaneTelemetry telemetry, TimeProvider time, ILogger logger)
     {
         _pools = pools;
-        _metrics = metrics;
+        _telemetry = telemetry;
         _logger = logger;
         _active = new ActiveHealthChecker(pools, time, logger);
         _loop = RunAsync(time, _stop.Token);
@@ -53,7 +53,7 @@ internal sealed class HealthMonitor : IAsyncDisposable
         {
             HealthLog.BecameUnusable(_logger, pool.Name, server.Name, change.State, change.Reason);
         }
-        _metrics.HealthChanged(pool.Name, server.Name, change.State);
+        _telemetry.HealthChanged(pool.Name, server.Name, change.State);
     }
 
     private async Task RunAsync(TimeProvider time, CancellationToken cancellationToken)

@@ -1,11 +1,13 @@
 using System.Net;
-using System.Text;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Tandem.Core.Config;
-using Tandem.Observability.Metrics;
-using Tandem.Proxy.Forwarding;
+using Tandem.Core.Telemetry;
+using Tandem.Proxy.Admission;
 using Tandem.Proxy.Listeners.Transport;
+using Tandem.Proxy.Pipeline;
+using Tandem.Proxy.Recording;
+using Tandem.Proxy.Routing;
 
 namespace Tandem.Proxy.Listeners;
 
@@ -17,31 +19,30 @@ internal sealed class ListenerHost
 {
     private readonly KestrelServer _server;
     private readonly ListenerGeneration _generation;
-    private readonly ListenerTelemetry? _telemetry;
+    private readonly IListenerTelemetry? _telemetry;
 
-    private ListenerHost(KestrelServer server, ListenerGeneration generation, ListenerRoute route, ListenerTelemetry? telemetry)
+    private ListenerHost(KestrelServer server, ListenerGeneration generation, ListenerPipeline pipeline, IListenerTelemetry? telemetry)
     {
         _server = server;
         _generation = generation;
         _telemetry = telemetry;
-        Route = route;
+        Pipeline = pipeline;
     }
 
     /// <summary>Open client connections of this listener's name (0 when connections are not counted).</summary>
     public long OpenConnections => _telemetry?.OpenConnections ?? 0;
 
-    public ListenerRoute Route { get; }
+    /// <summary>The listener's route table and recorder.</summary>
+    public ListenerPipeline Pipeline { get; }
 
-    public ListenerConfig Config => Route.Config;
+    public ListenerConfig Config => Pipeline.Config;
 
     /// <summary>The address actually bound (the real port when the config said 0).</summary>
     public IPEndPoint BoundEndPoint => (_generation.Http1 ?? _generation.Http2)!.EndPoint.Socket;
 
     /// <summary>Whether a new config for this listener can be applied by rerouting, without a new Kestrel server.</summary>
     public bool CanReroute(ListenerConfig next) =>
-        next.Bind == Config.Bind && next.HttpVersions == Config.HttpVersions
-        && next.KeepAliveTimeout == Config.KeepAliveTimeout && next.MaxConnections == Config.MaxConnections
-        && next.MaxBody == Config.MaxBody && next.NonAsciiHeaders == Config.NonAsciiHeaders;
+        next.Bind == Config.Bind && next.HttpVersions == Config.HttpVersions && ListenerLimits.Same(Config, next);
 
     /// <summary>Binds the listener; it takes no connection until <see cref="Activate"/>.</summary>
     public static async Task<ListenerHost> StartAsync(ListenerConfig config, ListenerServices services, CancellationToken cancellationToken, bool countConnections = true)
@@ -52,23 +53,14 @@ internal sealed class ListenerHost
             AllowSynchronousIO = false,
             ApplicationServices = services.ApplicationServices,
         };
-        options.Limits.KeepAliveTimeout = config.KeepAliveTimeout ?? ConfigDefaults.ClientKeepAliveTimeout;
-        options.Limits.MaxConcurrentConnections = config.MaxConnections ?? ConfigDefaults.ListenerMaxConnections;
-        options.Limits.MaxConcurrentUpgradedConnections = config.MaxConnections ?? ConfigDefaults.ListenerMaxConnections;
-        // Bodies stream through; the limit (max-body) is enforced by Kestrel while streaming and, for a declared
-        // Content-Length, by the forwarder before a server is chosen (413 without reading the body).
-        var maxBody = config.MaxBody ?? ConfigDefaults.MaxBody;
-        options.Limits.MaxRequestBodySize = maxBody == long.MaxValue ? null : maxBody;
-        options.RequestHeaderEncodingSelector = RequestHeaderEncodings.For(config.NonAsciiHeaders);
-        // Whatever bytes a server puts in a response header go back to the client unchanged (Kestrel would refuse
-        // non-ASCII and fail the response).
-        options.ResponseHeaderEncodingSelector = static _ => Encoding.Latin1;
+        ListenerLimits.Apply(options.Limits, config);
+        ListenerLimits.ApplyEncodings(options, config);
 
         var http1 = config.HttpVersions != HttpVersions.H2c;
         var http2 = config.HttpVersions != HttpVersions.Http1;
         var generation = new ListenerGeneration(http1, http2, options.Limits.RequestHeadersTimeout);
         var address = new IPEndPoint(config.Bind.Ip ?? IPAddress.Loopback, config.Bind.Port);
-        var telemetry = countConnections ? services.Metrics.ForListener(config.Name, services.AccessLog) : null;
+        var telemetry = countConnections ? services.Telemetry.ForListener(config.Name) : null;
         if (http1)
         {
             options.Listen(new SharedEndPoint(address, HttpProtocols.Http1, generation), o => Configure(o, HttpProtocols.Http1, telemetry));
@@ -78,28 +70,28 @@ internal sealed class ListenerHost
             options.Listen(new SharedEndPoint(address, HttpProtocols.Http2, generation), o => Configure(o, HttpProtocols.Http2, telemetry));
         }
 
-        var listenerRoute = new ListenerRoute(config);
+        var pipeline = new ListenerPipeline(config, telemetry is null ? null : new RequestRecorder(telemetry, services.Time));
         var server = new KestrelServer(Options.Create(options), services.Transport, services.LoggerFactory);
         try
         {
-            await server.StartAsync(new ProxyApplication(listenerRoute, services.Forwarder, telemetry), cancellationToken);
+            await server.StartAsync(new ProxyApplication(pipeline, services.Pipeline), cancellationToken);
         }
         catch
         {
             server.Dispose();
             throw;
         }
-        return new ListenerHost(server, generation, listenerRoute, telemetry);
+        return new ListenerHost(server, generation, pipeline, telemetry);
     }
 
-    /// <summary>Points the listener at its pool and starts taking connections (from the listener it replaces, if any).</summary>
-    public void Activate(PoolRoute route)
+    /// <summary>Gives the listener its routes and starts taking connections (from the listener it replaces, if any).</summary>
+    public void Activate(RouteTable routes)
     {
-        Route.Update(Route.Config, route);
+        Pipeline.Update(Pipeline.Config, routes);
         _generation.Activate();
     }
 
-    private static void Configure(ListenOptions listen, HttpProtocols protocols, ListenerTelemetry? telemetry)
+    private static void Configure(ListenOptions listen, HttpProtocols protocols, IListenerTelemetry? telemetry)
     {
         listen.Protocols = protocols;
         if (telemetry is null)

@@ -1,16 +1,15 @@
 using Microsoft.Extensions.Logging;
-using Tandem.Observability.AccessLog;
-using Tandem.Observability.Metrics;
-using Tandem.Proxy.Forwarding;
+using Tandem.Core.Telemetry;
 using Tandem.Proxy.Listeners.Transport;
+using Tandem.Proxy.Pipeline;
 
 namespace Tandem.Proxy.Listeners;
 
 /// <summary>What every listener of the process shares.</summary>
 internal sealed record ListenerServices(
     SharedSocketTransport Transport,
-    RequestForwarder Forwarder,
-    TandemMetrics Metrics,
+    RequestPipeline Pipeline,
+    IDataPlaneTelemetry Telemetry,
+    TimeProvider Time,
     ILoggerFactory LoggerFactory,
-    IServiceProvider ApplicationServices,
-    AccessLogWriter? AccessLog = null);
+    IServiceProvider ApplicationServices);

@@ -2,17 +2,18 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Abstractions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Tandem.Observability.Metrics;
-using Tandem.Proxy.Forwarding;
+using Tandem.Proxy.Pipeline;
+using Tandem.Proxy.Recording;
 
 namespace Tandem.Proxy.Listeners;
 
 /// <summary>
-/// What Kestrel runs for each request of a data-plane listener: straight to the forwarder, without the generic host's
-/// middleware pipeline, diagnostics or request services. The <see cref="HttpContext"/> is reused across the requests
-/// of a connection, as ASP.NET's own hosting layer does.
+/// What Kestrel runs for each request of a data-plane listener (the accept stage): straight into the
+/// <see cref="RequestPipeline"/>, without the generic host's middleware pipeline, diagnostics or request services. The
+/// <see cref="HttpContext"/> and the <see cref="RequestState"/> are reused across the requests of a connection, as
+/// ASP.NET's own hosting layer does.
 /// </summary>
-internal sealed class ProxyApplication(ListenerRoute listener, RequestForwarder forwarder, ListenerTelemetry? telemetry) : IHttpApplication<ProxyApplication.Context>
+internal sealed class ProxyApplication(ListenerPipeline listener, RequestPipeline pipeline) : IHttpApplication<ProxyApplication.Context>
 {
     public Context CreateContext(IFeatureCollection contextFeatures)
     {
@@ -34,21 +35,20 @@ internal sealed class ProxyApplication(ListenerRoute listener, RequestForwarder 
         return context;
     }
 
-    private readonly bool _countBodies = telemetry?.RecordsRequests ?? false;
+    private readonly bool _countBodies = listener.Recorder?.CountsResponseBodies ?? false;
 
     public Task ProcessRequestAsync(Context context)
     {
-        var http = context.HttpContext;
         if (listener.CloseConnections)
         {
             // Handing over: the client's next request goes on a new connection, to the process that accepts now.
-            http.Response.Headers.Connection = "close";
+            context.HttpContext.Response.Headers.Connection = "close";
         }
         if (_countBodies)
         {
-            context.ResponseBody.Attach(http);
+            context.ResponseBody.Attach(context.HttpContext);
         }
-        return forwarder.ForwardAsync(http, listener.Route, telemetry);
+        return pipeline.RunAsync(listener, context.Request);
     }
 
     public void DisposeContext(Context context, Exception? exception) => context.Reset();
@@ -57,9 +57,13 @@ internal sealed class ProxyApplication(ListenerRoute listener, RequestForwarder 
     internal sealed class Context
     {
         private DefaultHttpContext? _httpContext;
+        private RequestState? _request;
         private ResponseBodyCounter? _responseBody;
 
         public HttpContext HttpContext => _httpContext!;
+
+        /// <summary>What the stages of the current request share.</summary>
+        public RequestState Request => _request!;
 
         /// <summary>Counts the response bytes of this connection's (or stream's) requests, one at a time.</summary>
         public ResponseBodyCounter ResponseBody => _responseBody ??= new ResponseBodyCounter();
@@ -69,6 +73,7 @@ internal sealed class ProxyApplication(ListenerRoute listener, RequestForwarder 
             if (_httpContext is null)
             {
                 _httpContext = new DefaultHttpContext(features);
+                _request = new RequestState(_httpContext);
             }
             else
             {
@@ -76,6 +81,10 @@ internal sealed class ProxyApplication(ListenerRoute listener, RequestForwarder 
             }
         }
 
-        public void Reset() => _httpContext?.Uninitialize();
+        public void Reset()
+        {
+            _request?.End();
+            _httpContext?.Uninitialize();
+        }
     }
 }

@@ -12,6 +12,7 @@ using Tandem.Core.Config;
 using Tandem.Core.Pools;
 using Tandem.Proxy.Forwarding;
 using Tandem.Proxy.Listeners;
+using Tandem.Proxy.Routing;
 
 namespace Tandem.Proxy.Warmup;
 
@@ -52,7 +53,7 @@ internal static class JitWarmup
         using var upstream = UpstreamClientFactory.Create(settings);
         var listenerConfig = new ListenerConfig { Name = "warmup", Bind = new HostPort("127.0.0.1", 0), Pool = "warmup" };
         var listener = await ListenerHost.StartAsync(listenerConfig, services, cancellationToken, countConnections: false);
-        listener.Activate(new PoolRoute(pool, upstream, settings));
+        listener.Activate(RouteTable.ToPool(new PoolTarget(pool, upstream, settings)));
 
         long requests = 0;
         try

@@ -102,8 +102,8 @@ internal sealed partial class TandemNode
             await AbandonAsync(admin, predecessor, sockets, null, null);
             throw new NodeStartException($"access log cannot open {config.AccessLog?.Path}: {ex.Message}", ex);
         }
-        var runtime = new ProxyRuntime(pools, metrics, admin.Services.GetRequiredService<IHttpForwarder>(), options.Time, loggerFactory, admin.Services, accessLog,
-            holdsVip: config.Pair?.Vip is not null, sockets: sockets);
+        var runtime = new ProxyRuntime(pools, new DataPlaneTelemetry(metrics, accessLog), admin.Services.GetRequiredService<IHttpForwarder>(), options.Time,
+            loggerFactory, admin.Services, holdsVip: config.Pair?.Vip is not null, sockets: sockets);
         try
         {
             await runtime.ApplyAsync(config, cancellationToken);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using Tandem.Core.Balancing;
 using Tandem.Core.Health;
 using Tandem.Core.Pools;
+using Tandem.Core.Selection;
 
 namespace Tandem.Core.Tests.Pools;
 

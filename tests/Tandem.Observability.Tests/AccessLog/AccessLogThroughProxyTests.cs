@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Tandem.Core.Config;
 using Tandem.Core.Pools;
-using Tandem.Observability.Tests.Support;
 using Tandem.Testing;
 
 namespace Tandem.Observability.Tests.AccessLog;
@@ -18,7 +17,7 @@ public sealed partial class AccessLogThroughProxyTests
     public async Task Forward_Success_JsonLineWithEveryField()
     {
         await using var a = await TestBackend.StartAsync("a");
-        await using var proxy = await ObservedProxy.StartAsync(ObservedConfig.OnePool([a.ServerConfig()]), JsonFile);
+        await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool([a.ServerConfig()]), JsonFile);
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/stream/1234?x=1&y=%22", UriKind.Relative));
         request.Headers.UserAgent.ParseAdd("probe/1.0");
@@ -54,7 +53,7 @@ public sealed partial class AccessLogThroughProxyTests
     [Fact]
     public async Task Forward_DeadBackend_502WithConnectFailed()
     {
-        await using var proxy = await ObservedProxy.StartAsync(ObservedConfig.OnePool([ObservedConfig.DeadServer()]), JsonFile);
+        await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool([TestConfig.DeadServer()]), JsonFile);
 
         using var response = await proxy.Client.GetAsync(new Uri("/x", UriKind.Relative));
 
@@ -71,7 +70,7 @@ public sealed partial class AccessLogThroughProxyTests
     public async Task Forward_DeadServerThenLive_TwoAttemptsOnTheLiveServer()
     {
         await using var a = await TestBackend.StartAsync("a");
-        await using var proxy = await ObservedProxy.StartAsync(ObservedConfig.OnePool([ObservedConfig.DeadServer(), a.ServerConfig()]), JsonFile);
+        await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool([TestConfig.DeadServer(), a.ServerConfig()]), JsonFile);
 
         using var response = await proxy.Client.PostAsync(new Uri("/echo", UriKind.Relative), new StringContent("body"));
 
@@ -88,7 +87,7 @@ public sealed partial class AccessLogThroughProxyTests
     public async Task Forward_NoUsableServer_503WithNoServer()
     {
         await using var a = await TestBackend.StartAsync("a");
-        await using var proxy = await ObservedProxy.StartAsync(ObservedConfig.OnePool([a.ServerConfig()]), JsonFile);
+        await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool([a.ServerConfig()]), JsonFile);
         var pool = proxy.Pools.Find("app")!;
         pool.SetAdminState(pool.Servers[0], AdminState.Disabled);
 
@@ -106,7 +105,7 @@ public sealed partial class AccessLogThroughProxyTests
     public async Task Forward_CombinedFormat_NginxLine()
     {
         await using var a = await TestBackend.StartAsync("a");
-        await using var proxy = await ObservedProxy.StartAsync(ObservedConfig.OnePool([a.ServerConfig()]), JsonFile with { Format = AccessLogFormat.Combined });
+        await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool([a.ServerConfig()]), JsonFile with { Format = AccessLogFormat.Combined });
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/stream/10?q=1", UriKind.Relative));
         request.Headers.TryAddWithoutValidation("User-Agent", "say \"hi\"");
 

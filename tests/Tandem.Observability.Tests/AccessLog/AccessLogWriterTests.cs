@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tandem.Core.Config;
+using Tandem.Core.Requests;
 using Tandem.Observability.AccessLog;
 using Tandem.Observability.Metrics;
 using Tandem.Testing;

@@ -1,6 +1,6 @@
 using System.Text;
 using Prometheus;
-using Tandem.Observability.Tests.Support;
+using Tandem.Testing;
 
 namespace Tandem.Observability.Tests.Alerts;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Tandem.Observability.Tests.Support;
 using Tandem.Testing;
 
 namespace Tandem.Observability.Tests.Grafana;
@@ -42,7 +41,7 @@ public sealed partial class GrafanaDashboardTests
         }
 
         await using var a = await TestBackend.StartAsync("a");
-        await using var proxy = await ObservedProxy.StartAsync(ObservedConfig.OnePool([ObservedConfig.DeadServer(), a.ServerConfig()]),
+        await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool([TestConfig.DeadServer(), a.ServerConfig()]),
             new Core.Config.AccessLogConfig { Path = "access.log" });
         (await proxy.Client.PostAsync(new Uri("/upload", UriKind.Relative), new StringContent("body"))).Dispose();
         (await proxy.Client.GetAsync(new Uri("/", UriKind.Relative))).Dispose();

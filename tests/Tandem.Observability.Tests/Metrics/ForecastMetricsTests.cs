@@ -1,6 +1,6 @@
 using Tandem.Core.Runtime;
 using Tandem.Observability.Metrics;
-using Tandem.Observability.Tests.Support;
+using Tandem.Testing;
 
 namespace Tandem.Observability.Tests.Metrics;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Tandem.Core.Pools;
 using Tandem.Observability.Tests.Support;
+using Tandem.Testing;
 
 namespace Tandem.Observability.Tests.Metrics;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using Tandem.Core.Config;
-using Tandem.Observability.Tests.Support;
 using Tandem.Testing;
 
 namespace Tandem.Observability.Tests.Metrics;
@@ -13,7 +12,7 @@ public sealed class RequestMetricsTests
     public async Task Forward_MixedRequests_CountedByListenerMethodAndStatusClass()
     {
         await using var a = await TestBackend.StartAsync("a");
-        await using var proxy = await ObservedProxy.StartAsync(ObservedConfig.OnePool([a.ServerConfig()]));
+        await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool([a.ServerConfig()]));
 
         for (var i = 0; i < 3; i++)
         {
@@ -41,7 +40,7 @@ public sealed class RequestMetricsTests
     public async Task Forward_Requests_UpstreamAndOverheadHistogramsSplitTheTotal()
     {
         await using var a = await TestBackend.StartAsync("a");
-        await using var proxy = await ObservedProxy.StartAsync(ObservedConfig.OnePool([a.ServerConfig()]));
+        await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool([a.ServerConfig()]));
 
         for (var i = 0; i < 4; i++)
         {
@@ -64,7 +63,7 @@ public sealed class RequestMetricsTests
     public async Task Forward_Bodies_BytesCountedByPoolAndServer()
     {
         await using var a = await TestBackend.StartAsync("a");
-        await using var proxy = await ObservedProxy.StartAsync(ObservedConfig.OnePool([a.ServerConfig()]));
+        await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool([a.ServerConfig()]));
 
         (await proxy.Client.PostAsync(new Uri("/upload", UriKind.Relative), new ByteArrayContent(new byte[3000]))).Dispose();
         // A chunked response (no Content-Length) is counted as sent.
@@ -80,7 +79,7 @@ public sealed class RequestMetricsTests
     public async Task Forward_DeadServerFirst_RetryCountedByPoolAndReason()
     {
         await using var a = await TestBackend.StartAsync("a");
-        await using var proxy = await ObservedProxy.StartAsync(ObservedConfig.OnePool([ObservedConfig.DeadServer(), a.ServerConfig()]));
+        await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool([TestConfig.DeadServer(), a.ServerConfig()]));
 
         using var response = await proxy.Client.GetAsync(new Uri("/", UriKind.Relative));
 
@@ -94,7 +93,7 @@ public sealed class RequestMetricsTests
     public async Task Forward_ServerFull_QueuedRequestShownPerPool()
     {
         await using var a = await TestBackend.StartAsync("a");
-        await using var proxy = await ObservedProxy.StartAsync(ObservedConfig.OnePool([a.ServerConfig() with { MaxConnections = 1 }]));
+        await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool([a.ServerConfig() with { MaxConnections = 1 }]));
         Assert.Equal(0, (await proxy.ScrapeAsync())["""tandem_pool_queued_requests{pool="app"}"""]);
 
         var first = proxy.Client.GetAsync(new Uri("/delay/1500", UriKind.Relative));
@@ -115,7 +114,7 @@ public sealed class RequestMetricsTests
     public async Task Forward_MetricsDisabled_NoPerRequestSeries()
     {
         await using var a = await TestBackend.StartAsync("a");
-        await using var proxy = await ObservedProxy.StartAsync(ObservedConfig.OnePool([a.ServerConfig()]), metrics: new MetricsConfig { Enabled = false });
+        await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool([a.ServerConfig()]), metrics: new MetricsConfig { Enabled = false });
 
         (await proxy.Client.GetAsync(new Uri("/", UriKind.Relative))).Dispose();
 
@@ -131,7 +130,7 @@ public sealed class RequestMetricsTests
     public async Task Forward_MethodLabelOff_EveryMethodCountedAsAny()
     {
         await using var a = await TestBackend.StartAsync("a");
-        await using var proxy = await ObservedProxy.StartAsync(ObservedConfig.OnePool([a.ServerConfig()]), metrics: new MetricsConfig { MethodLabel = false });
+        await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool([a.ServerConfig()]), metrics: new MetricsConfig { MethodLabel = false });
 
         (await proxy.Client.GetAsync(new Uri("/", UriKind.Relative))).Dispose();
         (await proxy.Client.PostAsync(new Uri("/echo", UriKind.Relative), new StringContent("x", Encoding.UTF8))).Dispose();

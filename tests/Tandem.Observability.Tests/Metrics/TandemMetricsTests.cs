@@ -1,7 +1,7 @@
 using Tandem.Core.Config;
 using Tandem.Core.Pools;
 using Tandem.Observability.Metrics;
-using Tandem.Observability.Tests.Support;
+using Tandem.Testing;
 
 namespace Tandem.Observability.Tests.Metrics;
 

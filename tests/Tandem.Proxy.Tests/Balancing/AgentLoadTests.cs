@@ -1,6 +1,5 @@
 using Tandem.Core.Balancing;
 using Tandem.Core.Config;
-using Tandem.Proxy.Tests.Support;
 using Tandem.Testing;
 
 namespace Tandem.Proxy.Tests.Balancing;

@@ -4,7 +4,6 @@ using Tandem.Core.Balancing;
 using Tandem.Core.Config;
 using Tandem.Core.Pools;
 using Tandem.Proxy.Forwarding;
-using Tandem.Proxy.Tests.Support;
 using Tandem.Testing;
 
 namespace Tandem.Proxy.Tests.Balancing;

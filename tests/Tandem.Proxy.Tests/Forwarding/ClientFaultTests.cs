@@ -5,7 +5,6 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Tandem.Core.Balancing;
 using Tandem.Core.Config;
-using Tandem.Proxy.Tests.Support;
 using Tandem.Testing;
 
 namespace Tandem.Proxy.Tests.Forwarding;

@@ -2,7 +2,6 @@ using System.Net;
 using Tandem.Core.Balancing;
 using Tandem.Core.Config;
 using Tandem.Core.Pools;
-using Tandem.Proxy.Tests.Support;
 using Tandem.Testing;
 
 namespace Tandem.Proxy.Tests.Forwarding;

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Tandem.Core.Balancing;
 using Tandem.Core.Config;
-using Tandem.Proxy.Tests.Support;
 using Tandem.Testing;
 
 namespace Tandem.Proxy.Tests.Forwarding;

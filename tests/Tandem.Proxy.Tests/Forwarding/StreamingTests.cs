@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Tandem.Core.Balancing;
-using Tandem.Proxy.Tests.Support;
 using Tandem.Testing;
 
 namespace Tandem.Proxy.Tests.Forwarding;

@@ -2,7 +2,6 @@ using Tandem.Core.Balancing;
 using Tandem.Core.Config;
 using Tandem.Core.Pools;
 using Tandem.Observability.Admin;
-using Tandem.Proxy.Tests.Support;
 using Tandem.Testing;
 
 namespace Tandem.Proxy.Tests.Health;
@@ -48,7 +47,7 @@ public sealed class ActiveHealthTests
         Assert.Equal("up", view.LastChange!.State);
         Assert.True(view.LastProbe!.Passed);
         Assert.Contains(proxy.Logs.Messages(), m => m == "app/b is now down: 2 probes failed in a row (last: status 503, expected 200-399)");
-        var metrics = await MetricsTextAsync(proxy);
+        var metrics = await proxy.ScrapeTextAsync();
         Assert.Contains("tandem_server_health_changes_total{pool=\"app\",server=\"b\",state=\"down\"} 1", metrics, StringComparison.Ordinal);
         Assert.Contains("tandem_server_health_changes_total{pool=\"app\",server=\"b\",state=\"up\"} 1", metrics, StringComparison.Ordinal);
     }
@@ -128,12 +127,5 @@ public sealed class ActiveHealthTests
             answers.Add(await client.GetStringAsync(proxy.BaseAddress));
         }
         return answers;
-    }
-
-    private static async Task<string> MetricsTextAsync(ProxyHarness proxy)
-    {
-        using var stream = new MemoryStream();
-        await proxy.Metrics.Registry.CollectAndExportAsTextAsync(stream);
-        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 }

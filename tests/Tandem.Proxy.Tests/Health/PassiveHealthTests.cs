@@ -1,7 +1,6 @@
 using System.Net;
 using Tandem.Core.Balancing;
 using Tandem.Core.Config;
-using Tandem.Proxy.Tests.Support;
 using Tandem.Testing;
 
 namespace Tandem.Proxy.Tests.Health;

@@ -1,5 +1,4 @@
 using Tandem.Core.Balancing;
-using Tandem.Proxy.Tests.Support;
 using Tandem.Testing;
 
 namespace Tandem.Proxy.Tests.Health;

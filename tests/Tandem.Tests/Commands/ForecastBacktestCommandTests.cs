@@ -21,7 +21,7 @@ public sealed class ForecastBacktestCommandTests : IDisposable
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
 
-        var exit = ForecastBacktestCommand.Run(path, testDays: 2, "1,6", json: true, stdout, stderr, CancellationToken.None);
+        var exit = ForecastBacktestCommand.Run(new(Path: path, TestDays: 2, Horizons: "1,6", Json: true), stdout, stderr, CancellationToken.None);
 
         Assert.Equal(0, exit);
         Assert.Empty(stderr.ToString());
@@ -51,7 +51,7 @@ public sealed class ForecastBacktestCommandTests : IDisposable
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
 
-        var exit = ForecastBacktestCommand.Run(path, testDays: 2, "24", json: false, stdout, stderr, CancellationToken.None);
+        var exit = ForecastBacktestCommand.Run(new(Path: path, TestDays: 2, Horizons: "24", Json: false), stdout, stderr, CancellationToken.None);
 
         Assert.Equal(0, exit);
         var lines = stdout.ToString().Split('\n');
@@ -70,7 +70,7 @@ public sealed class ForecastBacktestCommandTests : IDisposable
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
 
-        var exit = ForecastBacktestCommand.Run(WriteWeeklyCsv(days: 21), testDays, horizons, json: false, stdout, stderr, CancellationToken.None);
+        var exit = ForecastBacktestCommand.Run(new(Path: WriteWeeklyCsv(days: 21), TestDays: testDays, Horizons: horizons, Json: false), stdout, stderr, CancellationToken.None);
 
         Assert.Equal(2, exit);
         Assert.Equal(expected, stderr.ToString().TrimEnd());
@@ -85,7 +85,7 @@ public sealed class ForecastBacktestCommandTests : IDisposable
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
 
-        var exit = ForecastBacktestCommand.Run(path, 14, "1", json: false, stdout, stderr, CancellationToken.None);
+        var exit = ForecastBacktestCommand.Run(new(Path: path, TestDays: 14, Horizons: "1", Json: false), stdout, stderr, CancellationToken.None);
 
         Assert.Equal(2, exit);
         Assert.Equal($"tandem forecast backtest: {path}:3: bad request count 'lots' (expected a number >= 0 or empty for a gap)", stderr.ToString().TrimEnd());
@@ -98,7 +98,7 @@ public sealed class ForecastBacktestCommandTests : IDisposable
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
 
-        var exit = ForecastBacktestCommand.Run(path, 14, "1", json: false, stdout, stderr, CancellationToken.None);
+        var exit = ForecastBacktestCommand.Run(new(Path: path, TestDays: 14, Horizons: "1", Json: false), stdout, stderr, CancellationToken.None);
 
         Assert.Equal(2, exit);
         Assert.Equal($"tandem forecast backtest: {path}: history has 240 hours: 14 test days leave 0 training hours, need at least 192", stderr.ToString().TrimEnd());

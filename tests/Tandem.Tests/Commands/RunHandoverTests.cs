@@ -34,7 +34,7 @@ public sealed class RunHandoverTests
         Assert.True(await proxyClient.WaitForMoreAsync(20, StartBound), "the steady client got no answers before the handover");
 
         using var successor = TandemProcess.Start("run", "--config", file.Path, "--no-warmup");
-        Assert.True(await successor.WaitForStdoutAsync(Started, StartBound), successor.Transcript());
+        Assert.True(await successor.WaitForOutputAsync(Started, StartBound), successor.Transcript());
         var oldExit = await old.WaitForExitAsync(TimeSpan.FromSeconds(30));
         Assert.True(await proxyClient.WaitForMoreAsync(50, StartBound), successor.Transcript());
         Assert.True(await adminClient.WaitForMoreAsync(10, StartBound), successor.Transcript());
@@ -72,7 +72,7 @@ public sealed class RunHandoverTests
         Assert.True(await client.WaitForMoreAsync(20, StartBound), "the steady client got no answers before the handover");
 
         using var successor = TandemProcess.Start("run", "--config", newFile.Path, "--no-warmup", "--control-socket", control);
-        Assert.True(await successor.WaitForStdoutAsync(Started, StartBound), successor.Transcript());
+        Assert.True(await successor.WaitForOutputAsync(Started, StartBound), successor.Transcript());
         var oldExit = await old.WaitForExitAsync(TimeSpan.FromSeconds(30));
         Assert.True(await client.WaitForMoreAsync(20, StartBound), successor.Transcript());
         await client.StopAsync();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Tandem.Core.Config;
 using Tandem.Hosting;
+using Tandem.Testing;
 
 namespace Tandem.Tests.Support;
 

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Tandem.Core.Config;
 using Tandem.Hosting;
+using Tandem.Testing;
 
 namespace Tandem.Tests.Support;
 

@@ -1,0 +1,56 @@
+using System.Net;
+using Tandem.Core.Pools;
+
+namespace Tandem.Core.Requests;
+
+/// <summary>
+/// What the data plane reports of a request when it ends, however it ends: references to strings that already exist
+/// (the server's method, path and header values; the config's names) and numbers, so building one allocates nothing.
+/// </summary>
+public readonly struct RequestRecord
+{
+    /// <summary>The pool that served it.</summary>
+    public required PoolState Pool { get; init; }
+
+    /// <summary>The server of the last attempt; null when none was tried.</summary>
+    public ServerState? Server { get; init; }
+
+    /// <summary>Servers tried (1 + retries; 0 when none).</summary>
+    public int Attempts { get; init; }
+
+    /// <summary>Why it failed; <see cref="RequestError.None"/> when it did not.</summary>
+    public RequestError Error { get; init; }
+
+    /// <summary>From the request's arrival to the end of its response.</summary>
+    public double TotalSeconds { get; init; }
+
+    /// <summary>The last attempt's exchange with the server (sending the request to the end of the response).</summary>
+    public double UpstreamSeconds { get; init; }
+
+    public IPAddress? Client { get; init; }
+
+    public required string Method { get; init; }
+
+    /// <summary>The Host header as received (several values joined with commas); null when absent.</summary>
+    public string? Host { get; init; }
+
+    public required string Path { get; init; }
+
+    /// <summary>The query string with its leading '?', or "".</summary>
+    public required string Query { get; init; }
+
+    public required string Protocol { get; init; }
+
+    /// <summary>The status code the client got.</summary>
+    public int Status { get; init; }
+
+    /// <summary>The request body's declared length; 0 when none.</summary>
+    public long BytesIn { get; init; }
+
+    /// <summary>Response body bytes written to the client.</summary>
+    public long BytesOut { get; init; }
+
+    public string? UserAgent { get; init; }
+
+    public string? Referer { get; init; }
+}

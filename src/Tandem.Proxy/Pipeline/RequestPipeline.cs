@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Logging;
+using Tandem.Core.Requests;
+using Tandem.Proxy.Diagnostics;
+using Tandem.Proxy.Forwarding;
+using Tandem.Proxy.Selection;
+
+namespace Tandem.Proxy.Pipeline;
+
+/// <summary>
+/// The life of a request on a data-plane listener, as a fixed list of stages: match a route (Routing), admit
+/// (Admission), serve from cache (later), select a server (Selection), forward with retries (Forwarding, Retries) and
+/// record (Recording). Each stage is a plain method call on an object chosen when the config was applied; a stage a
+/// route does not need is absent (a null check), not a call. The stages share one <see cref="RequestState"/>.
+/// </summary>
+internal sealed class RequestPipeline(ServerSelection selection, RequestForwarder forwarder, TimeProvider time, ILogger<RequestPipeline> logger)
+{
+    public async Task RunAsync(ListenerPipeline listener, RequestState state)
+    {
+        var recorder = listener.Recorder;
+        state.Begin(time.GetTimestamp(), recorder);
+        recorder?.RequestStarted();
+        try
+        {
+            var route = listener.Routes.Match(state.Http.Request);
+            state.Route = route;
+            // What cannot be forwarded as received is refused before a server is chosen: the client's fault, never a server's.
+            var refused = RequestChecks.Refuse(state.Http, out var why);
+            if (refused != RequestError.None)
+            {
+                state.Error = refused;
+                if (logger.IsEnabled(LogLevel.Debug))
+                {
+#pragma warning disable CA1873 // guarded by IsEnabled above
+                    ProxyLog.Refused(logger, state.Http.Request.Method, state.Http.Request.Path, why, ProxyErrors.StatusFor(refused));
+#pragma warning restore CA1873
+                }
+                await RequestForwarder.AnswerClientFaultAsync(state.Http, refused);
+                return;
+            }
+            if (route.Admission is { } admission && !await admission.AdmitAsync(state))
+            {
+                return;
+            }
+            // The request now belongs to the route's pool: it earns the pool's retry budget its share.
+            route.Retry?.Earn();
+            var server = selection.TryAcquire(state) ?? await selection.WaitOrRefuseAsync(state);
+            if (server is null)
+            {
+                return;
+            }
+            await forwarder.ForwardAsync(state, server);
+            if (state.Error == RequestError.None)
+            {
+                selection.Answered(state);
+            }
+        }
+        finally
+        {
+            recorder?.RequestCompleted(state);
+        }
+    }
+}

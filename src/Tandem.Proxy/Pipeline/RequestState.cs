@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Http;
+using Tandem.Core.Pools;
+using Tandem.Core.Requests;
+using Tandem.Core.Selection;
+using Tandem.Proxy.Recording;
+using Tandem.Proxy.Routing;
+
+namespace Tandem.Proxy.Pipeline;
+
+/// <summary>
+/// What the stages of one request share: the route it matched, the selection state, the server of its current
+/// attempt, how many attempts it made, why it failed and its timings. One per connection (or HTTP/2 stream), reused for
+/// each of its requests (<see cref="Begin"/> resets it, <see cref="End"/> drops its references), so a request
+/// allocates none of it. Concurrency: one request at a time.
+/// </summary>
+internal sealed class RequestState(HttpContext http)
+{
+    public HttpContext Http { get; } = http;
+
+    /// <summary>When the request arrived (a <see cref="TimeProvider"/> timestamp).</summary>
+    public long Started { get; private set; }
+
+    /// <summary>The listener's recorder; null when the listener records nothing (the warm-up).</summary>
+    public RequestRecorder? Recorder { get; private set; }
+
+    /// <summary>The route that serves the request (set by the match stage).</summary>
+    public Route Route { get; set; } = null!;
+
+    /// <summary>The client's key, its sticky server and the servers tried.</summary>
+    public SelectionState Selection { get; } = new();
+
+    /// <summary>The server of the current (or last) attempt; null before the first.</summary>
+    public ServerState? Server { get; set; }
+
+    /// <summary>Servers tried so far (1 + retries).</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>Why the request (or its last attempt) failed; <see cref="RequestError.None"/> while it has not.</summary>
+    public RequestError Error { get; set; }
+
+    /// <summary>The last attempt's exchange with its server, in timestamp ticks.</summary>
+    public long UpstreamTicks { get; set; }
+
+    /// <summary>Further servers the request may still be tried on (<see cref="Retries.RetryPolicy"/>).</summary>
+    public int RetriesLeft { get; set; }
+
+    /// <summary>Whether the request's body can be sent again (none, or buffered).</summary>
+    public bool Replayable { get; set; }
+
+    public void Begin(long started, RequestRecorder? recorder)
+    {
+        Started = started;
+        Recorder = recorder;
+        Server = null;
+        Attempts = 0;
+        Error = RequestError.None;
+        UpstreamTicks = 0;
+        RetriesLeft = 0;
+        Replayable = false;
+    }
+
+    /// <summary>The request is over: an idle connection keeps no route, server or recorder of an old config alive.</summary>
+    public void End()
+    {
+        Route = null!;
+        Server = null;
+        Recorder = null;
+        Selection.End();
+    }
+}

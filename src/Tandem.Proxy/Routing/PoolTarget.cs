@@ -1,0 +1,28 @@
+using Tandem.Core.Config;
+using Tandem.Core.Pools;
+using Tandem.Proxy.Forwarding;
+using Tandem.Proxy.Retries;
+using Tandem.Proxy.Selection;
+
+namespace Tandem.Proxy.Routing;
+
+/// <summary>
+/// A pool as routes send requests to it, immutable: the pool's state, its upstream client, its queue and its retry
+/// budget. One per pool and config generation, shared by every route to the pool; a reload builds new ones and
+/// listeners swap to them atomically.
+/// </summary>
+internal sealed class PoolTarget(PoolState pool, HttpMessageInvoker client, UpstreamSettings upstream)
+{
+    public PoolState Pool { get; } = pool;
+
+    public HttpMessageInvoker Client { get; } = client;
+
+    public UpstreamSettings Upstream { get; } = upstream;
+
+    /// <summary>Retries may add at most 20% to the pool's requests (burst: 10).</summary>
+    public RetryBudget Budget { get; } = new(ConfigDefaults.RetryBudget, burst: 10);
+
+    /// <summary>Where requests wait while every usable server is at its max-connections.</summary>
+    public PoolQueue Queue { get; } = new(pool.Config.Queue?.Size ?? ConfigDefaults.QueueSize,
+        pool.Config.Queue?.Timeout ?? ConfigDefaults.QueueTimeout, pool.Context.Time);
+}
