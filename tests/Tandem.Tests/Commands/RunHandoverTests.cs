@@ -44,8 +44,8 @@ public sealed class RunHandoverTests
         Assert.Empty(proxyClient.Failures);
         Assert.Empty(adminClient.Failures);
         Assert.True(oldExit == 0, $"old process exit code {oldExit}\n{old.Transcript()}");
-        Assert.Contains(old.StdoutLines, line => line.Contains("Handed 2 listening sockets to a new process", StringComparison.Ordinal));
-        Assert.Contains(successor.StdoutLines, line => line.Contains($"Accepting on the sockets of process {old.Id}", StringComparison.Ordinal));
+        Assert.Contains(old.StderrLines, line => line.Contains("Handed 2 listening sockets to a new process", StringComparison.Ordinal));
+        Assert.Contains(successor.StderrLines, line => line.Contains($"Accepting on the sockets of process {old.Id}", StringComparison.Ordinal));
         await successor.TerminateAsync();
         Assert.Equal(0, await successor.WaitForExitAsync());
     }
@@ -81,7 +81,7 @@ public sealed class RunHandoverTests
         Assert.True(oldExit == 0, $"old process exit code {oldExit}\n{old.Transcript()}");
         Assert.True(await FreePorts.IsListeningAsync(ports[2]), "the new bind is not served");
         Assert.False(await FreePorts.IsListeningAsync(ports[1]), "the bind the new config dropped still listens");
-        Assert.Contains(successor.StdoutLines, line => line.Contains($"Closed proxy 127.0.0.1:{ports[1]}", StringComparison.Ordinal));
+        Assert.Contains(successor.StderrLines, line => line.Contains($"Closed proxy 127.0.0.1:{ports[1]}", StringComparison.Ordinal));
         await successor.TerminateAsync();
         Assert.Equal(0, await successor.WaitForExitAsync());
         Assert.False(File.Exists(control), "the last process left its control socket behind");

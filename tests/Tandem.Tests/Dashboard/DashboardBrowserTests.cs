@@ -65,7 +65,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
 
             var (desktop, phone) = await chromium.ScreenshotsAsync("dashboard");
             output.WriteLine($"screenshots: {desktop}, {phone}");
-            Assert.Empty(chromium.Problems);
+            Assert.True(chromium.Problems.Count == 0, string.Join("\n", chromium.Problems));
         }
         finally
         {

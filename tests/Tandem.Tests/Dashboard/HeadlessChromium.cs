@@ -5,7 +5,7 @@ namespace Tandem.Tests.Dashboard;
 
 /// <summary>
 /// Debian's <c>chromium</c> under Playwright's bundled driver, headless, in a fresh profile that is deleted afterwards;
-/// no browser download. Page errors and console errors (other than expected 404s) are collected in <see cref="Problems"/>.
+/// no browser download. Page errors, console errors and HTTP errors (other than the 401 that asks for the token) are collected in <see cref="Problems"/>.
 /// </summary>
 internal sealed class HeadlessChromium : IAsyncDisposable
 {
