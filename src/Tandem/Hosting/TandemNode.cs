@@ -15,6 +15,7 @@ using Tandem.Observability.Metrics;
 using Tandem.Pair;
 using Tandem.Pair.Vip;
 using Tandem.Proxy;
+using Tandem.Proxy.Dns;
 using Tandem.Proxy.Listeners;
 
 namespace Tandem.Hosting;
@@ -111,6 +112,7 @@ internal sealed partial class TandemNode : IAsyncDisposable
     {
         var logger = Logger;
         var current = Status.Config!;
+        loaded = await BackendNameCheck.CheckAsync(loaded, Stopping);
         if (!loaded.IsValid)
         {
             var lines = new List<string>(loaded.Problems.Count);
