@@ -65,5 +65,10 @@ internal sealed class DnsServerResolver : INameResolver
         {
             return NameAnswer.Failed(ex.Code == DnsResponseCode.ConnectionTimeout ? "timed out" : ex.DnsError);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A malformed answer or a socket error: the server is not giving a usable answer, which is all a caller needs.
+            return NameAnswer.Failed("bad answer from the DNS server: " + ex.Message);
+        }
     }
 }
