@@ -1,22 +1,11 @@
 using System.Net;
 using Tandem.Core.Config;
+using Tandem.Testing;
 
 namespace Tandem.Core.Tests.Config;
 
 public sealed class DnsConfigTests
 {
-    private const string Head = """
-        listeners:
-          - name: web
-            bind: 127.0.0.1:8080
-            pool: app
-        pools:
-          - name: app
-            servers:
-              - address: 127.0.0.1:9001
-
-        """;
-
     [Fact]
     public void Parse_ResolverIntervalAndRuntimeServer_Bound()
     {
@@ -50,7 +39,7 @@ public sealed class DnsConfigTests
     [Fact]
     public void Parse_NoDnsKeys_SystemResolverAndNoNames()
     {
-        var result = ConfigLoader.Parse(Head, LoadYaml.File);
+        var result = ConfigLoader.Parse(TestYaml.OneServer, LoadYaml.File);
 
         Assert.Null(result.Config!.Resolver);
         Assert.Null(result.Config.ResolveInterval);
@@ -61,7 +50,7 @@ public sealed class DnsConfigTests
     [Fact]
     public void Parse_BadDnsKeys_OneProblemEach()
     {
-        var problems = LoadYaml.Problems(Head + """
+        var problems = LoadYaml.Problems(TestYaml.OneServer + """
             resolver: dns.example:53
             resolve-interval: 10ms
 
@@ -77,7 +66,7 @@ public sealed class DnsConfigTests
     [Fact]
     public void Parse_UnknownResolveMode_NamesTheChoices()
     {
-        var problems = LoadYaml.Problems(Head.Replace("127.0.0.1:9001", "app.local:80\n        resolve: later", StringComparison.Ordinal));
+        var problems = LoadYaml.Problems(TestYaml.OneServer.Replace("127.0.0.1:9001", "app.local:80\n        resolve: later", StringComparison.Ordinal));
 
         Assert.Equal(["test.yaml:9:18: pools[0].servers[0].resolve: unknown value 'later'; expected start or runtime"], problems);
     }
