@@ -5,6 +5,7 @@ using Tandem.Core.Pools;
 using Tandem.Core.Runtime;
 using Tandem.Core.Telemetry;
 using Tandem.Proxy.Diagnostics;
+using Tandem.Proxy.Dns;
 using Tandem.Proxy.Forwarding;
 using Tandem.Proxy.Health;
 using Tandem.Proxy.Listeners;
@@ -35,6 +36,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
     private readonly List<Task> _retiring = [];
     private readonly DynamicWeightsService _dynamicWeights;
     private readonly HealthMonitor _health;
+    private readonly NameRefresher _names;
     private readonly CancellationTokenSource _sweepStop = new();
     private readonly Task _stickySweep;
     private readonly MemoryTrimmer _memory;
@@ -65,6 +67,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
         telemetry.ObserveQueues(QueuedRequests);
         _dynamicWeights = new DynamicWeightsService(pools, time, loggerFactory.CreateLogger("Tandem.Proxy.LoadReports"));
         _health = new HealthMonitor(pools, telemetry, time, loggerFactory.CreateLogger("Tandem.Proxy.Health"));
+        _names = new NameRefresher(time, loggerFactory.CreateLogger("Tandem.Proxy.Dns"));
         _stickySweep = SweepStickyTablesAsync(_sweepStop.Token);
         _memory = new MemoryTrimmer(time, _logger);
     }
@@ -161,8 +164,10 @@ public sealed class ProxyRuntime : IAsyncDisposable
                 throw;
             }
 
-            // Every bind succeeded: commit.
+            // Every bind succeeded: resolve new server names, then commit.
+            await _names.ResolveAsync(config, cancellationToken);
             var pools = _pools.Apply(config.Pools);
+            await _names.WatchAsync(config, pools.Values);
             _health.Watch(pools.Values);
             var oldTargets = _targets;
             _targets = BuildTargets(pools, oldTargets);
@@ -275,6 +280,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
         _sweepStop.Dispose();
         await _dynamicWeights.DisposeAsync();
         await _health.DisposeAsync();
+        await _names.DisposeAsync();
         _gate.Dispose();
     }
 

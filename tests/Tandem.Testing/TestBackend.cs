@@ -36,7 +36,9 @@ public sealed class TestBackend : IAsyncDisposable
 
     public int Port { get; private set; }
 
-    public HostPort Address => new("127.0.0.1", Port);
+    public IPAddress Ip { get; private init; } = IPAddress.Loopback;
+
+    public HostPort Address => new(Ip.ToString(), Port);
 
     public long Requests => Interlocked.Read(ref _requests);
 
@@ -55,17 +57,19 @@ public sealed class TestBackend : IAsyncDisposable
     /// <param name="port">0 for an ephemeral port.</param>
     /// <param name="protocols">HTTP versions served.</param>
     /// <param name="delay">Added before every response (a slow server); none when null.</param>
-    public static async Task<TestBackend> StartAsync(string name, int port = 0, HttpProtocols protocols = HttpProtocols.Http1, TimeSpan? delay = null)
+    /// <param name="ip">The loopback address to listen on (127.0.0.2 and up work on Linux); 127.0.0.1 when null.</param>
+    public static async Task<TestBackend> StartAsync(string name, int port = 0, HttpProtocols protocols = HttpProtocols.Http1, TimeSpan? delay = null,
+        IPAddress? ip = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = null;
-            k.Listen(IPAddress.Loopback, port, o => o.Protocols = protocols);
+            k.Listen(ip ?? IPAddress.Loopback, port, o => o.Protocols = protocols);
         });
         var app = builder.Build();
-        var backend = new TestBackend(app, name);
+        var backend = new TestBackend(app, name) { Ip = ip ?? IPAddress.Loopback };
         app.UseWebSockets();
         app.Use(async (context, next) =>
         {

@@ -9,7 +9,7 @@ namespace Tandem.Core.Config;
 /// </summary>
 internal static partial class ConfigBinder
 {
-    private static readonly string[] RootKeys = ["listeners", "admin", "pools", "drain-timeout", "pair", "access-log", "metrics", "forecast", "alerts", "logging"];
+    private static readonly string[] RootKeys = ["listeners", "admin", "pools", "drain-timeout", "pair", "access-log", "metrics", "forecast", "alerts", "logging", "resolver", "resolve-interval"];
     private static readonly string[] ListenerKeys = ["name", "bind", "protocol", "pool", "http-versions", "keepalive-timeout", "max-connections", "max-body", "non-ascii-headers"];
     private static readonly string[] AdminKeys = ["bind", "token-file"];
     private static readonly string[] PoolKeys =
@@ -18,7 +18,7 @@ internal static partial class ConfigBinder
     private static readonly string[] PassiveKeys = ["consecutive-failures", "ejection-time", "max-ejection-percent", "count-5xx"];
     private static readonly string[] QueueKeys = ["size", "timeout"];
     private static readonly string[] AgentKeys = ["path", "interval", "timeout", "port"];
-    private static readonly string[] ServerKeys = ["address", "name", "weight", "max-connections", "backup"];
+    private static readonly string[] ServerKeys = ["address", "name", "weight", "max-connections", "backup", "resolve"];
     private static readonly string[] HealthKeys = ["path", "interval", "timeout", "rise", "fall", "fall-interval", "expect-status", "expect-body", "host"];
     private static readonly string[] TimeoutKeys = ["connect", "response", "idle"];
 
@@ -52,6 +52,7 @@ internal static partial class ConfigBinder
         var loggingNode = ConfigReader.Value(map, "logging");
 
         var forecastNode = ConfigReader.Value(map, "forecast");
+        var (resolver, resolveInterval) = BindResolver(reader, map);
 
         var pools = BindList(reader, poolsNode, "pools", "must list at least one pool", (node, path) => BindPool(reader, checks, node, path));
         var listeners = BindList(reader, listenersNode, "listeners", "must list at least one listener", (node, path) => BindListener(reader, checks, node, path));
@@ -71,7 +72,7 @@ internal static partial class ConfigBinder
         }
         return new TandemConfig { Listeners = listeners, Pools = pools, Admin = admin, DrainTimeout = drain, Pair = pair,
             AccessLog = accessLog, Metrics = metrics, Forecast = forecast, Alerts = alerts,
-            Logging = logging };
+            Logging = logging, Resolver = resolver, ResolveInterval = resolveInterval };
     }
 
     private static List<T>? BindList<T>(ConfigReader reader, YamlNode? node, string path, string emptyMessage, Func<YamlNode, string, T?> bindItem)
@@ -322,6 +323,7 @@ internal static partial class ConfigBinder
         var weight = reader.Int(map, path, "weight", ConfigDefaults.MinWeight, ConfigDefaults.MaxWeight);
         var maxConnections = reader.Int(map, path, "max-connections", 1, MaxConnections);
         var backup = reader.Bool(map, path, "backup");
+        var resolve = BindResolveMode(reader, map, path, address);
         if (address is null || name is null)
         {
             return null;
@@ -333,6 +335,7 @@ internal static partial class ConfigBinder
             Weight = weight,
             MaxConnections = maxConnections,
             Backup = backup ?? false,
+            Resolve = resolve,
         };
     }
 

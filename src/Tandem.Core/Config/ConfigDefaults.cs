@@ -5,6 +5,9 @@ public static class ConfigDefaults
 {
     public static readonly HostPort AdminBind = new("127.0.0.1", 9090);
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often server names are resolved again when no TTL is known (the system resolver gives none).</summary>
+    public static readonly TimeSpan ResolveInterval = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan ClientKeepAliveTimeout = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan ServerKeepAliveTimeout = TimeSpan.FromSeconds(60);
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(2);

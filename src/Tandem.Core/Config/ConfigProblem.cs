@@ -14,4 +14,7 @@ public sealed record ConfigProblem(string File, int Line, int Column, string Pat
 public sealed record ConfigLoadResult(TandemConfig? Config, IReadOnlyList<ConfigProblem> Problems)
 {
     public bool IsValid => Config is not null && Problems.Count == 0;
+
+    /// <summary>Server addresses written as DNS names; checked apart from parsing because resolving needs the network.</summary>
+    public IReadOnlyList<BackendName> Names { get; init; } = [];
 }

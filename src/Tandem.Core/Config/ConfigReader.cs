@@ -12,6 +12,11 @@ internal sealed class ConfigReader(string file)
 
     public IReadOnlyList<ConfigProblem> Problems => _problems;
 
+    /// <summary>Server addresses written as DNS names, for the check that they resolve (done apart: it needs the network).</summary>
+    public List<BackendName> BackendNames { get; } = [];
+
+    public void BackendName(string host, YamlNode at, string path, ResolveMode mode) => BackendNames.Add(new BackendName(host, file, at.Line, at.Column, path, mode));
+
     public void Problem(YamlNode at, string path, string message) => _problems.Add(new ConfigProblem(file, at.Line, at.Column, path, message));
 
     public void Problem(int line, int column, string path, string message) => _problems.Add(new ConfigProblem(file, line, column, path, message));

@@ -18,13 +18,3 @@ public sealed record PassiveHealthConfig
     /// <summary>Key <c>count-5xx</c>: whether 5xx answers count as failures (connect errors, resets and timeouts always do); default false.</summary>
     public bool? Count5xx { get; init; }
 }
-
-/// <summary>The per-pool wait line for servers at their <c>max-connections</c> (YAML <c>pools[].queue</c>).</summary>
-public sealed record QueueConfig
-{
-    /// <summary>Key <c>size</c>: requests that may wait; default 1000; beyond it they get 503 at once.</summary>
-    public int? Size { get; init; }
-
-    /// <summary>Key <c>timeout</c>: the longest a request waits before it gets 503; default 5 s.</summary>
-    public TimeSpan? Timeout { get; init; }
-}

@@ -18,5 +18,8 @@ public sealed record ServerConfig
     /// <summary>Key <c>backup</c>: only used while no non-backup server is up.</summary>
     public bool Backup { get; init; }
 
+    /// <summary>Key <c>resolve</c>: whether a DNS name in <see cref="Address"/> must resolve at start (default) or may resolve later.</summary>
+    public ResolveMode Resolve { get; init; }
+
     public int EffectiveWeight => Weight ?? ConfigDefaults.Weight;
 }

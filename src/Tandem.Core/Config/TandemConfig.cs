@@ -39,6 +39,15 @@ public sealed record TandemConfig
     /// <summary>Key <c>logging</c>: levels and format of the diagnostic log (stderr); info and text when absent.</summary>
     public LoggingConfig? Logging { get; init; }
 
+    /// <summary>Key <c>resolver</c>: the DNS server (UDP, an IP and port) that resolves server names; the system resolver when absent.</summary>
+    public HostPort? Resolver { get; init; }
+
+    /// <summary>
+    /// Key <c>resolve-interval</c>: how often server names are resolved again; when absent, at the answer's TTL with a
+    /// <see cref="Resolver"/> and every <see cref="ConfigDefaults.ResolveInterval"/> with the system resolver.
+    /// </summary>
+    public TimeSpan? ResolveInterval { get; init; }
+
     /// <summary>The file this config came from, or a label such as <c>(demo)</c>.</summary>
     public string Source { get; init; } = "(memory)";
 

@@ -1,3 +1,4 @@
+using System.Net;
 using Tandem.Core.Balancing;
 using Tandem.Core.Config;
 
@@ -17,6 +18,7 @@ public sealed class ServerState
     private long _failures;
     private long _latencyMicroseconds;
     private volatile ServerConfig _config;
+    private volatile ServerEndpoint _endpoint;
     private volatile int _adminState;
     private volatile int _health;
     private volatile int _weightOverride;
@@ -39,7 +41,7 @@ public sealed class ServerState
         Time = time ?? TimeProvider.System;
         Latency = new PeakEwma(Time);
         UsableSince = Time.GetTimestamp();
-        DestinationPrefix = "http://" + config.Address.ToString();
+        _endpoint = ServerEndpoint.For(config.Address);
     }
 
     public ServerConfig Config => _config;
@@ -48,8 +50,24 @@ public sealed class ServerState
 
     public HostPort Address => _config.Address;
 
-    /// <summary>The URI prefix requests are forwarded to, e.g. <c>http://127.0.0.1:9001</c>.</summary>
-    public string DestinationPrefix { get; }
+    /// <summary>The URI prefix requests are forwarded to, e.g. <c>http://127.0.0.1:9001</c> (a DNS name's current address).</summary>
+    public string DestinationPrefix => _endpoint.DestinationPrefix;
+
+    /// <summary>Where the server is reached now; follows its DNS name (see <see cref="Resolved"/>).</summary>
+    public ServerEndpoint Endpoint => _endpoint;
+
+    /// <summary>
+    /// Points a server named by DNS at <paramref name="addresses"/> (at least one). Requests already sent keep their
+    /// connections; new ones go to the new address, and pooled connections to the old one close when idle.
+    /// </summary>
+    public void Resolved(IReadOnlyList<IPAddress> addresses)
+    {
+        ArgumentNullException.ThrowIfNull(addresses);
+        if (Address.Ip is null && addresses.Count > 0)
+        {
+            _endpoint = ServerEndpoint.Resolved(Address, addresses);
+        }
+    }
 
     public IServerTelemetry Telemetry { get; }
 

@@ -20,7 +20,7 @@ public sealed class AlertEngine : IDisposable
 
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly AlertConditions _conditions;
+    private readonly AlertEvaluator _evaluator;
     private readonly AlertMetrics? _metrics;
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Rule, string Key), ActiveAlert> _active = [];
@@ -37,7 +37,7 @@ public sealed class AlertEngine : IDisposable
         _time = time;
         _logger = logger;
         _metrics = metrics;
-        _conditions = new AlertConditions(sources);
+        _evaluator = new AlertEvaluator(sources);
         _rules = AlertDefaults.Rules;
         _node = Environment.MachineName;
         _interval = ConfigDefaults.AlertEvaluateEvery;
@@ -105,7 +105,7 @@ public sealed class AlertEngine : IDisposable
             foreach (var rule in _rules)
             {
                 _matches.Clear();
-                _conditions.Collect(rule, _matches);
+                _evaluator.Collect(rule, _matches);
                 foreach (var match in _matches)
                 {
                     var key = (rule.Name, match.Pool + "\u001f" + match.Server);
@@ -248,7 +248,7 @@ public sealed class AlertEngine : IDisposable
     public void Dispose()
     {
         _timer?.Dispose();
-        _conditions.Dispose();
+        _evaluator.Dispose();
     }
 
     private sealed class ActiveAlert(AlertRuleConfig rule, SortedDictionary<string, string> labels, DateTimeOffset since, AlertMatch match)

@@ -6,9 +6,10 @@ namespace Tandem.Observability.Metrics;
 /// The scale-ahead planner's outlook per pool in the node's registry, refreshed before each scrape from
 /// <see cref="ForecastSignals"/>: what <c>tandem alerts export-rules</c> reads for predicted overload.
 /// </summary>
-public sealed class ForecastMetrics
+public static class ForecastMetrics
 {
-    public ForecastMetrics(TandemMetrics metrics, ForecastSignals signals)
+    /// <summary>Adds the gauges to <paramref name="metrics"/>' registry, read from <paramref name="signals"/> at each scrape.</summary>
+    public static void Observe(TandemMetrics metrics, ForecastSignals signals)
     {
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(signals);

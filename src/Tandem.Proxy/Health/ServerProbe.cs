@@ -41,7 +41,16 @@ internal static class ServerProbe
     private static async Task<(bool, string)> ConnectAsync(ServerState server, Stopwatch clock, CancellationToken cancellationToken)
     {
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(server.Address.Host, server.Address.Port, cancellationToken);
+        // A DNS name connects to the address it was last resolved to, as requests do.
+        var endpoint = server.Endpoint;
+        if (endpoint.Addresses.Count > 0)
+        {
+            await socket.ConnectAsync(endpoint.Addresses[0], server.Address.Port, cancellationToken);
+        }
+        else
+        {
+            await socket.ConnectAsync(server.Address.Host, server.Address.Port, cancellationToken);
+        }
         return (true, string.Create(CultureInfo.InvariantCulture, $"connected in {clock.ElapsedMilliseconds} ms"));
     }
 
@@ -51,6 +60,11 @@ internal static class ServerProbe
         if (config.Host is not null)
         {
             request.Headers.Host = config.Host;
+        }
+        else if (server.Address.Ip is null)
+        {
+            // The prefix holds the address the name resolved to; the server still expects its name.
+            request.Headers.Host = server.Address.ToString();
         }
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         var status = (int)response.StatusCode;

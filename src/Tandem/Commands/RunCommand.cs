@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Tandem.Core.Config;
+using Tandem.Proxy.Dns;
 using Tandem.Hosting;
 using Tandem.Hosting.Handover;
 
@@ -30,7 +31,7 @@ internal static class RunCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetRequiredValue(config);
-            var result = ConfigLoader.Load(path);
+            var result = await BackendNameCheck.CheckAsync(ConfigLoader.Load(path), cancellationToken);
             if (!result.IsValid)
             {
                 foreach (var problem in result.Problems)

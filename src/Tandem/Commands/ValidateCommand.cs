@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Tandem.Core.Config;
+using Tandem.Proxy.Dns;
 
 namespace Tandem.Commands;
 
@@ -11,10 +12,10 @@ internal static class ValidateCommand
     {
         var config = CommonOptions.Config();
         var command = new Command("validate", "Check a config file and report every problem with its line, column and key path.") { config };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetRequiredValue(config);
-            var result = ConfigLoader.Load(path);
+            var result = await BackendNameCheck.CheckAsync(ConfigLoader.Load(path), cancellationToken);
             if (!result.IsValid)
             {
                 foreach (var problem in result.Problems)

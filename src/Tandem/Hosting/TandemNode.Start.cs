@@ -17,8 +17,6 @@ using Tandem.Observability.AccessLog;
 using Tandem.Observability.Admin;
 using Tandem.Observability.Alerts;
 using Tandem.Observability.Metrics;
-using Tandem.Pair;
-using Tandem.Pair.Vip;
 using Tandem.Proxy;
 using Tandem.Proxy.Listeners;
 using Tandem.Proxy.Listeners.Transport;
@@ -26,6 +24,7 @@ using Yarp.ReverseProxy.Forwarder;
 
 namespace Tandem.Hosting;
 
+/// <summary>The composition root: which parts a node has, in which order they start.</summary>
 internal sealed partial class TandemNode
 {
     /// <summary>The admin listener's kind in the <see cref="ListenSocketRegistry"/>.</summary>
@@ -35,6 +34,7 @@ internal sealed partial class TandemNode
     /// Starts a node. The data plane comes first: its listeners serve as soon as they are bound, while the admin
     /// listener, alerting, the pair, forecasting and the warm-up start behind them. With a control socket and a node
     /// already running on it, the listening sockets are taken over from that node (see <see cref="HandoverServer"/>).
+    /// A step that fails releases what the earlier ones started (<see cref="StartedParts"/>).
     /// </summary>
     /// <param name="config">A validated config.</param>
     /// <param name="configPath">The file to watch for changes; null for an in-memory config (the demo).</param>
@@ -44,10 +44,108 @@ internal sealed partial class TandemNode
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(options);
+        var access = AdminAccessFor(config.Admin);
         var sockets = new ListenSocketRegistry();
+        var parts = new StartedParts();
+        var admin = parts.Add(BuildAdmin(config, options, sockets, out var logLevels));
+        try
+        {
+            var loggerFactory = admin.Services.GetRequiredService<ILoggerFactory>();
+            var logger = loggerFactory.CreateLogger<TandemNode>();
+            var predecessor = options.ControlSocket is { } control ? HandoverClient.TryConnect(control, sockets, logger) : null;
+            // Sockets taken from a predecessor go back to being only its own.
+            parts.Add(() =>
+            {
+                sockets.CloseUnclaimed();
+                predecessor?.ControlListener?.Dispose();
+                predecessor?.Dispose();
+            });
+            var metrics = new TandemMetrics(options.Time, config.Metrics);
+            var pools = new PoolRegistry(metrics);
+            metrics.ObservePools(pools);
+            var accessLog = OpenAccessLog(config, metrics, loggerFactory);
+            if (accessLog is not null)
+            {
+                parts.Add(accessLog);
+            }
+            var runtime = parts.Add(new ProxyRuntime(pools, new DataPlaneTelemetry(metrics, accessLog), admin.Services.GetRequiredService<IHttpForwarder>(),
+                options.Time, loggerFactory, admin.Services, holdsVip: config.Pair?.Vip is not null, sockets: sockets));
+            await ServeAsync(runtime, config, cancellationToken);
+
+            // Serving from here on; what follows is off the path of the first request.
+            metrics.Live.Start();
+            var status = new NodeStatus(options.Time);
+            var forecastSignals = new ForecastSignals();
+            ForecastMetrics.Observe(metrics, forecastSignals);
+            var pairHealth = new PairHealth();
+            var pairMetrics = new PairMetrics(metrics, pairHealth);
+            // Alert rules read the pair's health and the planner's outlook.
+            var alerting = new AlertingService(metrics, pools, pairHealth, forecastSignals, options.Time, loggerFactory);
+            var node = new TandemNode(admin, runtime, status, metrics, pairHealth, alerting) { AccessLog = accessLog, Forecast = forecastSignals };
+            var operatorChanges = new OperatorChanges();
+            node.MapAdmin(access, operatorChanges);
+            node.AdminEndPoint = await StartAdminAsync(admin, config.Admin?.Bind ?? ConfigDefaults.AdminBind, cancellationToken);
+            parts.HandTo(node);
+
+            status.Applied(config, runtime.Listeners);
+            metrics.ReloadApplied();
+            node.Reloads = new ReloadCoordinator(runtime, status, metrics, access, alerting, logLevels, node.AdminEndPoint, logger, node.Stopping);
+            TakeOver(predecessor, sockets, logger);
+            HostLog.Started(logger, config.Source, config.Version, node.AdminEndPoint);
+            await alerting.StartAsync(config, $"http://{node.AdminEndPoint}");
+            if (accessLog is not null && options.HandleSignals)
+            {
+                node._reopener = new AccessLogReopener(accessLog);
+            }
+            if (options.ControlSocket is { } controlPath)
+            {
+                node._handover = HandoverServer.Start(controlPath, predecessor?.ControlListener, sockets, admin.Lifetime.StopApplication, logger);
+            }
+            if (predecessor is not null)
+            {
+                await AwaitPredecessorAsync(predecessor, config, node, logger);
+            }
+            await node.StartPairAsync(config, configPath, operatorChanges, pairMetrics, options, loggerFactory, cancellationToken);
+            node.StartForecast(config, options, loggerFactory);
+            if (configPath is not null)
+            {
+                node._watcher = new ConfigWatcher(configPath, options.Time, options.ReloadPollInterval, options.HandleSignals,
+                    node.Reloads.ApplyAsync, loggerFactory.CreateLogger<ConfigWatcher>());
+                node._watcher.Start();
+            }
+            if (options.WarmupBudget is { } budget)
+            {
+                node.StartWarmup(budget);
+            }
+            parts.Keep();
+            SystemdNotify.Ready($"serving config version {config.Version}");
+            return node;
+        }
+        catch
+        {
+            await parts.ReleaseAsync();
+            throw;
+        }
+    }
+
+    private static AdminAccess AdminAccessFor(AdminConfig? config)
+    {
+        try
+        {
+            return AdminAccess.For(config);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new NodeStartException(ex.Message, ex);
+        }
+    }
+
+    /// <summary>The admin listener (not yet started), logging and the services the data plane shares with it.</summary>
+    private static WebApplication BuildAdmin(TandemConfig config, NodeOptions options, ListenSocketRegistry sockets, out LogLevels logLevels)
+    {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
-        var logLevels = options.ConfigureLogging(builder.Logging, builder.Configuration, config.Logging);
+        logLevels = options.ConfigureLogging(builder.Logging, builder.Configuration, config.Logging);
         var adminBind = config.Admin?.Bind ?? ConfigDefaults.AdminBind;
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -63,83 +161,72 @@ internal sealed partial class TandemNode
         {
             builder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
         }
+        return builder.Build();
+    }
 
-        AdminAccess access;
+    private static AccessLogWriter? OpenAccessLog(TandemConfig config, TandemMetrics metrics, ILoggerFactory loggerFactory)
+    {
         try
         {
-            access = AdminAccess.For(config.Admin);
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new NodeStartException(ex.Message, ex);
-        }
-        var admin = builder.Build();
-        TandemNode? started = null;
-        // After a handover, admin clients move to the new process with their next request (as the proxy's do).
-        admin.Use((context, next) =>
-        {
-            if (started?._handover?.HandedOver == true)
-            {
-                context.Response.Headers.Connection = "close";
-            }
-            return next(context);
-        });
-        admin.UseTandemAdminAccess(access);
-        var loggerFactory = admin.Services.GetRequiredService<ILoggerFactory>();
-        var logger = loggerFactory.CreateLogger<TandemNode>();
-        var predecessor = options.ControlSocket is { } control ? HandoverClient.TryConnect(control, sockets, logger) : null;
-        var metrics = new TandemMetrics(options.Time, config.Metrics);
-        var pools = new PoolRegistry(metrics);
-        metrics.ObservePools(pools);
-        var status = new NodeStatus(options.Time);
-        AccessLogWriter? accessLog;
-        try
-        {
-            accessLog = AccessLogWriter.Create(config.AccessLog, metrics, loggerFactory.CreateLogger("Tandem.AccessLog"));
+            return AccessLogWriter.Create(config.AccessLog, metrics, loggerFactory.CreateLogger("Tandem.AccessLog"));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            await AbandonAsync(admin, predecessor, sockets, null, null);
             throw new NodeStartException($"access log cannot open {config.AccessLog?.Path}: {ex.Message}", ex);
         }
-        var runtime = new ProxyRuntime(pools, new DataPlaneTelemetry(metrics, accessLog), admin.Services.GetRequiredService<IHttpForwarder>(), options.Time,
-            loggerFactory, admin.Services, holdsVip: config.Pair?.Vip is not null, sockets: sockets);
+    }
+
+    private static async Task ServeAsync(ProxyRuntime runtime, TandemConfig config, CancellationToken cancellationToken)
+    {
         try
         {
             await runtime.ApplyAsync(config, cancellationToken);
         }
         catch (ListenerStartException ex)
         {
-            await AbandonAsync(admin, predecessor, sockets, runtime, accessLog);
             throw new NodeStartException(ex.Message, ex);
         }
+    }
 
-        // Serving from here on; what follows is off the path of the first request.
-        metrics.Live.Start();
-        var operatorChanges = new OperatorChanges();
-        admin.MapTandemAdmin(pools, metrics, status, operatorChanges);
-        var pairHealth = new PairHealth();
-        var pairMetrics = new PairMetrics(metrics, pairHealth);
-        admin.MapPairApi(pairHealth);
-        ForecastServices? forecast = null;
-        admin.MapTandemForecast(pools, () => forecast);
-        // Alert rules read the pair's health and the planner's outlook.
-        var forecastSignals = new ForecastSignals();
-        _ = new ForecastMetrics(metrics, forecastSignals);
-        var alerting = new AlertingService(metrics, pools, pairHealth, forecastSignals, options.Time, loggerFactory);
-        admin.MapTandemAlerts(alerting.Engine);
+    /// <summary>The admin app's middleware and endpoints: dashboard, API, pair, forecast and alerts.</summary>
+    private void MapAdmin(AdminAccess access, OperatorChanges operatorChanges)
+    {
+        _admin.Use(CloseAfterHandover);
+        _admin.UseTandemAdminAccess(access);
+        _admin.MapTandemAdmin(Pools, Metrics, Status, operatorChanges);
+        _admin.MapPairApi(PairHealth);
+        _admin.MapTandemForecast(Pools, RunningForecast);
+        _admin.MapTandemAlerts(Alerting.Engine);
+    }
+
+    /// <returns>The bound address.</returns>
+    private static async Task<IPEndPoint> StartAdminAsync(WebApplication admin, HostPort bind, CancellationToken cancellationToken)
+    {
         try
         {
             await admin.StartAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException)
         {
-            await AbandonAsync(admin, predecessor, sockets, runtime, accessLog);
-            throw new NodeStartException($"admin listener cannot bind {adminBind}: {ex.Message}", ex);
+            throw new NodeStartException($"admin listener cannot bind {bind}: {ex.Message}", ex);
         }
-        var adminEndPoint = BoundEndPoint(admin, adminBind);
-        status.Applied(config, runtime.Listeners);
-        metrics.ReloadApplied();
+        var addresses = admin.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+        if (addresses is not null)
+        {
+            foreach (var address in addresses)
+            {
+                if (Uri.TryCreate(address, UriKind.Absolute, out var uri))
+                {
+                    return new IPEndPoint(bind.Ip ?? IPAddress.Loopback, uri.Port);
+                }
+            }
+        }
+        return new IPEndPoint(bind.Ip ?? IPAddress.Loopback, bind.Port);
+    }
+
+    /// <summary>Tells a predecessor its sockets are taken and closes those the config no longer has.</summary>
+    private static void TakeOver(HandoverClient? predecessor, ListenSocketRegistry sockets, ILogger logger)
+    {
         if (predecessor is not null && predecessor.SendTaken())
         {
             HandoverLog.TookOver(logger, predecessor.PredecessorPid);
@@ -148,48 +235,6 @@ internal sealed partial class TandemNode
         {
             HandoverLog.ClosedUnclaimed(logger, key);
         }
-        HostLog.Started(logger, config.Source, config.Version, adminEndPoint);
-        await alerting.StartAsync(config, $"http://{adminEndPoint}");
-
-        var node = new TandemNode(admin, access, runtime, status, metrics, adminEndPoint, pairHealth, alerting) { AccessLog = accessLog, Forecast = forecastSignals, LogLevels = logLevels };
-        started = node;
-        if (accessLog is not null && options.HandleSignals)
-        {
-            node._reopener = new AccessLogReopener(accessLog);
-        }
-        if (options.ControlSocket is { } controlPath)
-        {
-            node._handover = HandoverServer.Start(controlPath, predecessor?.ControlListener, sockets, admin.Lifetime.StopApplication, logger);
-        }
-        if (predecessor is not null)
-        {
-            await AwaitPredecessorAsync(predecessor, config, node, logger);
-        }
-        await node.StartPairAsync(config, configPath, operatorChanges, pairMetrics, options, loggerFactory, cancellationToken);
-        if (config.Forecast is { } forecastConfig)
-        {
-            try
-            {
-                forecast = node._forecast = ForecastServices.Start(forecastConfig, pools, () => status.Config?.Listeners ?? [], node.Forecast, options.Time, loggerFactory);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
-            {
-                await node.DisposeAsync();
-                throw new NodeStartException($"forecast.data-dir: cannot open the traffic history: {ex.Message}", ex);
-            }
-        }
-        if (configPath is not null)
-        {
-            node._watcher = new ConfigWatcher(configPath, options.Time, options.ReloadPollInterval, options.HandleSignals,
-                node.ApplyReloadAsync, loggerFactory.CreateLogger<ConfigWatcher>());
-            node._watcher.Start();
-        }
-        if (options.WarmupBudget is { } budget)
-        {
-            node.StartWarmup(budget);
-        }
-        SystemdNotify.Ready($"serving config version {config.Version}");
-        return node;
     }
 
     /// <summary>
@@ -217,91 +262,20 @@ internal sealed partial class TandemNode
         }
     }
 
-    /// <summary>The pair channel, then the VIP (both only with a <c>pair</c> section); a failure stops the node.</summary>
-    private async Task StartPairAsync(TandemConfig config, string? configPath, OperatorChanges changes, PairMetrics pairMetrics, NodeOptions options,
-        ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    private void StartForecast(TandemConfig config, NodeOptions options, ILoggerFactory loggerFactory)
     {
-        if (config.Pair is not { } pair)
+        if (config.Forecast is not { } forecastConfig)
         {
             return;
         }
         try
         {
-            Pair = await PairService.StartAsync(new PairServiceOptions
-            {
-                Config = pair,
-                Pools = Pools,
-                Changes = changes,
-                Health = PairHealth,
-                ConfigPath = configPath,
-                ApplyConfig = ApplyReloadAsync,
-                CountMessage = pairMetrics.Message,
-                Time = options.Time,
-                LoggerFactory = loggerFactory,
-            }, cancellationToken);
+            var status = Status;
+            _forecast = ForecastServices.Start(forecastConfig, Pools, () => status.Config?.Listeners ?? [], Forecast, options.Time, loggerFactory);
         }
-        catch (PairStartException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
         {
-            await DisposeAsync();
-            throw new NodeStartException(ex.Message, ex);
+            throw new NodeStartException($"forecast.data-dir: cannot open the traffic history: {ex.Message}", ex);
         }
-        if (pair.Vip is null || OperatingSystem.IsWindows())
-        {
-            return;
-        }
-        // After the listeners are up: keepalived may give this node the VIP at once, but not before the pair has
-        // caught up with its peer (no preemption until synced).
-        var pools = Pools;
-        var pairService = Pair;
-        var vip = _vip = new VipService(pair, () => VipHealth.HasHealthyServer(pools), options.Time, loggerFactory);
-        vip.SetReady(pairService.IsSynced);
-        pairService.Synced += () => vip.SetReady(true);
-        var vrrp = vip.State;
-        var health = PairHealth;
-        vrrp.Changed += e =>
-        {
-            pairService.SetVipState(vrrp.Role, vrrp.Role == PairRole.Master ? pair.Node : null);
-            health.Raise(e);
-        };
-        try
-        {
-            await vip.StartAsync();
-        }
-        catch (VipStartException ex)
-        {
-            await DisposeAsync();
-            throw new NodeStartException(ex.Message, ex);
-        }
-    }
-
-    /// <summary>Releases what a failed start took; sockets taken from a predecessor go back to being only its own.</summary>
-    private static async Task AbandonAsync(WebApplication admin, HandoverClient? predecessor, ListenSocketRegistry sockets, ProxyRuntime? runtime,
-        AccessLogWriter? accessLog)
-    {
-        if (runtime is not null)
-        {
-            await runtime.DisposeAsync();
-        }
-        await DisposeAccessLogAsync(accessLog);
-        sockets.CloseUnclaimed();
-        predecessor?.ControlListener?.Dispose();
-        predecessor?.Dispose();
-        await admin.DisposeAsync();
-    }
-
-    private static IPEndPoint BoundEndPoint(WebApplication app, HostPort requested)
-    {
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
-        if (addresses is not null)
-        {
-            foreach (var address in addresses)
-            {
-                if (Uri.TryCreate(address, UriKind.Absolute, out var uri))
-                {
-                    return new IPEndPoint(requested.Ip ?? IPAddress.Loopback, uri.Port);
-                }
-            }
-        }
-        return new IPEndPoint(requested.Ip ?? IPAddress.Loopback, requested.Port);
     }
 }

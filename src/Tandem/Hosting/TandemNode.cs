@@ -1,21 +1,20 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tandem.Core.Config;
 using Tandem.Core.Pools;
 using Tandem.Core.Runtime;
-using Tandem.Observability.AccessLog;
 using Tandem.Forecasting;
 using Tandem.Hosting.Handover;
-using Tandem.Observability.Admin;
+using Tandem.Observability.AccessLog;
 using Tandem.Observability.Alerts;
 using Tandem.Observability.Metrics;
 using Tandem.Pair;
 using Tandem.Pair.Vip;
 using Tandem.Proxy;
-using Tandem.Proxy.Listeners;
 
 namespace Tandem.Hosting;
 
@@ -25,34 +24,28 @@ namespace Tandem.Hosting;
 /// </summary>
 internal sealed partial class TandemNode : IAsyncDisposable
 {
-    private readonly WebApplication _admin;
-    private readonly AdminAccess _access;
-    private ConfigWatcher? _watcher;
-    private AccessLogReopener? _reopener;
-    private VipService? _vip;
-
-    private ForecastServices? _forecast;
-    private HandoverServer? _handover;
-    private readonly CancellationTokenSource _warmupStop = new();
-    private Task _warmup = Task.CompletedTask;
-    private int _stopped;
-
     /// <summary>How long a node that handed its sockets over lets clients move before it drains (see <see cref="StopAsync"/>).</summary>
     private static readonly TimeSpan HandoverMinimumWait = TimeSpan.FromMilliseconds(500);
 
     private static readonly TimeSpan HandoverMaximumWait = TimeSpan.FromSeconds(5);
 
-    private TandemNode(WebApplication admin, AdminAccess access, ProxyRuntime runtime, NodeStatus status, TandemMetrics metrics, IPEndPoint adminEndPoint,
-        PairHealth pairHealth, AlertingService alerting)
+    private readonly WebApplication _admin;
+    private readonly CancellationTokenSource _warmupStop = new();
+    private ConfigWatcher? _watcher;
+    private AccessLogReopener? _reopener;
+    private ForecastServices? _forecast;
+    private HandoverServer? _handover;
+    private Task _warmup = Task.CompletedTask;
+    private int _stopped;
+
+    private TandemNode(WebApplication admin, ProxyRuntime runtime, NodeStatus status, TandemMetrics metrics, PairHealth pairHealth, AlertingService alerting)
     {
-        PairHealth = pairHealth;
-        Alerting = alerting;
         _admin = admin;
-        _access = access;
         Runtime = runtime;
         Status = status;
         Metrics = metrics;
-        AdminEndPoint = adminEndPoint;
+        PairHealth = pairHealth;
+        Alerting = alerting;
     }
 
     public ProxyRuntime Runtime { get; }
@@ -68,14 +61,12 @@ internal sealed partial class TandemNode : IAsyncDisposable
 
     /// <summary>The access log; null when the config asks for none.</summary>
     public AccessLogWriter? AccessLog { get; private init; }
+
     /// <summary>The VIP failover when <c>pair.vip</c> is set: its <see cref="VipService.State"/> is this node's VRRP role.</summary>
-    public VipService? Vip => _vip;
+    public VipService? Vip { get; private set; }
 
     /// <summary>The scale-ahead planner's outlook per pool (empty without <c>forecast</c> in the config).</summary>
     public ForecastSignals Forecast { get; private init; } = new();
-
-    /// <summary>Which log lines are written; a reload applies the config's <c>logging</c> levels to it.</summary>
-    internal LogLevels? LogLevels { get; private init; }
 
     /// <summary>The pair's state for the admin API and alerts; standalone without a <c>pair</c> section.</summary>
     public PairHealth PairHealth { get; }
@@ -83,10 +74,13 @@ internal sealed partial class TandemNode : IAsyncDisposable
     /// <summary>The pair channel; null without a <c>pair</c> section.</summary>
     public PairService? Pair { get; private set; }
 
+    /// <summary>Applies changed configs; set once the admin listener is up.</summary>
+    internal ReloadCoordinator Reloads { get; private set; } = null!;
+
     public ILogger Logger => _admin.Services.GetRequiredService<ILogger<TandemNode>>();
 
     /// <summary>The admin listener's bound address.</summary>
-    public IPEndPoint AdminEndPoint { get; }
+    public IPEndPoint AdminEndPoint { get; private set; } = new(IPAddress.Loopback, 0);
 
     /// <summary>Fires when the node was asked to stop (SIGINT, SIGTERM or <see cref="IHostApplicationLifetime.StopApplication"/>).</summary>
     public CancellationToken Stopping => _admin.Lifetime.ApplicationStopping;
@@ -94,82 +88,19 @@ internal sealed partial class TandemNode : IAsyncDisposable
     public IHostApplicationLifetime Lifetime => _admin.Lifetime;
 
     /// <summary>Validates and applies a changed config; a bad one is refused and the running config keeps serving.</summary>
-    internal async Task<bool> ApplyReloadAsync(ConfigLoadResult loaded)
-    {
-        SystemdNotify.Reloading();
-        try
-        {
-            return await ReloadAsync(loaded);
-        }
-        finally
-        {
-            SystemdNotify.Ready($"serving config version {Status.Config?.Version}");
-        }
-    }
+    internal Task<bool> ApplyReloadAsync(ConfigLoadResult loaded) => Reloads.ApplyAsync(loaded);
 
-    private async Task<bool> ReloadAsync(ConfigLoadResult loaded)
-    {
-        var logger = Logger;
-        var current = Status.Config!;
-        if (!loaded.IsValid)
-        {
-            var lines = new List<string>(loaded.Problems.Count);
-            foreach (var problem in loaded.Problems)
-            {
-                lines.Add(problem.ToString());
-                HostLog.ReloadProblem(logger, problem.ToString());
-            }
-            HostLog.ReloadRejected(logger, loaded.Problems.Count, current.Version);
-            Status.Rejected(null, lines);
-            Metrics.ReloadRejected();
-            return false;
-        }
+    /// <summary>The forecasting services while they run (for <c>/api/forecast</c>); null without a <c>forecast</c> section.</summary>
+    private ForecastServices? RunningForecast() => _forecast;
 
-        var next = loaded.Config!;
-        try
+    /// <summary>Admin middleware: after a handover, admin clients move to the new process with their next request (as the proxy's do).</summary>
+    private Task CloseAfterHandover(HttpContext context, RequestDelegate next)
+    {
+        if (_handover?.HandedOver == true)
         {
-            await Runtime.ApplyAsync(next, Stopping);
+            context.Response.Headers.Connection = "close";
         }
-        catch (ListenerStartException ex)
-        {
-            HostLog.ReloadProblem(logger, ex.Message);
-            HostLog.ReloadRejected(logger, 1, current.Version);
-            Status.Rejected(next.Version, [ex.Message]);
-            Metrics.ReloadRejected();
-            return false;
-        }
-        if ((next.Admin?.Bind ?? ConfigDefaults.AdminBind) != (current.Admin?.Bind ?? ConfigDefaults.AdminBind))
-        {
-            HostLog.AdminBindNeedsRestart(logger, AdminEndPoint);
-        }
-        if (next.AccessLog != current.AccessLog)
-        {
-            ObservabilityLog.NeedsRestart(logger, "access-log");
-        }
-        LogLevels?.Apply(next.Logging);
-        if (next.Logging?.Format != current.Logging?.Format)
-        {
-            ObservabilityLog.NeedsRestart(logger, "logging.format");
-        }
-        if (next.Metrics != current.Metrics)
-        {
-            ObservabilityLog.NeedsRestart(logger, "metrics");
-        }
-        try
-        {
-            _access.Reload(next.Admin);
-        }
-        catch (InvalidOperationException ex)
-        {
-            // Validation read the file a moment ago; if it went away since, the old token stays in force.
-            HostLog.ReloadProblem(logger, ex.Message);
-        }
-        Status.Applied(next, Runtime.Listeners);
-        await Alerting.ConfigureAsync(next);
-        Metrics.ReloadApplied();
-        HostLog.Reloaded(logger, next.Version, current.Version);
-        Pair?.ConfigApplied();
-        return true;
+        return next(context);
     }
 
     /// <summary>Drains the data plane, then stops the admin listener.</summary>
@@ -194,10 +125,10 @@ internal sealed partial class TandemNode : IAsyncDisposable
         {
             await _watcher.DisposeAsync();
         }
-        if (_vip is not null)
+        if (Vip is not null)
         {
             // Give the VIP away before draining, so the peer takes new connections while ours finish.
-            await _vip.HandOverAsync();
+            await Vip.HandOverAsync();
         }
         if (Pair is not null)
         {
@@ -206,12 +137,14 @@ internal sealed partial class TandemNode : IAsyncDisposable
         var drained = await Runtime.StopAsync();
         await Alerting.DisposeAsync();
         _reopener?.Dispose();
-        await DisposeAccessLogAsync(AccessLog);
-        if (_vip is not null)
+        if (AccessLog is not null)
         {
-            await _vip.DisposeAsync();
+            await AccessLog.DisposeAsync();
         }
-
+        if (Vip is not null)
+        {
+            await Vip.DisposeAsync();
+        }
         _forecast?.Dispose();
         await _admin.StopAsync(CancellationToken.None);
         Metrics.Live.Dispose();
@@ -247,15 +180,4 @@ internal sealed partial class TandemNode : IAsyncDisposable
         await _admin.DisposeAsync();
         _warmupStop.Dispose();
     }
-
-    private static async Task DisposeAccessLogAsync(AccessLogWriter? accessLog)
-    {
-        if (accessLog is not null)
-        {
-            await accessLog.DisposeAsync();
-        }
-    }
 }
-
-/// <summary>A port could not be bound at startup; the message names the listener and the address.</summary>
-internal sealed class NodeStartException(string message, Exception inner) : Exception(message, inner);

@@ -1,26 +1,14 @@
 using Tandem.Core.Config;
+using Tandem.Testing;
 
 namespace Tandem.Core.Tests.Config;
 
 public sealed class AlertsConfigTests
 {
-    private const string Head = """
-        listeners:
-          - name: web
-            bind: 127.0.0.1:8080
-            pool: app
-        pools:
-          - name: app
-            servers:
-              - address: 127.0.0.1:9001
-        alerts:
-
-        """;
-
     [Fact]
     public void Parse_FullSection_BindsEveryKey()
     {
-        var config = LoadYaml.Valid(Head + """
+        var config = LoadYaml.Valid(TestYaml.OneServer + "alerts:\n" + """
               webhook: [http://127.0.0.1:9093/hook, https://alerts.example/x]
               evaluate-every: 500ms
               node: edge-1
@@ -54,7 +42,7 @@ public sealed class AlertsConfigTests
     [Fact]
     public void Parse_OneWebhookNoRules_DefaultRulesLater()
     {
-        var config = LoadYaml.Valid(Head + "  webhook: http://127.0.0.1:9093/hook\n");
+        var config = LoadYaml.Valid(TestYaml.OneServer + "alerts:\n" + "  webhook: http://127.0.0.1:9093/hook\n");
 
         Assert.Single(config.Alerts!.Webhooks);
         Assert.Null(config.Alerts.Rules);
@@ -79,7 +67,7 @@ public sealed class AlertsConfigTests
     [Fact]
     public void Parse_BadRules_ReportsEveryProblemWithLineAndKey()
     {
-        var problems = LoadYaml.Problems(Head + """
+        var problems = LoadYaml.Problems(TestYaml.OneServer + "alerts:\n" + """
               webhook: ftp://x/y
               evaluate-every: 10m
               rules:
@@ -120,7 +108,7 @@ public sealed class AlertsConfigTests
     [Fact]
     public void Parse_ServerFilterOnNodeCondition_Refused()
     {
-        var problems = LoadYaml.Problems(Head + """
+        var problems = LoadYaml.Problems(TestYaml.OneServer + "alerts:\n" + """
               rules:
                 - name: Cpu
                   level: warning

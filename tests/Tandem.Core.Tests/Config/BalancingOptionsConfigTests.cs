@@ -1,24 +1,15 @@
 using Tandem.Core.Config;
+using Tandem.Testing;
 
 namespace Tandem.Core.Tests.Config;
 
 /// <summary>The pool keys of the balancing algorithms: <c>hash-key</c>, <c>agent</c>, <c>server-header</c>.</summary>
 public sealed class BalancingOptionsConfigTests
 {
-    private const string Head = """
-        listeners:
-          - name: web
-            bind: 127.0.0.1:8080
-            pool: app
-        pools:
-          - name: app
-
-        """;
-
     [Fact]
     public void Parse_AllBalancingOptions_BoundIntoPoolConfig()
     {
-        var result = ConfigLoader.Parse(Head + """
+        var result = ConfigLoader.Parse(TestYaml.PoolHead + """
                 algorithm: ip-hash
                 hash-key: cookie:session
                 server-header: true
@@ -44,7 +35,7 @@ public sealed class BalancingOptionsConfigTests
     [Fact]
     public void Parse_OptionsOfAnotherAlgorithm_EachNamedWithTheAlgorithmInForce()
     {
-        var result = ConfigLoader.Parse(Head + """
+        var result = ConfigLoader.Parse(TestYaml.PoolHead + """
                 hash-key: header:X-User
                 agent: { path: /load }
                 servers:
@@ -62,7 +53,7 @@ public sealed class BalancingOptionsConfigTests
     [Fact]
     public void Parse_UnknownAlgorithmWithOptions_OnlyTheAlgorithmIsReported()
     {
-        var result = ConfigLoader.Parse(Head + """
+        var result = ConfigLoader.Parse(TestYaml.PoolHead + """
                 algorithm: fastest
                 hash-key: ip
                 servers:
@@ -76,7 +67,7 @@ public sealed class BalancingOptionsConfigTests
     [Fact]
     public void Parse_BadBalancingOptions_AllReported()
     {
-        var result = ConfigLoader.Parse(Head + """
+        var result = ConfigLoader.Parse(TestYaml.PoolHead + """
                 algorithm: ip-hash
                 hash-key: cookie
                 server-header: maybe

@@ -1,18 +1,12 @@
 using Tandem.Core.Config;
+using Tandem.Testing;
 
 namespace Tandem.Core.Tests.Config;
 
 /// <summary>The <c>forecast</c> section and the per-pool <c>capacity</c> and <c>scale-ahead</c> keys.</summary>
 public sealed class ForecastConfigTests
 {
-    private const string Head = """
-        listeners:
-          - name: web
-            bind: 127.0.0.1:8080
-            pool: app
-        """;
-
-    private static string Pool(string extra) => Head + "\n" + $"""
+    private static string Pool(string extra) => TestYaml.Listener + $"""
         pools:
           - name: app
             servers:
@@ -25,7 +19,7 @@ public sealed class ForecastConfigTests
     [Fact]
     public void Parse_FullForecastConfig_Bound()
     {
-        var config = LoadYaml.Valid(Head + "\n" + """
+        var config = LoadYaml.Valid(TestYaml.Listener + """
             forecast:
               data-dir: /var/lib/tandem
               minute-retention-days: 7

@@ -1,24 +1,15 @@
 using Tandem.Core.Config;
+using Tandem.Testing;
 
 namespace Tandem.Core.Tests.Config;
 
 /// <summary>The pool keys of health checking, retries and limits (issue 4).</summary>
 public sealed class HealthOptionsConfigTests
 {
-    private const string Head = """
-        listeners:
-          - name: web
-            bind: 127.0.0.1:8080
-            pool: app
-        pools:
-          - name: app
-
-        """;
-
     [Fact]
     public void Parse_AllHealthAndLimitOptions_BoundIntoPoolConfig()
     {
-        var result = ConfigLoader.Parse(Head + """
+        var result = ConfigLoader.Parse(TestYaml.PoolHead + """
                 health:
                   path: /healthz
                   expect-status: 200-299
@@ -64,7 +55,7 @@ public sealed class HealthOptionsConfigTests
     [Fact]
     public void Parse_BadHealthAndLimitOptions_AllReported()
     {
-        var result = ConfigLoader.Parse(Head + """
+        var result = ConfigLoader.Parse(TestYaml.PoolHead + """
                 algorithm: ip-hash
                 health: { expect-status: 200-99, interval: soon, rise: 0 }
                 passive: { consecutive-failures: -1, max-ejection-percent: 150, count-5xx: sometimes }

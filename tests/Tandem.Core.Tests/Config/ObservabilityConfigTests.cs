@@ -1,26 +1,15 @@
 using Tandem.Core.Config;
+using Tandem.Testing;
 
 namespace Tandem.Core.Tests.Config;
 
 /// <summary>The <c>access-log</c> and <c>metrics</c> root keys (issue 6).</summary>
 public sealed class ObservabilityConfigTests
 {
-    private const string Head = """
-        listeners:
-          - name: web
-            bind: 127.0.0.1:8080
-            pool: app
-        pools:
-          - name: app
-            servers:
-              - address: 127.0.0.1:9001
-
-        """;
-
     [Fact]
     public void Parse_AllAccessLogAndMetricsKeys_Bound()
     {
-        var result = ConfigLoader.Parse(Head + """
+        var result = ConfigLoader.Parse(TestYaml.OneServer + """
             access-log:
               enabled: true
               path: /var/log/tandem/access.log
@@ -48,7 +37,7 @@ public sealed class ObservabilityConfigTests
     [Fact]
     public void Parse_NoSections_NoAccessLogAndDefaultMetrics()
     {
-        var result = ConfigLoader.Parse(Head, "t.yaml");
+        var result = ConfigLoader.Parse(TestYaml.OneServer, "t.yaml");
 
         Assert.Empty(result.Problems);
         Assert.Null(result.Config!.AccessLog);
@@ -61,7 +50,7 @@ public sealed class ObservabilityConfigTests
     [InlineData("access-log: { path: a.log }", false)]
     public void Parse_AccessLogPath_StdoutWhenAbsentOrDash(string yaml, bool stdout)
     {
-        var result = ConfigLoader.Parse(Head + yaml, "t.yaml");
+        var result = ConfigLoader.Parse(TestYaml.OneServer + yaml, "t.yaml");
 
         Assert.Empty(result.Problems);
         Assert.Equal(stdout, result.Config!.AccessLog!.ToStdout);
@@ -74,7 +63,7 @@ public sealed class ObservabilityConfigTests
     [InlineData("1G", 1024 * 1024 * 1024)]
     public void Parse_MaxSize_Units(string text, long bytes)
     {
-        var result = ConfigLoader.Parse(Head + "access-log: { max-size: " + text + " }", "t.yaml");
+        var result = ConfigLoader.Parse(TestYaml.OneServer + "access-log: { max-size: " + text + " }", "t.yaml");
 
         Assert.Empty(result.Problems);
         Assert.Equal(bytes, result.Config!.AccessLog!.MaxSize);
@@ -83,7 +72,7 @@ public sealed class ObservabilityConfigTests
     [Fact]
     public void Parse_BadAccessLogAndMetricsValues_AllReported()
     {
-        var result = ConfigLoader.Parse(Head + """
+        var result = ConfigLoader.Parse(TestYaml.OneServer + """
             access-log:
               enabled: yes
               path: ""
@@ -113,7 +102,7 @@ public sealed class ObservabilityConfigTests
     [Fact]
     public void Parse_MaxSizeBelow1KB_Refused()
     {
-        var result = ConfigLoader.Parse(Head + "access-log: { max-size: 100 }", "t.yaml");
+        var result = ConfigLoader.Parse(TestYaml.OneServer + "access-log: { max-size: 100 }", "t.yaml");
 
         Assert.Equal(["t.yaml:9:25: access-log.max-size: must be at least 1KB, got '100'"], result.Problems.Select(p => p.ToString()));
     }

@@ -1,24 +1,15 @@
 using Tandem.Core.Config;
+using Tandem.Testing;
 
 namespace Tandem.Core.Tests.Config;
 
 /// <summary>The pool key <c>sticky</c>.</summary>
 public sealed class StickyConfigTests
 {
-    private const string Head = """
-        listeners:
-          - name: web
-            bind: 127.0.0.1:8080
-            pool: app
-        pools:
-          - name: app
-
-        """;
-
     [Fact]
     public void Parse_CookieAndTableModes_BoundWithDefaultsLeftNull()
     {
-        var result = ConfigLoader.Parse(Head + """
+        var result = ConfigLoader.Parse(TestYaml.PoolHead + """
                 sticky: {}
                 servers:
                   - address: 127.0.0.1:9001
@@ -42,7 +33,7 @@ public sealed class StickyConfigTests
     [Fact]
     public void Parse_BadStickyKeys_EachNamedWithLineAndPath()
     {
-        var result = ConfigLoader.Parse(Head + """
+        var result = ConfigLoader.Parse(TestYaml.PoolHead + """
                 sticky:
                   mode: sessions
                 servers:

@@ -11,7 +11,7 @@ public sealed class ForecastMetricsTests
     {
         var metrics = new TandemMetrics();
         var signals = new ForecastSignals();
-        _ = new ForecastMetrics(metrics, signals);
+        ForecastMetrics.Observe(metrics, signals);
         signals.Update(new Dictionary<string, PoolOutlook>
         {
             ["app"] = new("app", DateTimeOffset.UnixEpoch, PredictedPeak: 180, Capacity: 160, OverloadPredicted: true, ServersNeeded: 3, Action: "woke backup c"),
@@ -30,7 +30,7 @@ public sealed class ForecastMetricsTests
     {
         var metrics = new TandemMetrics();
         var signals = new ForecastSignals();
-        _ = new ForecastMetrics(metrics, signals);
+        ForecastMetrics.Observe(metrics, signals);
         signals.Update(new Dictionary<string, PoolOutlook> { ["app"] = new("app", DateTimeOffset.UnixEpoch, 1, 2, false, 1, null) });
         await ScrapeAsync(metrics);
         signals.Update(new Dictionary<string, PoolOutlook>());

@@ -9,14 +9,8 @@ internal static class TestPools
     public static PoolRegistry Create(bool stickyTable = false)
     {
         var sticky = stickyTable ? "    sticky: {mode: table, key: ip}\n" : "";
-        var loaded = ConfigLoader.Parse($"""
-            listeners:
-              - name: web
-                bind: 127.0.0.1:8080
-                pool: app
-            pools:
-              - name: app
-            {sticky}    servers:
+        var loaded = ConfigLoader.Parse(TestYaml.PoolHead + sticky + """
+                servers:
                   - address: 127.0.0.1:10
                     name: s1
                   - address: 127.0.0.1:11

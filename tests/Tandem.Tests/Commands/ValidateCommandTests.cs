@@ -64,6 +64,54 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public async Task Validate_ServerNameThatDoesNotResolve_Exits2NamingTheAddress()
+    {
+        // .invalid never resolves (RFC 6761), with or without a network.
+        using var file = new TempConfigFile("""
+            listeners:
+              - name: web
+                bind: 127.0.0.1:18080
+                pool: app
+            pools:
+              - name: app
+                servers:
+                  - address: 127.0.0.1:9001
+                  - address: app.invalid:8080
+
+            """);
+
+        using var tandem = await TandemProcess.RunToExitAsync("validate", "--config", file.Path);
+
+        Assert.Equal(2, tandem.ExitCode);
+        var line = Assert.Single(tandem.StderrLines);
+        Assert.StartsWith($"{file.Path}:9:18: pools[0].servers[1].address: name 'app.invalid' does not resolve (", line, StringComparison.Ordinal);
+        Assert.EndsWith("); fix it, or add 'resolve: runtime' to the server to wait for it while running", line, StringComparison.Ordinal);
+        Assert.Empty(tandem.StdoutLines);
+    }
+
+    [Fact]
+    public async Task Validate_UnresolvableNameResolvedAtRuntime_Exits0()
+    {
+        using var file = new TempConfigFile("""
+            listeners:
+              - name: web
+                bind: 127.0.0.1:18080
+                pool: app
+            pools:
+              - name: app
+                servers:
+                  - address: app.invalid:8080
+                    resolve: runtime
+
+            """);
+
+        using var tandem = await TandemProcess.RunToExitAsync("validate", "--config", file.Path);
+
+        Assert.Equal(0, tandem.ExitCode);
+        Assert.Empty(tandem.StderrLines);
+    }
+
+    [Fact]
     public async Task Validate_MissingFile_Exits2SayingTheFileCannotBeRead()
     {
         var path = Path.Combine(Path.GetTempPath(), "tandem-tests-" + Guid.NewGuid().ToString("N"), "absent.yaml");

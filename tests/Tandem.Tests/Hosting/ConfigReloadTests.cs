@@ -94,4 +94,24 @@ public sealed class ConfigReloadTests
         Assert.Single(node.Logs.Messages(ReloadRejectedEvent));
         Assert.Empty(load.Failures);
     }
+
+    [Fact]
+    public async Task Reload_ServerNameThatDoesNotResolve_RefusedOldConfigServes()
+    {
+        await using var a = await TestBackend.StartAsync("a");
+        await using var b = await TestBackend.StartAsync("b");
+        await using var node = await NodeHarness.StartAsync((port, admin) =>
+            ConfigYaml.OnePool(port, admin, BalancingAlgorithms.RoundRobin, (a, 1), (b, 1)));
+        var firstVersion = node.Node.Status.Config!.Version;
+
+        node.Rewrite((port, admin) => ConfigYaml.OnePool(port, admin, BalancingAlgorithms.RoundRobin, (a, 1), (b, 1))
+            .Replace($"address: 127.0.0.1:{b.Port}", $"address: b.invalid:{b.Port}", StringComparison.Ordinal));
+        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(node.Logs.Messages(ReloadRejectedEvent).Count > 0), TimeSpan.FromSeconds(10)),
+            "the config with an unresolvable name was not refused");
+
+        var problem = Assert.Single(node.Logs.Messages(ReloadProblemEvent));
+        Assert.StartsWith($"Config reload: {node.File.Path}:16:18: pools[0].servers[1].address: name 'b.invalid' does not resolve (", problem, StringComparison.Ordinal);
+        Assert.Equal(firstVersion, node.Node.Status.Config!.Version);
+        Assert.Equal("127.0.0.1", node.Node.Pools.Find("app")!.FindServer("b")!.Address.Host);
+    }
 }

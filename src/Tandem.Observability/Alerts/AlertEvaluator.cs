@@ -11,13 +11,13 @@ namespace Tandem.Observability.Alerts;
 /// and pair conditions. Pair takeovers are tracked from <see cref="PairHealth.Changed"/>.
 /// Concurrency: <see cref="Collect"/> from the evaluator's thread only; the pair flags are written by the pair's thread.
 /// </summary>
-internal sealed class AlertConditions : IDisposable
+internal sealed class AlertEvaluator : IDisposable
 {
     private readonly AlertSources _sources;
     private volatile bool _becameMaster;
     private volatile bool _tookOverFromLostPeer;
 
-    public AlertConditions(AlertSources sources)
+    public AlertEvaluator(AlertSources sources)
     {
         _sources = sources;
         if (sources.Pair is { } pair)
