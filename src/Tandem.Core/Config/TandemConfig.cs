@@ -1,3 +1,5 @@
+using Tandem.Core.Config.Policies;
+
 namespace Tandem.Core.Config;
 
 /// <summary>
@@ -38,6 +40,18 @@ public sealed record TandemConfig
 
     /// <summary>Key <c>logging</c>: levels and format of the diagnostic log (stderr); info and text when absent.</summary>
     public LoggingConfig? Logging { get; init; }
+
+    /// <summary>Key <c>policies</c>: named access policies that listeners (and routes) refer to with <c>policy</c>.</summary>
+    public IReadOnlyList<PolicyConfig>? Policies { get; init; }
+
+    /// <summary>Key <c>default-policy</c>: what a listener without a policy does; <see cref="Policies.DefaultPolicy.Allow"/> when absent.</summary>
+    public DefaultPolicy DefaultPolicy { get; init; } = DefaultPolicy.Allow;
+
+    /// <summary>
+    /// Key <c>trusted-proxies</c>: peers whose <c>X-Forwarded-For</c> names the real client, for every listener that does not
+    /// list its own; none when absent (the connection's address is the client).
+    /// </summary>
+    public IReadOnlyList<System.Net.IPNetwork>? TrustedProxies { get; init; }
 
     /// <summary>The file this config came from, or a label such as <c>(demo)</c>.</summary>
     public string Source { get; init; } = "(memory)";
