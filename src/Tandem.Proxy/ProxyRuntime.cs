@@ -4,6 +4,7 @@ using Tandem.Core.Config;
 using Tandem.Core.Pools;
 using Tandem.Core.Runtime;
 using Tandem.Core.Telemetry;
+using Tandem.Proxy.Admission.Policies;
 using Tandem.Proxy.Diagnostics;
 using Tandem.Proxy.Forwarding;
 using Tandem.Proxy.Health;
@@ -38,6 +39,9 @@ public sealed class ProxyRuntime : IAsyncDisposable
     private readonly CancellationTokenSource _sweepStop = new();
     private readonly Task _stickySweep;
     private readonly MemoryTrimmer _memory;
+    private readonly HttpClient _policyHttp;
+    private readonly PolicyServices _policyServices;
+    private PolicyCompiler? _policies;
     private FrozenDictionary<string, PoolTarget> _targets = FrozenDictionary<string, PoolTarget>.Empty;
     private Dictionary<string, ListenerHost> _listeners = new(StringComparer.Ordinal);
     private TimeSpan _drainTimeout = ConfigDefaults.DrainTimeout;
@@ -67,6 +71,12 @@ public sealed class ProxyRuntime : IAsyncDisposable
         _health = new HealthMonitor(pools, telemetry, time, loggerFactory.CreateLogger("Tandem.Proxy.Health"));
         _stickySweep = SweepStickyTablesAsync(_sweepStop.Token);
         _memory = new MemoryTrimmer(time, _logger);
+        // Key sets and forward-auth answers: small, bounded, never through a proxy of the environment.
+        _policyHttp = new HttpClient(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            MaxResponseContentBufferSize = 1024 * 1024,
+        };
+        _policyServices = new PolicyServices(time, telemetry.Policies, _policyHttp, loggerFactory.CreateLogger("Tandem.Proxy.Admission"));
     }
 
     public PoolRegistry Pools => _pools;
@@ -166,10 +176,12 @@ public sealed class ProxyRuntime : IAsyncDisposable
             _health.Watch(pools.Values);
             var oldTargets = _targets;
             _targets = BuildTargets(pools, oldTargets);
+            var policies = new PolicyCompiler(config, _policyServices, _policies);
+            _policies = policies;
             foreach (var listener in config.Listeners)
             {
                 var host = next[listener.Name];
-                var routes = RouteTable.For(listener, _targets);
+                var routes = RouteTable.For(listener, _targets, policies);
                 if (started.Contains(host))
                 {
                     host.Activate(routes);
@@ -275,6 +287,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
         _sweepStop.Dispose();
         await _dynamicWeights.DisposeAsync();
         await _health.DisposeAsync();
+        _policyHttp.Dispose();
         _gate.Dispose();
     }
 
