@@ -81,6 +81,9 @@ public sealed class ProxyRuntime : IAsyncDisposable
 
     public PoolRegistry Pools => _pools;
 
+    /// <summary>The access policies of the config in force (the admin API's read view, tests); null before the first apply.</summary>
+    internal PolicyCompiler? Policies => _policies;
+
     /// <summary>Requests waiting in each pool's queue (read at scrape time).</summary>
     private IEnumerable<KeyValuePair<string, int>> QueuedRequests()
     {

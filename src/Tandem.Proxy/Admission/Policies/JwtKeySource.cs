@@ -25,6 +25,11 @@ internal sealed class JwtKeySource
     private long _nextRefresh = long.MinValue;
     private Task<bool>? _refreshing;
     private int _refreshes;
+    private long _fetchedAt;
+    private readonly long _maxAgeTicks;
+
+    /// <summary>How long a fetched key set is used before it is fetched again without being asked.</summary>
+    public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(10);
 
     public JwtKeySource(string policy, JwtPolicyConfig config, HttpClient http, TimeProvider time, ILogger logger)
     {
@@ -32,6 +37,7 @@ internal sealed class JwtKeySource
         _time = time;
         _logger = logger;
         _refreshTicks = (long)((config.RefreshInterval ?? TimeSpan.FromSeconds(30)).TotalSeconds * time.TimestampFrequency);
+        _maxAgeTicks = (long)(MaxAge.TotalSeconds * time.TimestampFrequency);
         if (config.JwksFile is { } file)
         {
             _file = new WatchedFile<IList<SecurityKey>>(file, static path => Parse(KeySetFile.Read(path)), time, logger);
@@ -47,8 +53,25 @@ internal sealed class JwtKeySource
     /// <summary>Key set fetches and re-reads asked for by unknown keys (and the first fetch of a URL).</summary>
     public int Refreshes => Volatile.Read(ref _refreshes);
 
-    /// <summary>The keys in force; null while a URL's set has never been fetched.</summary>
-    public IList<SecurityKey>? Current => _file is not null ? _file.Current : _fetched;
+    /// <summary>
+    /// The keys in force; null while a URL's set has never been fetched. A URL's set older than <see cref="MaxAge"/> is
+    /// fetched again in the background (so a key the issuer withdrew stops working), the old set serving meanwhile.
+    /// </summary>
+    public IList<SecurityKey>? Current
+    {
+        get
+        {
+            if (_file is not null)
+            {
+                return _file.Current;
+            }
+            if (_fetched is not null && _time.GetTimestamp() - Interlocked.Read(ref _fetchedAt) > _maxAgeTicks)
+            {
+                _ = TryRefreshAsync();
+            }
+            return _fetched;
+        }
+    }
 
     /// <summary>Fetches (or re-reads) the set if the last refresh is older than the interval; true when it ran and the keys may have changed.</summary>
     public Task<bool> TryRefreshAsync()
@@ -88,6 +111,7 @@ internal sealed class JwtKeySource
             var text = await response.Content.ReadAsStringAsync(timeout.Token);
             var keys = Parse(text);
             _fetched = keys;
+            Interlocked.Exchange(ref _fetchedAt, _time.GetTimestamp());
             PolicyLog.KeysRefreshed(_logger, _policy, _source, keys.Count);
             return true;
         }
