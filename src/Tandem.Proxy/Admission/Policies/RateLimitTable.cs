@@ -37,6 +37,9 @@ internal sealed class RateLimitTable
     /// <summary>Keys remembered now.</summary>
     public int Count => Volatile.Read(ref _count);
 
+    /// <summary>Whether <paramref name="key"/> has a bucket (tests, the read view).</summary>
+    internal bool Contains(string key) => _buckets.ContainsKey(key);
+
     /// <summary>Spends one token of <paramref name="key"/>; false with the wait before the next one when the bucket is empty.</summary>
     public bool TryAcquire(ReadOnlySpan<char> key, out TimeSpan retryAfter)
     {
