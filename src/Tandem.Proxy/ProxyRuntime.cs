@@ -4,6 +4,7 @@ using Tandem.Core.Config;
 using Tandem.Core.Pools;
 using Tandem.Core.Runtime;
 using Tandem.Core.Telemetry;
+using Tandem.Proxy.Admission.Policies;
 using Tandem.Proxy.Diagnostics;
 using Tandem.Proxy.Dns;
 using Tandem.Proxy.Forwarding;
@@ -40,6 +41,9 @@ public sealed class ProxyRuntime : IAsyncDisposable
     private readonly CancellationTokenSource _sweepStop = new();
     private readonly Task _stickySweep;
     private readonly MemoryTrimmer _memory;
+    private readonly HttpClient _policyHttp;
+    private readonly PolicyServices _policyServices;
+    private PolicyCompiler? _policies;
     private FrozenDictionary<string, PoolTarget> _targets = FrozenDictionary<string, PoolTarget>.Empty;
     private Dictionary<string, ListenerHost> _listeners = new(StringComparer.Ordinal);
     private TimeSpan _drainTimeout = ConfigDefaults.DrainTimeout;
@@ -70,9 +74,18 @@ public sealed class ProxyRuntime : IAsyncDisposable
         _names = new NameRefresher(time, loggerFactory.CreateLogger("Tandem.Proxy.Dns"));
         _stickySweep = SweepStickyTablesAsync(_sweepStop.Token);
         _memory = new MemoryTrimmer(time, _logger);
+        // Key sets and forward-auth answers: small, bounded, never through a proxy of the environment.
+        _policyHttp = new HttpClient(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            MaxResponseContentBufferSize = 1024 * 1024,
+        };
+        _policyServices = new PolicyServices(time, telemetry.Policies, _policyHttp, loggerFactory.CreateLogger("Tandem.Proxy.Admission"));
     }
 
     public PoolRegistry Pools => _pools;
+
+    /// <summary>The access policies of the config in force (the admin API's read view, tests); null before the first apply.</summary>
+    internal PolicyCompiler? Policies => _policies;
 
     /// <summary>Requests waiting in each pool's queue (read at scrape time).</summary>
     private IEnumerable<KeyValuePair<string, int>> QueuedRequests()
@@ -171,10 +184,12 @@ public sealed class ProxyRuntime : IAsyncDisposable
             _health.Watch(pools.Values);
             var oldTargets = _targets;
             _targets = BuildTargets(pools, oldTargets);
+            var policies = new PolicyCompiler(config, _policyServices, _policies);
+            _policies = policies;
             foreach (var listener in config.Listeners)
             {
                 var host = next[listener.Name];
-                var routes = RouteTable.For(listener, _targets);
+                var routes = RouteTable.For(listener, _targets, policies);
                 if (started.Contains(host))
                 {
                     host.Activate(routes);
@@ -281,6 +296,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
         await _dynamicWeights.DisposeAsync();
         await _health.DisposeAsync();
         await _names.DisposeAsync();
+        _policyHttp.Dispose();
         _gate.Dispose();
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Tandem.Core.Balancing;
+using Tandem.Core.Config.Policies;
 
 namespace Tandem.Core.Config;
 
@@ -9,8 +10,10 @@ namespace Tandem.Core.Config;
 /// </summary>
 internal static partial class ConfigBinder
 {
-    private static readonly string[] RootKeys = ["listeners", "admin", "pools", "drain-timeout", "pair", "access-log", "metrics", "forecast", "alerts", "logging", "resolver", "resolve-interval"];
-    private static readonly string[] ListenerKeys = ["name", "bind", "protocol", "pool", "http-versions", "keepalive-timeout", "max-connections", "max-body", "non-ascii-headers"];
+    private static readonly string[] RootKeys = ["listeners", "admin", "pools", "drain-timeout", "pair", "access-log", "metrics", "forecast", "alerts", "logging",
+        "resolver", "resolve-interval", "policies", "default-policy", "trusted-proxies"];
+    private static readonly string[] ListenerKeys = ["name", "bind", "protocol", "pool", "http-versions", "keepalive-timeout", "max-connections", "max-body", "non-ascii-headers",
+        "policy", "trusted-proxies"];
     private static readonly string[] AdminKeys = ["bind", "token-file"];
     private static readonly string[] PoolKeys =
         ["name", "algorithm", "servers", "health", "timeouts", "keepalive-timeout", "hash-key", "agent", "server-header",
@@ -53,6 +56,7 @@ internal static partial class ConfigBinder
 
         var forecastNode = ConfigReader.Value(map, "forecast");
         var (resolver, resolveInterval) = BindResolver(reader, map);
+        var policiesNode = ConfigReader.Value(map, "policies");
 
         var pools = BindList(reader, poolsNode, "pools", "must list at least one pool", (node, path) => BindPool(reader, checks, node, path));
         var listeners = BindList(reader, listenersNode, "listeners", "must list at least one listener", (node, path) => BindListener(reader, checks, node, path));
@@ -63,16 +67,21 @@ internal static partial class ConfigBinder
         var alerts = alertsNode is null ? null : BindAlerts(reader, alertsNode, pools);
         var forecast = forecastNode is null ? null : BindForecast(reader, forecastNode);
         var logging = loggingNode is null ? null : BindLogging(reader, loggingNode);
+        var policies = policiesNode is null ? null : BindPolicies(reader, checks.Policies, policiesNode);
+        var defaultPolicy = BindDefaultPolicy(reader, map);
+        var trustedProxies = Networks(reader, ConfigReader.Value(map, "trusted-proxies"), "trusted-proxies");
         checks.Finish();
 
         if (pools is null || listeners is null || (pairNode is not null && pair is null) || (forecastNode is not null && forecast is null)
-            || (alertsNode is not null && alerts is null) || (loggingNode is not null && logging is null))
+            || (alertsNode is not null && alerts is null) || (loggingNode is not null && logging is null)
+            || (policiesNode is not null && policies is null))
         {
             return null;
         }
         return new TandemConfig { Listeners = listeners, Pools = pools, Admin = admin, DrainTimeout = drain, Pair = pair,
             AccessLog = accessLog, Metrics = metrics, Forecast = forecast, Alerts = alerts,
-            Logging = logging, Resolver = resolver, ResolveInterval = resolveInterval };
+            Logging = logging, Resolver = resolver, ResolveInterval = resolveInterval,
+            Policies = policies, DefaultPolicy = defaultPolicy ?? DefaultPolicy.Allow, TrustedProxies = trustedProxies };
     }
 
     private static List<T>? BindList<T>(ConfigReader reader, YamlNode? node, string path, string emptyMessage, Func<YamlNode, string, T?> bindItem)
@@ -125,6 +134,8 @@ internal static partial class ConfigBinder
         var maxConnections = reader.Int(map, path, "max-connections", 1, MaxConnections);
         var maxBody = BodyLimit(reader, map, path);
         var nonAscii = reader.Choice(map, path, "non-ascii-headers", NonAsciiModes, v => $"unknown value '{v}'; expected pass or reject");
+        var policy = BindPolicyReference(reader, checks.Policies, map, path);
+        var trustedProxies = Networks(reader, ConfigReader.Value(map, "trusted-proxies"), ConfigReader.Child(path, "trusted-proxies"));
         if (bind is { } b && name is not null)
         {
             checks.ListenerBind(name, b.Value, b.Node, ConfigReader.Child(path, "bind"));
@@ -144,6 +155,8 @@ internal static partial class ConfigBinder
             MaxConnections = maxConnections,
             MaxBody = maxBody,
             NonAsciiHeaders = nonAscii ?? NonAsciiHeaders.Pass,
+            Policy = policy,
+            TrustedProxies = trustedProxies,
         };
     }
 

@@ -17,6 +17,9 @@ internal sealed class ConfigCrossChecks(ConfigReader reader)
     private readonly List<(string Pool, YamlScalar Node, string Path)> _poolReferences = [];
     private (HostPort Bind, YamlScalar Node)? _adminBind;
 
+    /// <summary>Policy names defined and referred to (listeners, routes).</summary>
+    public PolicyReferences Policies { get; } = new(reader);
+
     public string? ListenerName(YamlMapping map, string path) => UniqueName(map, path, _listenerNames, "listener");
 
     public string? PoolName(YamlMapping map, string path)
@@ -57,6 +60,7 @@ internal sealed class ConfigCrossChecks(ConfigReader reader)
     /// <summary>Runs the checks that need the whole file.</summary>
     public void Finish()
     {
+        Policies.Finish();
         foreach (var (pool, node, path) in _poolReferences)
         {
             if (!_poolNames.ContainsKey(pool))

@@ -40,6 +40,15 @@ public sealed record ListenerConfig
     /// answers 400.
     /// </summary>
     public NonAsciiHeaders NonAsciiHeaders { get; init; } = NonAsciiHeaders.Pass;
+
+    /// <summary>Key <c>policy</c>: a policy name or a list (all must allow), applied to every request of the listener.</summary>
+    public IReadOnlyList<string>? Policy { get; init; }
+
+    /// <summary>
+    /// Key <c>trusted-proxies</c>: peers whose <c>X-Forwarded-For</c> names the real client (for policies and the access log);
+    /// the top-level list when absent.
+    /// </summary>
+    public IReadOnlyList<System.Net.IPNetwork>? TrustedProxies { get; init; }
 }
 
 /// <summary>How a listener treats request header values with bytes above 0x7F.</summary>

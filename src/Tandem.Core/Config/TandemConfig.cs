@@ -1,3 +1,5 @@
+using Tandem.Core.Config.Policies;
+
 namespace Tandem.Core.Config;
 
 /// <summary>
@@ -47,6 +49,17 @@ public sealed record TandemConfig
     /// <see cref="Resolver"/> and every <see cref="ConfigDefaults.ResolveInterval"/> with the system resolver.
     /// </summary>
     public TimeSpan? ResolveInterval { get; init; }
+    /// <summary>Key <c>policies</c>: named access policies that listeners (and routes) refer to with <c>policy</c>.</summary>
+    public IReadOnlyList<PolicyConfig>? Policies { get; init; }
+
+    /// <summary>Key <c>default-policy</c>: what a listener without a policy does; <see cref="Policies.DefaultPolicy.Allow"/> when absent.</summary>
+    public DefaultPolicy DefaultPolicy { get; init; } = DefaultPolicy.Allow;
+
+    /// <summary>
+    /// Key <c>trusted-proxies</c>: peers whose <c>X-Forwarded-For</c> names the real client, for every listener that does not
+    /// list its own; none when absent (the connection's address is the client).
+    /// </summary>
+    public IReadOnlyList<System.Net.IPNetwork>? TrustedProxies { get; init; }
 
     /// <summary>The file this config came from, or a label such as <c>(demo)</c>.</summary>
     public string Source { get; init; } = "(memory)";

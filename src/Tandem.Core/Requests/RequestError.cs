@@ -40,13 +40,19 @@ public enum RequestError : byte
 
     /// <summary>Tandem itself failed (a bug); the server was not at fault (500).</summary>
     ProxyFailed,
+
+    /// <summary>An access policy refused the request (401 or 403); the access log says which policy and why.</summary>
+    PolicyDenied,
+
+    /// <summary>A policy's rate limit refused the request (429 with <c>Retry-After</c>).</summary>
+    RateLimited,
 }
 
 public static class RequestErrors
 {
     private static readonly string[] Names =
         ["", "connect-failed", "timeout", "server-failed", "client-aborted", "bad-request", "idle-closed", "no-server", "queue-full", "queue-timeout",
-         "body-too-large", "proxy-failed"];
+         "body-too-large", "proxy-failed", "policy-denied", "rate-limited"];
 
     /// <summary>The kebab-case name written to the access log and used as the <c>reason</c> label; "" for none.</summary>
     public static string Name(RequestError error) => Names[(int)error];

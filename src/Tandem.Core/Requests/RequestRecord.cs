@@ -53,4 +53,10 @@ public readonly struct RequestRecord
     public string? UserAgent { get; init; }
 
     public string? Referer { get; init; }
+
+    /// <summary>The access policy that refused the request; null when none did.</summary>
+    public string? Policy { get; init; }
+
+    /// <summary>Why <see cref="Policy"/> refused (<c>cidr</c>, <c>jwt-expired</c>, <c>rate</c>...); null when none did.</summary>
+    public string? PolicyReason { get; init; }
 }

@@ -15,4 +15,7 @@ public interface IDataPlaneTelemetry
 
     /// <summary>A server of <paramref name="pool"/> became usable or unusable; <paramref name="state"/> is its new state's name.</summary>
     void HealthChanged(string pool, string server, string state);
+
+    /// <summary>Where access policies count their decisions; nothing counted unless the implementation says otherwise.</summary>
+    IPolicyTelemetry Policies => NoPolicyTelemetry.Instance;
 }

@@ -49,4 +49,9 @@ internal readonly struct AccessLogEntry
     public StringValues Referer { get; init; }
 
     public RequestError Error { get; init; }
+
+    /// <summary>The access policy that refused the request and why; both null when none did.</summary>
+    public string? Policy { get; init; }
+
+    public string? PolicyReason { get; init; }
 }

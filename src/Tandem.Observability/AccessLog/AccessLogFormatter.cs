@@ -117,6 +117,12 @@ internal sealed class AccessLogFormatter : IDisposable
         {
             json.WriteString("error"u8, RequestErrors.Name(e.Error));
         }
+        // Present only on a refusal, so lines of admitted requests keep their shape.
+        if (e.Policy is not null)
+        {
+            json.WriteString("policy"u8, e.Policy);
+            json.WriteString("reason"u8, e.PolicyReason);
+        }
         json.WriteEndObject();
         json.Flush();
         _buffer.Write("\n"u8);

@@ -123,6 +123,8 @@ public sealed class ListenerTelemetry : IListenerTelemetry
                 UserAgent = record.UserAgent,
                 Referer = record.Referer,
                 Error = record.Error,
+                Policy = record.Policy,
+                PolicyReason = record.PolicyReason,
             });
         }
     }

@@ -44,7 +44,7 @@ internal static class ProxyErrors
     public static Fault FaultOf(RequestError kind) => kind switch
     {
         RequestError.None or RequestError.IdleClosed => Fault.None,
-        RequestError.ClientAborted or RequestError.BadRequest or RequestError.BodyTooLarge => Fault.Client,
+        RequestError.ClientAborted or RequestError.BadRequest or RequestError.BodyTooLarge or RequestError.PolicyDenied or RequestError.RateLimited => Fault.Client,
         RequestError.ProxyFailed => Fault.Tandem,
         _ => Fault.Server,
     };
@@ -63,6 +63,8 @@ internal static class ProxyErrors
         RequestError.BodyTooLarge => StatusCodes.Status413PayloadTooLarge,
         RequestError.ClientAborted or RequestError.IdleClosed => 499,
         RequestError.ProxyFailed => StatusCodes.Status500InternalServerError,
+        RequestError.PolicyDenied => StatusCodes.Status403Forbidden,
+        RequestError.RateLimited => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status502BadGateway,
     };
 

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.AspNetCore.Http;
 using Tandem.Core.Pools;
 using Tandem.Core.Requests;
@@ -47,6 +48,18 @@ internal sealed class RequestState(HttpContext http)
     /// <summary>Whether the request's body can be sent again (none, or buffered).</summary>
     public bool Replayable { get; set; }
 
+    /// <summary>The real client address (after <c>trusted-proxies</c>) once the admit stage worked it out; null before.</summary>
+    public IPAddress? ClientAddress { get; set; }
+
+    /// <summary>Who the request's credentials name (token claims, user), as the admit stage validated them; null before.</summary>
+    public Admission.Policies.PolicyPrincipal? Principal { get; set; }
+
+    /// <summary>The access policy that refused the request; null while none did.</summary>
+    public string? RefusedBy { get; set; }
+
+    /// <summary>Why <see cref="RefusedBy"/> refused (<c>cidr</c>, <c>jwt-expired</c>, <c>rate</c>...).</summary>
+    public string? RefusalReason { get; set; }
+
     public void Begin(long started, RequestRecorder? recorder)
     {
         Started = started;
@@ -57,6 +70,10 @@ internal sealed class RequestState(HttpContext http)
         UpstreamTicks = 0;
         RetriesLeft = 0;
         Replayable = false;
+        ClientAddress = null;
+        Principal = null;
+        RefusedBy = null;
+        RefusalReason = null;
     }
 
     /// <summary>The request is over: an idle connection keeps no route, server or recorder of an old config alive.</summary>

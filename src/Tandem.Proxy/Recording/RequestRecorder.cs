@@ -44,7 +44,7 @@ internal sealed class RequestRecorder(IListenerTelemetry telemetry, TimeProvider
             Error = state.Error,
             TotalSeconds = total,
             UpstreamSeconds = state.UpstreamTicks / (double)time.TimestampFrequency,
-            Client = context.Connection.RemoteIpAddress,
+            Client = state.ClientAddress ?? context.Connection.RemoteIpAddress,
             Method = method,
             Host = request.Headers.Host,
             Path = request.Path.Value ?? "",
@@ -55,6 +55,8 @@ internal sealed class RequestRecorder(IListenerTelemetry telemetry, TimeProvider
             BytesOut = ResponseBodyCounter.Of(context) ?? (HttpMethods.IsHead(method) ? 0 : response.ContentLength ?? 0),
             UserAgent = request.Headers.UserAgent,
             Referer = request.Headers.Referer,
+            Policy = state.RefusedBy,
+            PolicyReason = state.RefusalReason,
         });
     }
 }

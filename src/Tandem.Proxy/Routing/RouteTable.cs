@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Tandem.Core.Config;
+using Tandem.Proxy.Admission.Policies;
 
 namespace Tandem.Proxy.Routing;
 
@@ -19,9 +20,12 @@ internal sealed class RouteTable
 
     public IReadOnlyList<Route> Routes => _routes;
 
-    /// <summary>The table of a listener: today one catch-all route to the listener's pool.</summary>
-    public static RouteTable For(ListenerConfig listener, IReadOnlyDictionary<string, PoolTarget> targets) =>
-        ToPool(targets[listener.Pool]);
+    /// <summary>
+    /// The table of a listener: today one catch-all route to the listener's pool, admitted by the listener's policies
+    /// (<paramref name="policies"/>: the config's compiled policies; none when null).
+    /// </summary>
+    public static RouteTable For(ListenerConfig listener, IReadOnlyDictionary<string, PoolTarget> targets, PolicyCompiler? policies = null) =>
+        new([new Route(targets[listener.Pool], policies?.ForListener(listener))]);
 
     /// <summary>A table with one catch-all route to <paramref name="target"/>.</summary>
     public static RouteTable ToPool(PoolTarget target) => new([new Route(target)]);

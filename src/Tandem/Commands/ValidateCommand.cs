@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Tandem.Core.Config;
 using Tandem.Proxy.Dns;
+using Tandem.Core.Config.Policies;
 
 namespace Tandem.Commands;
 
@@ -37,8 +38,23 @@ internal static class ValidateCommand
         {
             servers += pool.Servers.Count;
         }
-        return string.Create(CultureInfo.InvariantCulture,
+        var summary = string.Create(CultureInfo.InvariantCulture,
             $"{path}: valid: {Plural(config.Listeners.Count, "listener")}, {Plural(config.Pools.Count, "pool")}, {Plural(servers, "server")} (version {config.Version})");
+        return config.DefaultPolicy == DefaultPolicy.Deny ? summary + Closed(config) : summary;
+    }
+
+    /// <summary>Under <c>default-policy: deny</c>, which listeners refuse everything because they name no policy: the perimeter made explicit.</summary>
+    private static string Closed(TandemConfig config)
+    {
+        var closed = new List<string>();
+        foreach (var listener in config.Listeners)
+        {
+            if (listener.Policy is not { Count: > 0 })
+            {
+                closed.Add(listener.Name);
+            }
+        }
+        return closed.Count == 0 ? "; default-policy deny: every listener names a policy" : "; default-policy deny closes: " + string.Join(", ", closed);
     }
 
     private static string Plural(int count, string noun) =>

@@ -33,6 +33,37 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public async Task Validate_DefaultDeny_SummaryListsClosedListeners()
+    {
+        const string Yaml = """
+            default-policy: deny
+            policies:
+              - name: lan
+                allow: [10.0.0.0/8]
+            listeners:
+              - name: web
+                bind: 127.0.0.1:18080
+                pool: app
+                policy: lan
+              - name: internal
+                bind: 127.0.0.1:18081
+                pool: app
+            pools:
+              - name: app
+                servers:
+                  - address: 127.0.0.1:9001
+
+            """;
+        using var file = new TempConfigFile(Yaml);
+
+        using var tandem = await TandemProcess.RunToExitAsync("validate", "--config", file.Path);
+
+        Assert.Equal(0, tandem.ExitCode);
+        Assert.Equal([$"{file.Path}: valid: 2 listeners, 1 pool, 1 server (version {ConfigLoader.VersionOf(Yaml)}); default-policy deny closes: internal"],
+            tandem.StdoutLines);
+    }
+
+    [Fact]
     public async Task Validate_FileWithThreeProblems_Exits2WithOneLinePerProblemOnStderr()
     {
         using var file = new TempConfigFile("""

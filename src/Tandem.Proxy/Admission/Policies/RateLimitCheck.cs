@@ -1,0 +1,50 @@
+using System.Net;
+using Tandem.Core.Config.Policies;
+using Tandem.Proxy.Pipeline;
+
+namespace Tandem.Proxy.Admission.Policies;
+
+/// <summary>
+/// <c>rate-limit</c>: spends a token of the request's key (the client address, a header, a token claim or the client
+/// certificate's subject; the client address when the request lacks the one named) and answers 429 with
+/// <c>Retry-After</c> when its bucket is empty. Runs after the other checks of its policy, so a refused request spends
+/// nothing and a claim key is read from a validated token. Concurrency: any number of requests.
+/// </summary>
+internal sealed class RateLimitCheck(RateLimitKey key, RateLimitTable table) : PolicyCheck
+{
+    private static readonly ValueTask<PolicyVerdict> Pass = new(PolicyVerdict.Allowed);
+
+    public RateLimitTable Table => table;
+
+    public override ValueTask<PolicyVerdict> CheckAsync(RequestState state)
+    {
+        var name = key.Kind switch
+        {
+            RateLimitKeyKind.Header => (string?)state.Http.Request.Headers[key.Name!],
+            RateLimitKeyKind.JwtClaim => state.Principal?.Claim(key.Name!),
+            RateLimitKeyKind.CertificateSubject => ClientCertificateCheck.VerifiedCertificate(state.Http)?.Subject,
+            _ => null,
+        };
+        bool allowed;
+        TimeSpan retryAfter;
+        if (string.IsNullOrEmpty(name))
+        {
+            allowed = TryAcquire(state.ClientAddress!, out retryAfter);
+        }
+        else
+        {
+            allowed = table.TryAcquire(name, out retryAfter);
+        }
+        return allowed ? Pass : new(new PolicyVerdict(429, "rate", RetryAfterSeconds: Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))));
+    }
+
+    private bool TryAcquire(IPAddress address, out TimeSpan retryAfter)
+    {
+        // Formatted on the stack: a returning client's address allocates nothing. A prefix keeps addresses apart from header values.
+        Span<char> text = stackalloc char[48];
+        text[0] = '@';
+        return address.TryFormat(text[1..], out var written)
+            ? table.TryAcquire(text[..(written + 1)], out retryAfter)
+            : table.TryAcquire("@?", out retryAfter);
+    }
+}
