@@ -14,4 +14,7 @@ public sealed record ConfigProblem(string File, int Line, int Column, string Pat
 public sealed record ConfigLoadResult(TandemConfig? Config, IReadOnlyList<ConfigProblem> Problems)
 {
     public bool IsValid => Config is not null && Problems.Count == 0;
+
+    /// <summary>What is allowed but probably not meant (a route that can never match), in document order; never stops a load.</summary>
+    public IReadOnlyList<ConfigProblem> Warnings { get; init; } = [];
 }
