@@ -6,7 +6,7 @@ namespace Tandem.Core.Config;
 internal static partial class ConfigBinder
 {
     private static readonly string[] RouteKeys =
-        ["name", "match", "pool", "split", "split-key", "redirect", "respond", "rewrite", "request-headers", "response-headers", "policy", "timeouts", "retries"];
+        ["name", "match", "pool", "split", "split-key", "redirect", "respond", "rewrite", "request-headers", "response-headers", "policy", "retries"];
     private static readonly string[] RouteActionKeys = ["pool", "split", "redirect", "respond"];
     private static readonly string[] SplitKeys = ["pool", "weight"];
     private static readonly string[] RedirectKeys = ["to", "status"];
@@ -80,13 +80,11 @@ internal static partial class ConfigBinder
         var requestHeaders = requestHeadersNode is null ? null : BindHeaderActions(reader, requestHeadersNode, ConfigReader.Child(path, "request-headers"));
         var responseHeadersNode = ConfigReader.Value(map, "response-headers");
         var responseHeaders = responseHeadersNode is null ? null : BindHeaderActions(reader, responseHeadersNode, ConfigReader.Child(path, "response-headers"));
-        var timeoutsNode = ForwardingOnly(reader, map, path, "timeouts", forwards, ref ok);
-        var timeouts = timeoutsNode is null ? null : BindTimeouts(reader, timeoutsNode, ConfigReader.Child(path, "timeouts"));
         ForwardingOnly(reader, map, path, "retries", forwards, ref ok);
         var retries = reader.Int(map, path, "retries", 0, 10);
         var policies = NameList(reader, ConfigReader.Value(map, "policy"), ConfigReader.Child(path, "policy"), ref ok);
         ok &= (rewriteNode is null || rewrite is not null) && (requestHeadersNode is null || requestHeaders is not null)
-            && (responseHeadersNode is null || responseHeaders is not null) && (timeoutsNode is null || timeouts is not null);
+            && (responseHeadersNode is null || responseHeaders is not null);
 
         return !ok || name is null ? null : new RouteConfig
         {
@@ -101,7 +99,6 @@ internal static partial class ConfigBinder
             RequestHeaders = requestHeaders,
             ResponseHeaders = responseHeaders,
             Policies = policies,
-            Timeouts = timeouts,
             Retries = retries,
             Line = map.Line,
         };

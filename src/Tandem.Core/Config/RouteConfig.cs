@@ -43,9 +43,6 @@ public sealed record RouteConfig
     /// <summary>Key <c>policy</c>: the access policies (by name) a request must pass; a single name or a list.</summary>
     public IReadOnlyList<string>? Policies { get; init; }
 
-    /// <summary>Key <c>timeouts</c>: override the pool's timeouts for this route's requests (unset ones stay the pool's).</summary>
-    public PoolTimeouts? Timeouts { get; init; }
-
     /// <summary>Key <c>retries</c>: overrides the pool's <c>retries</c> for this route's requests.</summary>
     public int? Retries { get; init; }
 
