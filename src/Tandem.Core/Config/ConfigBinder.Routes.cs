@@ -101,6 +101,7 @@ internal static partial class ConfigBinder
             Policies = policies,
             Retries = retries,
             Line = map.Line,
+            Column = map.Column,
         };
     }
 

@@ -48,6 +48,9 @@ public sealed record RouteConfig
 
     /// <summary>The line of the route in its file, for warnings and <c>/api/explain</c>.</summary>
     public int Line { get; init; }
+
+    /// <summary>The column of the route in its file.</summary>
+    public int Column { get; init; }
 }
 
 /// <summary>One side of a <c>split</c>: a pool and its share.</summary>

@@ -18,7 +18,7 @@ internal static class RouteReachability
                 if (Covers(routes[earlier].Match, routes[later].Match))
                 {
                     var cover = routes[earlier];
-                    reader.Warning(routes[later].Line, 1, ConfigReader.Item(path, later), string.Create(CultureInfo.InvariantCulture,
+                    reader.Warning(routes[later].Line, routes[later].Column, ConfigReader.Item(path, later), string.Create(CultureInfo.InvariantCulture,
                         $"route '{routes[later].Name}' can never match: route '{cover.Name}' (line {cover.Line}) takes every request it would"));
                     break;
                 }
