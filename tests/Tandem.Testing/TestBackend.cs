@@ -176,7 +176,7 @@ public sealed class TestBackend : IAsyncDisposable
         });
         if (anyPath)
         {
-            app.MapFallback((HttpContext context) => name + " " + context.Request.Path.ToUriComponent() + context.Request.QueryString.ToUriComponent());
+            app.MapFallback("{**path}", (HttpContext context) => name + " " + context.Request.Path.ToUriComponent() + context.Request.QueryString.ToUriComponent());
         }
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
