@@ -53,10 +53,10 @@ public class RouteBenchmarks : IDisposable
     }
 
     [Benchmark]
-    public Route MatchByPath() => _byPath.Match(_pathRequest);
+    public object MatchByPath() => _byPath.Match(_pathRequest);
 
     [Benchmark]
-    public Route MatchByHost() => _byHost.Match(_hostRequest);
+    public object MatchByHost() => _byHost.Match(_hostRequest);
 
     public void Dispose()
     {
