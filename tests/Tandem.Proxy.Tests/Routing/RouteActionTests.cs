@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using System.Net.WebSockets;
+using System.Text;
 using System.Text.Json;
 using Tandem.Core.Config;
 using Tandem.Testing;
@@ -149,5 +151,25 @@ public sealed class RouteActionTests
         Assert.Equal("www.example.com:8443", seen["X-Forwarded-Host"]);
         Assert.False(seen.ContainsKey("X-Secret"));
         Assert.Equal("b", response.Headers.GetValues("X-Served-By").Single());
+    }
+
+    [Fact]
+    public async Task WebSocket_ThroughAPathRouteWithRewrite_EchoesFromThatRoutesPool()
+    {
+        await using var a = await TestBackend.StartAsync("a", anyPath: true);
+        await using var b = await TestBackend.StartAsync("b", anyPath: true);
+        await using var proxy = await ProxyHarness.StartAsync(With(a, b, defaultPool: true,
+            new RouteConfig { Name = "srt", Pool = "v2", Match = new RouteMatch { PathPrefix = "/srt" }, Rewrite = new RewriteConfig { StripPrefix = "/srt" } }));
+        using var socket = new ClientWebSocket();
+        socket.Options.Proxy = null;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+
+        await socket.ConnectAsync(new Uri($"ws://{proxy.BaseAddress.Authority}/srt/ws"), timeout.Token);
+        await socket.SendAsync(Encoding.UTF8.GetBytes("frame"), WebSocketMessageType.Text, true, timeout.Token);
+        var buffer = new byte[256];
+        var received = await socket.ReceiveAsync(buffer, timeout.Token);
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", timeout.Token);
+
+        Assert.Equal("b:frame", Encoding.UTF8.GetString(buffer, 0, received.Count));
     }
 }
