@@ -79,7 +79,7 @@ public class PipelineBenchmarks : IDisposable
             state.Server = server;
             state.Attempts++;
             server.RequestCompleted(200, serverFailed: false, seconds: 0.0012, _time.GetTimestamp());
-            route.Target.Queue.Release();
+            route.Target!.Queue.Release();
             _selection.Answered(state);
             recorder.RequestCompleted(state);
             state.End();

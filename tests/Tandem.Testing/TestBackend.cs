@@ -57,9 +57,10 @@ public sealed class TestBackend : IAsyncDisposable
     /// <param name="port">0 for an ephemeral port.</param>
     /// <param name="protocols">HTTP versions served.</param>
     /// <param name="delay">Added before every response (a slow server); none when null.</param>
+    /// <param name="anyPath">Any other path is answered 200 with "NAME PATH?QUERY" (what a routing test needs to see).</param>
     /// <param name="ip">The loopback address to listen on (127.0.0.2 and up work on Linux); 127.0.0.1 when null.</param>
     public static async Task<TestBackend> StartAsync(string name, int port = 0, HttpProtocols protocols = HttpProtocols.Http1, TimeSpan? delay = null,
-        IPAddress? ip = null)
+        IPAddress? ip = null, bool anyPath = false)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
@@ -176,6 +177,10 @@ public sealed class TestBackend : IAsyncDisposable
                 await socket.SendAsync(reply, WebSocketMessageType.Text, true, context.RequestAborted);
             }
         });
+        if (anyPath)
+        {
+            app.MapFallback("{**path}", (HttpContext context) => name + " " + context.Request.Path.ToUriComponent() + context.Request.QueryString.ToUriComponent());
+        }
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         backend.Port = new Uri(address).Port;

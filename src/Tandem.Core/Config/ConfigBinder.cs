@@ -13,7 +13,7 @@ internal static partial class ConfigBinder
     private static readonly string[] RootKeys = ["listeners", "admin", "pools", "drain-timeout", "pair", "access-log", "metrics", "forecast", "alerts", "logging",
         "resolver", "resolve-interval", "policies", "default-policy", "trusted-proxies"];
     private static readonly string[] ListenerKeys = ["name", "bind", "protocol", "pool", "http-versions", "keepalive-timeout", "max-connections", "max-body", "non-ascii-headers",
-        "policy", "trusted-proxies"];
+        "policy", "trusted-proxies", "routes"];
     private static readonly string[] AdminKeys = ["bind", "token-file"];
     private static readonly string[] PoolKeys =
         ["name", "algorithm", "servers", "health", "timeouts", "keepalive-timeout", "hash-key", "agent", "server-header",
@@ -128,7 +128,9 @@ internal static partial class ConfigBinder
         {
             reader.Problem(ConfigReader.Value(map, "protocol")!, ConfigReader.Child(path, "protocol"), "protocol 'tcp' is not supported yet; use http");
         }
-        var pool = checks.PoolReference(map, path);
+        var routesNode = ConfigReader.Value(map, "routes");
+        var pool = routesNode is null || ConfigReader.Value(map, "pool") is not null ? checks.PoolReference(map, path) : null;
+        var routes = routesNode is null ? null : BindRoutes(reader, checks, routesNode, path);
         var versions = reader.Choice(map, path, "http-versions", Versions, v => $"unknown value '{v}'; expected auto, http1 or h2c");
         var keepAlive = reader.Duration(map, path, "keepalive-timeout");
         var maxConnections = reader.Int(map, path, "max-connections", 1, MaxConnections);
@@ -140,7 +142,7 @@ internal static partial class ConfigBinder
         {
             checks.ListenerBind(name, b.Value, b.Node, ConfigReader.Child(path, "bind"));
         }
-        if (name is null || bind is null || pool is null)
+        if (name is null || bind is null || (routesNode is null ? pool is null : routes is null))
         {
             return null;
         }
@@ -149,7 +151,9 @@ internal static partial class ConfigBinder
             Name = name,
             Bind = bind.Value.Value,
             Protocol = protocol ?? ListenerProtocol.Http,
-            Pool = pool,
+            Pool = pool ?? FirstPool(routes!),
+            Routes = routes,
+            HasDefaultPool = pool is not null,
             HttpVersions = versions ?? HttpVersions.Auto,
             KeepAliveTimeout = keepAlive,
             MaxConnections = maxConnections,
@@ -158,6 +162,18 @@ internal static partial class ConfigBinder
             Policy = policy,
             TrustedProxies = trustedProxies,
         };
+    }
+
+    private static string FirstPool(List<RouteConfig> routes)
+    {
+        foreach (var route in routes)
+        {
+            if ((route.Pool ?? route.Split?[0].Pool) is { } pool)
+            {
+                return pool;
+            }
+        }
+        return "";
     }
 
     /// <summary><c>max-body</c>: a size (at least 1KB) or <c>unlimited</c> (<see cref="long.MaxValue"/>).</summary>

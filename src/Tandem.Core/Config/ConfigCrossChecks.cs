@@ -42,6 +42,9 @@ internal sealed class ConfigCrossChecks(ConfigReader reader)
         return scalar?.Text;
     }
 
+    /// <summary>A pool named by a route (<c>routes[].pool</c>, <c>routes[].split[].pool</c>), resolved in <see cref="Finish"/>.</summary>
+    public void PoolReference(YamlScalar scalar, string path) => _poolReferences.Add((scalar.Text, scalar, path));
+
     public void ListenerBind(string listener, HostPort bind, YamlScalar node, string path)
     {
         foreach (var (other, otherBind, line) in _binds)

@@ -70,7 +70,7 @@ public static class ConfigLoader
         {
             return new ConfigLoadResult(null, problems);
         }
-        return new ConfigLoadResult(config with { Source = fileLabel, Version = VersionOf(yaml) }, []) { Names = reader.BackendNames };
+        return new ConfigLoadResult(config with { Source = fileLabel, Version = VersionOf(yaml) }, []) { Names = reader.BackendNames, Warnings = Sorted(reader.Warnings) };
     }
 
     /// <summary>The version of a config text: the first 12 hex digits of its SHA-256.</summary>

@@ -17,4 +17,7 @@ public sealed record ConfigLoadResult(TandemConfig? Config, IReadOnlyList<Config
 
     /// <summary>Server addresses written as DNS names; checked apart from parsing because resolving needs the network.</summary>
     public IReadOnlyList<BackendName> Names { get; init; } = [];
+
+    /// <summary>What is allowed but probably not meant (a route that can never match), in document order; never stops a load.</summary>
+    public IReadOnlyList<ConfigProblem> Warnings { get; init; } = [];
 }

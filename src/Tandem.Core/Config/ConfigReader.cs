@@ -9,6 +9,7 @@ namespace Tandem.Core.Config;
 internal sealed class ConfigReader(string file)
 {
     private readonly List<ConfigProblem> _problems = [];
+    private readonly List<ConfigProblem> _warnings = [];
 
     public IReadOnlyList<ConfigProblem> Problems => _problems;
 
@@ -16,6 +17,11 @@ internal sealed class ConfigReader(string file)
     public List<BackendName> BackendNames { get; } = [];
 
     public void BackendName(string host, YamlNode at, string path, ResolveMode mode) => BackendNames.Add(new BackendName(host, file, at.Line, at.Column, path, mode));
+
+    /// <summary>What is allowed but probably not meant (a route that can never match); the config still loads.</summary>
+    public IReadOnlyList<ConfigProblem> Warnings => _warnings;
+
+    public void Warning(int line, int column, string path, string message) => _warnings.Add(new ConfigProblem(file, line, column, path, message));
 
     public void Problem(YamlNode at, string path, string message) => _problems.Add(new ConfigProblem(file, at.Line, at.Column, path, message));
 

@@ -12,8 +12,18 @@ public sealed record ListenerConfig
     /// <summary>Key <c>protocol</c>: <c>http</c> (default) or <c>tcp</c>.</summary>
     public ListenerProtocol Protocol { get; init; } = ListenerProtocol.Http;
 
-    /// <summary>Key <c>pool</c>: the name of the pool that serves this listener.</summary>
+    /// <summary>
+    /// Key <c>pool</c>: the name of the pool that serves this listener. With <see cref="Routes"/>, it serves the requests
+    /// no route matches (optional then: without it they get 404); a listener with routes and no <c>pool</c> has here the
+    /// first pool its routes name (what summaries show), or "" when they name none.
+    /// </summary>
     public required string Pool { get; init; }
+
+    /// <summary>Key <c>routes</c>: tried in the order written; the first that matches serves the request. Null: every request goes to <see cref="Pool"/>.</summary>
+    public IReadOnlyList<RouteConfig>? Routes { get; init; }
+
+    /// <summary>Whether <see cref="Pool"/> was written (<c>pool:</c>): it then serves what no route matches.</summary>
+    public bool HasDefaultPool { get; init; } = true;
 
     /// <summary>
     /// Key <c>http-versions</c>: <c>auto</c> (default: HTTP/1.1 and h2c prior knowledge on the same port),

@@ -9,8 +9,11 @@ namespace Tandem.Core.Requests;
 /// </summary>
 public readonly struct RequestRecord
 {
-    /// <summary>The pool that served it.</summary>
-    public required PoolState Pool { get; init; }
+    /// <summary>The pool that served it; null when Tandem answered it without one (a route's respond or redirect, no route matched).</summary>
+    public PoolState? Pool { get; init; }
+
+    /// <summary>The name of the route it matched (<c>default</c> on a listener without routes).</summary>
+    public string? Route { get; init; }
 
     /// <summary>The server of the last attempt; null when none was tried.</summary>
     public ServerState? Server { get; init; }

@@ -95,7 +95,7 @@ public sealed class ListenerTelemetry : IListenerTelemetry
             var slot = (methodIndex * ServerTelemetry.CodeLabels.Length) + code;
             var counter = _counters.Requests[slot] ??= _metrics.ListenerRequestCounter(_name, methodIndex, code);
             counter.Inc();
-            if ((record.Server?.Telemetry ?? record.Pool.Unrouted) is ServerTelemetry telemetry)
+            if ((record.Server?.Telemetry ?? record.Pool?.Unrouted) is ServerTelemetry telemetry)
             {
                 telemetry.ExchangeCompleted(upstream, Math.Max(0, record.TotalSeconds - upstream), record.BytesIn, record.BytesOut, record.Server is not null);
             }
@@ -113,7 +113,7 @@ public sealed class ListenerTelemetry : IListenerTelemetry
                 Protocol = record.Protocol,
                 Status = record.Status,
                 Server = record.Server?.Name,
-                Pool = record.Pool.Name,
+                Pool = record.Pool?.Name ?? "-",
                 Listener = _name,
                 Attempts = record.Attempts,
                 TotalMs = record.TotalSeconds * 1000,

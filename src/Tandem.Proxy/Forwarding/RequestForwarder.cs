@@ -60,7 +60,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
             }
 
             var next = retry is not null && retry.Allows(state, forwarderError)
-                ? ServerPicker.Acquire(state.Route.Target.Pool, state.Selection)
+                ? ServerPicker.Acquire(state.Route.Target!.Pool, state.Selection)
                 : null;
             if (next is null)
             {
@@ -69,7 +69,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
             }
             if (_retryLog.TryAcquire(out var suppressed))
             {
-                ProxyLog.Retrying(logger, state.Route.Target.Pool.Name, server.Name, server.Address.ToString(), context.Request.Method, context.Request.Path,
+                ProxyLog.Retrying(logger, state.Route.Target!.Pool.Name, server.Name, server.Address.ToString(), context.Request.Method, context.Request.Path,
                     ProxyErrors.Describe(kind, exception), next.Name, suppressed);
             }
             state.Recorder?.Retried(server, kind);
@@ -100,7 +100,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
     {
         var context = state.Http;
         var route = state.Route;
-        var target = route.Target;
+        var target = route.Target!;
         var pool = target.Pool;
         if (pool.Config.ServerHeader)
         {
@@ -112,7 +112,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
         Exception? exception = null;
         try
         {
-            error = await forwarder.SendAsync(context, server.DestinationPrefix, target.Client, route.RequestConfig, ForwardedHeadersTransformer.Instance);
+            error = await forwarder.SendAsync(context, server.DestinationPrefix, target.Client, route.RequestConfig, route.Transformer);
             if (error != ForwarderError.None)
             {
                 exception = context.GetForwarderErrorFeature()?.Exception;
@@ -149,7 +149,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
     private async Task AnswerNotServerFaultAsync(RequestState state, ServerState server, RequestError kind, Exception? exception)
     {
         var context = state.Http;
-        var pool = state.Route.Target.Pool;
+        var pool = state.Route.Target!.Pool;
         if (kind == RequestError.ProxyFailed)
         {
             if (_bugLog.TryAcquire(out var suppressed))
@@ -183,7 +183,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
         var status = context.Response.HasStarted ? context.Response.StatusCode : ProxyErrors.StatusFor(kind);
         if (_failureLog.TryAcquire(out var suppressed))
         {
-            ProxyLog.ServerFailed(logger, state.Route.Target.Pool.Name, server.Name, server.Address.ToString(), context.Request.Method, context.Request.Path,
+            ProxyLog.ServerFailed(logger, state.Route.Target!.Pool.Name, server.Name, server.Address.ToString(), context.Request.Method, context.Request.Path,
                 ProxyErrors.Describe(kind, exception), status, suppressed);
         }
         await ErrorResponses.WriteAsync(context.Response, status);

@@ -8,7 +8,7 @@ namespace Tandem.Proxy.Pipeline;
 
 /// <summary>
 /// The life of a request on a data-plane listener, as a fixed list of stages: match a route (Routing), admit
-/// (Admission), serve from cache (later), select a server (Selection), forward with retries (Forwarding, Retries) and
+/// (Admission), answer without a server when the route says so (respond, redirect), serve from cache (later), select a server (Selection), forward with retries (Forwarding, Retries) and
 /// record (Recording). Each stage is a plain method call on an object chosen when the config was applied; a stage a
 /// route does not need is absent (a null check), not a call. The stages share one <see cref="RequestState"/>.
 /// </summary>
@@ -39,6 +39,11 @@ internal sealed class RequestPipeline(ServerSelection selection, RequestForwarde
             }
             if (route.Admission is { } admission && !await admission.AdmitAsync(state))
             {
+                return;
+            }
+            if (route.Answer is { } answer)
+            {
+                await answer.AnswerAsync(state.Http);
                 return;
             }
             // The request now belongs to the route's pool: it earns the pool's retry budget its share.

@@ -38,7 +38,8 @@ internal sealed class RequestRecorder(IListenerTelemetry telemetry, TimeProvider
         var method = request.Method;
         telemetry.Record(new RequestRecord
         {
-            Pool = state.Route.Target.Pool,
+            Pool = state.Route.Target?.Pool,
+            Route = state.Route.Name,
             Server = state.Attempts == 0 ? null : state.Server,
             Attempts = state.Attempts,
             Error = state.Error,

@@ -1,6 +1,7 @@
 using System.Net;
 using Tandem.Core.Config;
 using Tandem.Proxy.Admission;
+using Tandem.Proxy.Forwarding;
 using Tandem.Proxy.Retries;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -8,32 +9,68 @@ namespace Tandem.Proxy.Routing;
 
 /// <summary>
 /// One route of a listener, compiled when the config is applied: where the requests it matches go and the stages they
-/// pass on the way. A stage the route does not need is absent (null), not a no-op. Today every listener has one
-/// catch-all route to its pool, whose admission is Kestrel's connection caps alone and whose forwarding settings
-/// (timeouts, retries) are the pool's. Immutable.
+/// pass on the way. A stage the route does not need is absent (null), not a no-op. A route either forwards to a pool
+/// (<see cref="Target"/>) or is answered by Tandem (<see cref="Answer"/>: respond, redirect, no route matched); one
+/// side of a split is a route of its own. Immutable.
 /// </summary>
 internal sealed class Route
 {
+    /// <summary>A catch-all route to <paramref name="target"/> with the pool's settings (a listener with only <c>pool:</c>).</summary>
     public Route(PoolTarget target, AdmissionStage? admission = null)
+        : this(ListenerRouteName, target, null, admission)
     {
+    }
+
+    /// <summary>A route to <paramref name="target"/>; <paramref name="config"/>'s retries, rewrite and headers apply when given.</summary>
+    public Route(string name, PoolTarget target, RouteConfig? config, AdmissionStage? admission = null)
+    {
+        Name = name;
+        Config = config;
         Target = target;
         Admission = admission;
-        var config = target.Pool.Config;
-        Retry = RetryPolicy.For(config, target.Budget);
+        var pool = target.Pool.Config;
+        Retry = RetryPolicy.For(config?.Retries is { } retries ? pool with { Retries = retries } : pool, target.Budget);
         RequestConfig = new ForwarderRequestConfig
         {
             // YARP's activity timeout resets on every read and write: it bounds every silence of the server, including
             // the wait for the headers, so it is the larger of the idle and response timeouts; ResponseTimeoutHandler
             // bounds the wait for the headers alone.
-            ActivityTimeout = Max(config.Timeouts?.Idle ?? ConfigDefaults.IdleTimeout, config.Timeouts?.Response ?? ConfigDefaults.ResponseTimeout),
+            ActivityTimeout = Max(pool.Timeouts?.Idle ?? ConfigDefaults.IdleTimeout, pool.Timeouts?.Response ?? ConfigDefaults.ResponseTimeout),
             Version = HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
             AllowResponseBuffering = false,
         };
+        Transformer = TransformerFor(target, config);
     }
 
-    /// <summary>The pool that serves the route's requests.</summary>
-    public PoolTarget Target { get; }
+    /// <summary>A route Tandem answers itself; <paramref name="config"/> is null for the listener's "no route matched".</summary>
+    public Route(string name, RouteAnswer answer, RouteConfig? config, AdmissionStage? admission = null)
+    {
+        Name = name;
+        Config = config;
+        Answer = answer;
+        Admission = admission;
+        RequestConfig = ForwarderRequestConfig.Empty;
+        Transformer = ForwardedHeadersTransformer.Instance;
+    }
+
+    /// <summary>What the one route of a listener without <c>routes</c> is called.</summary>
+    public const string ListenerRouteName = "default";
+
+    /// <summary>What the route of a listener's unmatched requests is called when the listener has no <c>pool</c> (404).</summary>
+    public const string NoRouteName = "none";
+
+    /// <summary>The route's name (<c>routes[].name</c>, <c>route-N</c>, <see cref="ListenerRouteName"/> or <see cref="NoRouteName"/>).</summary>
+    public string Name { get; }
+
+    /// <summary>The route as written; null for a listener's own catch-all and its "no route matched".</summary>
+    public RouteConfig? Config { get; }
+
+    /// <summary>The pool that serves the route's requests; null when Tandem answers them (<see cref="Answer"/>).</summary>
+    public PoolTarget? Target { get; }
+
+    /// <summary>The answer Tandem gives without a server (respond, redirect, 404); null when the route forwards.</summary>
+    public RouteAnswer? Answer { get; }
 
     /// <summary>The checks a request must pass before a server is chosen; null when there are none.</summary>
     public AdmissionStage? Admission { get; }
@@ -43,6 +80,24 @@ internal sealed class Route
 
     /// <summary>How YARP forwards the route's requests (timeouts, HTTP version).</summary>
     public ForwarderRequestConfig RequestConfig { get; }
+
+    /// <summary>What is changed on the way to the server and back: the forwarding headers, and the route's rewrite and headers.</summary>
+    public HttpTransformer Transformer { get; }
+
+    private static HttpTransformer TransformerFor(PoolTarget target, RouteConfig? config)
+    {
+        var rewrite = config?.Rewrite is { } r ? new PathRewrite(r) : null;
+        var host = config?.Rewrite?.Host;
+        var request = config?.RequestHeaders is { } rq ? new HeaderChanges(rq) : null;
+        var response = config?.ResponseHeaders is { } rs ? new HeaderChanges(rs) : null;
+        if (rewrite is { ChangesPath: false })
+        {
+            rewrite = null;
+        }
+        return rewrite is null && host is null && request is null && response is null
+            ? ForwardedHeadersTransformer.Instance
+            : new RouteTransformer(target.Pool, rewrite, host, request, response);
+    }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

@@ -24,7 +24,7 @@ internal sealed class ServerSelection(TimeProvider time, ILogger<ServerSelection
     /// <summary>A server with room for the request, counted in flight; null when it must wait or be refused.</summary>
     public ServerState? TryAcquire(RequestState state)
     {
-        var pool = state.Route.Target.Pool;
+        var pool = state.Route.Target!.Pool;
         var selection = state.Selection;
         selection.Begin(SelectionContexts.For(state.Http, pool));
         // A sticky client goes to its server, waiting in the queue for it when it is full (as HAProxy does).
@@ -39,7 +39,7 @@ internal sealed class ServerSelection(TimeProvider time, ILogger<ServerSelection
     public async Task<ServerState?> WaitOrRefuseAsync(RequestState state)
     {
         var context = state.Http;
-        var target = state.Route.Target;
+        var target = state.Route.Target!;
         var pool = target.Pool;
         ServerState? server = null;
         var wait = QueueWait.Full;
@@ -59,13 +59,13 @@ internal sealed class ServerSelection(TimeProvider time, ILogger<ServerSelection
 
     /// <summary>After a successful answer: the sticky table learns where the client went.</summary>
     public void Answered(RequestState state) =>
-        StickySessions.Learn(state.Http, state.Route.Target.Pool, state.Selection, state.Server!, time);
+        StickySessions.Learn(state.Http, state.Route.Target!.Pool, state.Selection, state.Server!, time);
 
     /// <summary>Every usable server is full: wait in the pool's queue until one has room, the queue timeout, or the client leaves.</summary>
     private async Task<(ServerState? Server, QueueWait Outcome)> WaitForRoomAsync(RequestState state, PoolQueue queue)
     {
         var context = state.Http;
-        var pool = state.Route.Target.Pool;
+        var pool = state.Route.Target!.Pool;
         while (true)
         {
             var remaining = queue.Timeout - time.GetElapsedTime(state.Started);
@@ -86,7 +86,7 @@ internal sealed class ServerSelection(TimeProvider time, ILogger<ServerSelection
     private async Task AnswerNoServerAsync(RequestState state)
     {
         var context = state.Http;
-        var pool = state.Route.Target.Pool;
+        var pool = state.Route.Target!.Pool;
         if (_noServerLog.TryAcquire(out var suppressed))
         {
             ProxyLog.NoServer(logger, pool.Name, context.Request.Method, context.Request.Path, suppressed);

@@ -6,7 +6,7 @@ using Tandem.Core.Config.Policies;
 
 namespace Tandem.Commands;
 
-/// <summary><c>tandem validate --config FILE</c>: exit 0 and a summary when valid, exit 2 and one line per problem when not.</summary>
+/// <summary><c>tandem validate --config FILE</c>: exit 0 and a summary when valid (with warnings, such as a route that can never match, on stderr), exit 2 and one line per problem when not.</summary>
 internal static class ValidateCommand
 {
     public static Command Create()
@@ -24,6 +24,10 @@ internal static class ValidateCommand
                     Console.Error.WriteLine(problem.ToString());
                 }
                 return ExitCodes.BadConfig;
+            }
+            foreach (var warning in result.Warnings)
+            {
+                Console.Error.WriteLine("warning: " + warning);
             }
             Console.Out.WriteLine(Summary(path, result.Config!));
             return ExitCodes.Ok;

@@ -1,0 +1,93 @@
+using Microsoft.AspNetCore.Http;
+using Tandem.Core.Config;
+
+namespace Tandem.Proxy.Forwarding;
+
+/// <summary>
+/// A route's <c>request-headers</c> or <c>response-headers</c>, compiled once per config and applied in the order
+/// remove, set, add. <c>set</c> replaces what the client (or server) sent, so a client cannot forge a header a route
+/// sets, such as <c>X-Real-IP</c>. Immutable.
+/// </summary>
+internal sealed class HeaderChanges
+{
+    private readonly string[] _remove;
+    private readonly (string Name, HeaderValue Value)[] _set;
+    private readonly (string Name, HeaderValue Value)[] _add;
+
+    public HeaderChanges(HeaderActions actions)
+    {
+        _remove = [.. actions.Remove];
+        _set = Compile(actions.Set);
+        _add = Compile(actions.Add);
+        foreach (var (_, value) in _set)
+        {
+            UsesServer |= value.UsesServer;
+        }
+        foreach (var (_, value) in _add)
+        {
+            UsesServer |= value.UsesServer;
+        }
+    }
+
+    /// <summary>Whether a value names the server, which the caller must then find.</summary>
+    public bool UsesServer { get; }
+
+    /// <summary>To the request sent to the server (general and content headers alike).</summary>
+    public void ApplyTo(HttpRequestMessage request, HttpContext context, string? server)
+    {
+        foreach (var name in _remove)
+        {
+            Remove(request, name);
+        }
+        foreach (var (name, value) in _set)
+        {
+            Remove(request, name);
+            Add(request, name, value.Render(context, server));
+        }
+        foreach (var (name, value) in _add)
+        {
+            Add(request, name, value.Render(context, server));
+        }
+    }
+
+    /// <summary>To the response going back to the client.</summary>
+    public void ApplyTo(IHeaderDictionary headers, HttpContext context, string? server)
+    {
+        foreach (var name in _remove)
+        {
+            headers.Remove(name);
+        }
+        foreach (var (name, value) in _set)
+        {
+            headers[name] = value.Render(context, server);
+        }
+        foreach (var (name, value) in _add)
+        {
+            headers.Append(name, value.Render(context, server));
+        }
+    }
+
+    private static void Remove(HttpRequestMessage request, string name)
+    {
+        request.Headers.Remove(name);
+        request.Content?.Headers.Remove(name);
+    }
+
+    private static void Add(HttpRequestMessage request, string name, string value)
+    {
+        if (!request.Headers.TryAddWithoutValidation(name, value))
+        {
+            request.Content?.Headers.TryAddWithoutValidation(name, value);
+        }
+    }
+
+    private static (string, HeaderValue)[] Compile(IReadOnlyList<KeyValuePair<string, string>> values)
+    {
+        var compiled = new (string, HeaderValue)[values.Count];
+        for (var i = 0; i < compiled.Length; i++)
+        {
+            compiled[i] = (values[i].Key, HeaderValue.Compile(values[i].Value, RouteTemplate.HeaderNames));
+        }
+        return compiled;
+    }
+}

@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Http;
+using Tandem.Core.Pools;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Tandem.Proxy.Forwarding;
+
+/// <summary>
+/// The request and response changes of a route that has any (rewrite, host, request and response headers), on top
+/// of what <see cref="ForwardedHeadersTransformer"/> does for every route. One per route and config; shared by the
+/// route's concurrent requests, so it holds nothing per request.
+/// </summary>
+internal sealed class RouteTransformer(PoolState pool, PathRewrite? rewrite, string? host, HeaderChanges? requestHeaders, HeaderChanges? responseHeaders)
+    : HttpTransformer
+{
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await ForwardedHeadersTransformer.Instance.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        var request = httpContext.Request;
+        if (rewrite is { ChangesPath: true } && !AsteriskForm.Is(request))
+        {
+            proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, rewrite.Apply(request.Path), request.QueryString);
+        }
+        if (host is not null)
+        {
+            proxyRequest.Headers.Host = host;
+        }
+        requestHeaders?.ApplyTo(proxyRequest, httpContext, requestHeaders.UsesServer ? ServerByPrefix(destinationPrefix) : null);
+    }
+
+    public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        var copied = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        if (responseHeaders is not null && proxyResponse is not null)
+        {
+            responseHeaders.ApplyTo(httpContext.Response.Headers, httpContext,
+                responseHeaders.UsesServer ? ServerByUri(proxyResponse.RequestMessage?.RequestUri) : null);
+        }
+        return copied;
+    }
+
+    private string? ServerByPrefix(string prefix)
+    {
+        foreach (var server in pool.Servers)
+        {
+            if (string.Equals(server.DestinationPrefix, prefix, StringComparison.Ordinal))
+            {
+                return server.Name;
+            }
+        }
+        return null;
+    }
+
+    private string? ServerByUri(Uri? uri)
+    {
+        if (uri is null)
+        {
+            return null;
+        }
+        foreach (var server in pool.Servers)
+        {
+            if (server.Address.Port == uri.Port && string.Equals(server.Address.HostForUri(), uri.Host, StringComparison.OrdinalIgnoreCase))
+            {
+                return server.Name;
+            }
+        }
+        return null;
+    }
+}
