@@ -55,14 +55,20 @@ public sealed class TestBackend : IAsyncDisposable
     /// <param name="port">0 for an ephemeral port.</param>
     /// <param name="protocols">HTTP versions served.</param>
     /// <param name="delay">Added before every response (a slow server); none when null.</param>
-    public static async Task<TestBackend> StartAsync(string name, int port = 0, HttpProtocols protocols = HttpProtocols.Http1, TimeSpan? delay = null)
+    /// <param name="listen">Further endpoint settings, e.g. <c>o =&gt; o.UseHttps(certificate)</c> for an HTTPS server.</param>
+    public static async Task<TestBackend> StartAsync(string name, int port = 0, HttpProtocols protocols = HttpProtocols.Http1, TimeSpan? delay = null,
+        Action<ListenOptions>? listen = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = null;
-            k.Listen(IPAddress.Loopback, port, o => o.Protocols = protocols);
+            k.Listen(IPAddress.Loopback, port, o =>
+            {
+                o.Protocols = protocols;
+                listen?.Invoke(o);
+            });
         });
         var app = builder.Build();
         var backend = new TestBackend(app, name);

@@ -10,11 +10,11 @@ namespace Tandem.Core.Config;
 internal static partial class ConfigBinder
 {
     private static readonly string[] RootKeys = ["listeners", "admin", "pools", "drain-timeout", "pair", "access-log", "metrics", "forecast", "alerts", "logging"];
-    private static readonly string[] ListenerKeys = ["name", "bind", "protocol", "pool", "http-versions", "keepalive-timeout", "max-connections", "max-body", "non-ascii-headers"];
+    private static readonly string[] ListenerKeys = ["name", "bind", "protocol", "pool", "http-versions", "keepalive-timeout", "max-connections", "max-body", "non-ascii-headers", "tls"];
     private static readonly string[] AdminKeys = ["bind", "token-file"];
     private static readonly string[] PoolKeys =
         ["name", "algorithm", "servers", "health", "timeouts", "keepalive-timeout", "hash-key", "agent", "server-header",
-         "passive", "slow-start", "retries", "retry-body-limit", "queue", "capacity", "scale-ahead", "sticky"];
+         "passive", "slow-start", "retries", "retry-body-limit", "queue", "capacity", "scale-ahead", "sticky", "tls"];
     private static readonly string[] PassiveKeys = ["consecutive-failures", "ejection-time", "max-ejection-percent", "count-5xx"];
     private static readonly string[] QueueKeys = ["size", "timeout"];
     private static readonly string[] AgentKeys = ["path", "interval", "timeout", "port"];
@@ -124,11 +124,13 @@ internal static partial class ConfigBinder
         var maxConnections = reader.Int(map, path, "max-connections", 1, MaxConnections);
         var maxBody = BodyLimit(reader, map, path);
         var nonAscii = reader.Choice(map, path, "non-ascii-headers", NonAsciiModes, v => $"unknown value '{v}'; expected pass or reject");
+        var tlsNode = ConfigReader.Value(map, "tls");
+        var tls = tlsNode is null ? null : BindListenerTls(reader, tlsNode, ConfigReader.Child(path, "tls"));
         if (bind is { } b && name is not null)
         {
             checks.ListenerBind(name, b.Value, b.Node, ConfigReader.Child(path, "bind"));
         }
-        if (name is null || bind is null || pool is null)
+        if (name is null || bind is null || pool is null || (tlsNode is not null && tls is null))
         {
             return null;
         }
@@ -143,6 +145,7 @@ internal static partial class ConfigBinder
             MaxConnections = maxConnections,
             MaxBody = maxBody,
             NonAsciiHeaders = nonAscii ?? NonAsciiHeaders.Pass,
+            Tls = tls,
         };
     }
 
@@ -219,10 +222,12 @@ internal static partial class ConfigBinder
         var (capacity, scaleAhead, forecastOk) = BindPoolForecast(reader, map, path);
         var stickyNode = ConfigReader.Value(map, "sticky");
         var sticky = stickyNode is null ? null : BindSticky(reader, stickyNode, ConfigReader.Child(path, "sticky"));
+        var tlsNode = ConfigReader.Value(map, "tls");
+        var tls = tlsNode is null ? null : BindUpstreamTls(reader, tlsNode, ConfigReader.Child(path, "tls"));
 
         if (!forecastOk || name is null || servers is null || (healthNode is not null && health is null) || (timeoutsNode is not null && timeouts is null)
             || (agentNode is not null && agent is null) || (passiveNode is not null && passive is null) || (queueNode is not null && queue is null)
-            || (stickyNode is not null && sticky is null))
+            || (stickyNode is not null && sticky is null) || (tlsNode is not null && tls is null))
         {
             return null;
         }
@@ -245,6 +250,7 @@ internal static partial class ConfigBinder
             Capacity = capacity,
             ScaleAhead = scaleAhead,
             Sticky = sticky,
+            Tls = tls,
         };
     }
 

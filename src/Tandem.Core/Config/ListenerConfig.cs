@@ -40,6 +40,9 @@ public sealed record ListenerConfig
     /// answers 400.
     /// </summary>
     public NonAsciiHeaders NonAsciiHeaders { get; init; } = NonAsciiHeaders.Pass;
+
+    /// <summary>Key <c>tls</c>: Tandem terminates TLS on this listener (HTTPS, HTTP/2 by ALPN); plain HTTP when absent.</summary>
+    public ListenerTlsConfig? Tls { get; init; }
 }
 
 /// <summary>How a listener treats request header values with bytes above 0x7F.</summary>
