@@ -38,7 +38,7 @@ public sealed class PoolRegistry(IServerTelemetryFactory telemetry, BalancerServ
                 foreach (var serverConfig in poolConfig.Servers)
                 {
                     var existing = previous?.FindServer(serverConfig.Name);
-                    if (existing is not null && existing.Address == serverConfig.Address && existing.Https == (poolConfig.Tls is not null))
+                    if (existing is not null && existing.Address == serverConfig.Address)
                     {
                         existing.UpdateConfig(serverConfig);
                         kept.Add(existing);
@@ -46,7 +46,7 @@ public sealed class PoolRegistry(IServerTelemetryFactory telemetry, BalancerServ
                     }
                     else
                     {
-                        servers.Add(new ServerState(serverConfig, telemetry.Create(poolConfig.Name, serverConfig.Name), _services.Time, poolConfig.Tls is not null));
+                        servers.Add(new ServerState(serverConfig, telemetry.Create(poolConfig.Name, serverConfig.Name), _services.Time));
                     }
                 }
                 var unrouted = previous?.Unrouted ?? telemetry.CreateUnrouted(poolConfig.Name);

@@ -30,8 +30,7 @@ public sealed class ServerState
     /// <param name="config">The server's config.</param>
     /// <param name="telemetry">Where request outcomes are recorded.</param>
     /// <param name="time">The clock for latency tracking; the system clock when null.</param>
-    /// <param name="https">Whether requests reach the server over TLS (its pool has a <c>tls</c> section).</param>
-    public ServerState(ServerConfig config, IServerTelemetry telemetry, TimeProvider? time = null, bool https = false)
+    public ServerState(ServerConfig config, IServerTelemetry telemetry, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(telemetry);
@@ -40,14 +39,10 @@ public sealed class ServerState
         Time = time ?? TimeProvider.System;
         Latency = new PeakEwma(Time);
         UsableSince = Time.GetTimestamp();
-        Https = https;
-        DestinationPrefix = (https ? "https://" : "http://") + config.Address.ToString();
+        DestinationPrefix = "http://" + config.Address.ToString();
     }
 
     public ServerConfig Config => _config;
-
-    /// <summary>Whether requests reach the server over TLS.</summary>
-    public bool Https { get; }
 
     public string Name => _config.Name;
 
