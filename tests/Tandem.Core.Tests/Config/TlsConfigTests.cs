@@ -22,7 +22,6 @@ public sealed class TlsConfigTests
                     - { cert: {{site.Cert}}, key: {{site.Key}} }
                   min-version: "1.3"
                   client-certificates: { mode: optional, ca: {{ca}} }
-                  acme: { directory: "https://acme.test/dir", email: ops@a.test, domains: [a.test] }
             pools:
               - name: app
                 tls: { verify: true, ca: {{ca}}, sni: backend.test, client-cert: { cert: {{site.Cert}}, key: {{site.Key}} } }
@@ -35,8 +34,6 @@ public sealed class TlsConfigTests
         Assert.Equal([new CertificateFiles(site.Cert, site.Key)], tls.Certificates);
         Assert.Equal(TlsVersion.Tls13, tls.MinVersion);
         Assert.Equal(new ClientCertificatesConfig { Mode = ClientCertificateMode.Optional, Ca = ca }, tls.ClientCertificates);
-        Assert.Equal(["a.test"], tls.Acme!.Domains);
-        Assert.Equal(AcmeChallenge.Http01, tls.Acme.Challenge);
         Assert.Equal(new UpstreamTlsConfig { Ca = ca, Sni = "backend.test", ClientCert = new CertificateFiles(site.Cert, site.Key) }, result.Config.Pools[0].Tls);
     }
 
@@ -79,5 +76,26 @@ public sealed class TlsConfigTests
         Assert.Contains("t.yaml:17:20: pools[0].tls.verify: expected true or false, got 'yes'", problems);
         Assert.Contains("t.yaml:17:30: pools[0].tls.sni: expected a DNS name, got 'bad name'", problems);
         Assert.Equal(8, problems.Count);
+    }
+
+    [Theory]
+    [InlineData("[a.test, \"bad name\"]", "t.yaml:6:88: listeners[0].tls.acme.domains[1]: expected a DNS name, got 'bad name'")]
+    [InlineData("[a.test]", "t.yaml:6:13: listeners[0].tls.acme: ACME ordering is not supported yet; list 'certificates' (e.g. files kept current by certbot, which Tandem reloads on change)")]
+    public void Parse_Acme_CheckedThenRefusedUntilSupported(string domains, string expected)
+    {
+        var result = ConfigLoader.Parse($$"""
+            listeners:
+              - name: web
+                bind: 127.0.0.1:8443
+                pool: app
+                tls:
+                  acme: { directory: "https://acme.test/dir", email: ops@a.test, domains: {{domains}} }
+            pools:
+              - name: app
+                servers:
+                  - address: 127.0.0.1:9001
+            """, "t.yaml");
+
+        Assert.Equal([expected], result.Problems.Select(p => p.ToString()));
     }
 }
