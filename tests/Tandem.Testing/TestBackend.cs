@@ -58,16 +58,21 @@ public sealed class TestBackend : IAsyncDisposable
     /// <param name="protocols">HTTP versions served.</param>
     /// <param name="delay">Added before every response (a slow server); none when null.</param>
     /// <param name="anyPath">Any other path is answered 200 with "NAME PATH?QUERY" (what a routing test needs to see).</param>
+    /// <param name="listen">Further endpoint settings, e.g. <c>o =&gt; o.UseHttps(certificate)</c> for an HTTPS server.</param>
     /// <param name="ip">The loopback address to listen on (127.0.0.2 and up work on Linux); 127.0.0.1 when null.</param>
     public static async Task<TestBackend> StartAsync(string name, int port = 0, HttpProtocols protocols = HttpProtocols.Http1, TimeSpan? delay = null,
-        IPAddress? ip = null, bool anyPath = false)
+        IPAddress? ip = null, bool anyPath = false, Action<ListenOptions>? listen = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = null;
-            k.Listen(ip ?? IPAddress.Loopback, port, o => o.Protocols = protocols);
+            k.Listen(ip ?? IPAddress.Loopback, port, o =>
+            {
+                o.Protocols = protocols;
+                listen?.Invoke(o);
+            });
         });
         var app = builder.Build();
         var backend = new TestBackend(app, name) { Ip = ip ?? IPAddress.Loopback };

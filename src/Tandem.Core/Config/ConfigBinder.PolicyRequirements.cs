@@ -6,7 +6,7 @@ namespace Tandem.Core.Config;
 /// <summary>The requirements inside a policy: <c>client-certificate</c>, <c>jwt</c>, <c>basic-auth</c>, <c>forward-auth</c>, <c>rate-limit</c>.</summary>
 internal static partial class ConfigBinder
 {
-    private static readonly string[] CertificateKeys = ["subject", "san", "fingerprint"];
+    private static readonly string[] CertificateMatchKeys = ["subject", "san", "fingerprint"];
     private static readonly string[] JwtKeys = ["issuer", "audience", "jwks-file", "jwks-url", "algorithms", "claims", "refresh-interval", "clock-skew"];
     private static readonly string[] BasicAuthKeys = ["htpasswd", "realm"];
     private static readonly string[] ForwardAuthKeys = ["url", "copy-headers", "cache", "timeout"];
@@ -17,7 +17,7 @@ internal static partial class ConfigBinder
 
     private static ClientCertificatePolicyConfig? BindClientCertificate(ConfigReader reader, YamlNode node, string path)
     {
-        var map = reader.Mapping(node, path, CertificateKeys);
+        var map = reader.Mapping(node, path, CertificateMatchKeys);
         if (map is null)
         {
             return null;

@@ -13,11 +13,11 @@ internal static partial class ConfigBinder
     private static readonly string[] RootKeys = ["listeners", "admin", "pools", "drain-timeout", "pair", "access-log", "metrics", "forecast", "alerts", "logging",
         "resolver", "resolve-interval", "policies", "default-policy", "trusted-proxies"];
     private static readonly string[] ListenerKeys = ["name", "bind", "protocol", "pool", "http-versions", "keepalive-timeout", "max-connections", "max-body", "non-ascii-headers",
-        "policy", "trusted-proxies", "routes"];
+        "policy", "trusted-proxies", "routes", "tls"];
     private static readonly string[] AdminKeys = ["bind", "token-file"];
     private static readonly string[] PoolKeys =
         ["name", "algorithm", "servers", "health", "timeouts", "keepalive-timeout", "hash-key", "agent", "server-header",
-         "passive", "slow-start", "retries", "retry-body-limit", "queue", "capacity", "scale-ahead", "sticky"];
+         "passive", "slow-start", "retries", "retry-body-limit", "queue", "capacity", "scale-ahead", "sticky", "tls"];
     private static readonly string[] PassiveKeys = ["consecutive-failures", "ejection-time", "max-ejection-percent", "count-5xx"];
     private static readonly string[] QueueKeys = ["size", "timeout"];
     private static readonly string[] AgentKeys = ["path", "interval", "timeout", "port"];
@@ -138,11 +138,13 @@ internal static partial class ConfigBinder
         var nonAscii = reader.Choice(map, path, "non-ascii-headers", NonAsciiModes, v => $"unknown value '{v}'; expected pass or reject");
         var policy = BindPolicyReference(reader, checks.Policies, map, path);
         var trustedProxies = Networks(reader, ConfigReader.Value(map, "trusted-proxies"), ConfigReader.Child(path, "trusted-proxies"));
+        var tlsNode = ConfigReader.Value(map, "tls");
+        var tls = tlsNode is null ? null : BindListenerTls(reader, tlsNode, ConfigReader.Child(path, "tls"));
         if (bind is { } b && name is not null)
         {
             checks.ListenerBind(name, b.Value, b.Node, ConfigReader.Child(path, "bind"));
         }
-        if (name is null || bind is null || (routesNode is null ? pool is null : routes is null))
+        if (name is null || bind is null || (routesNode is null ? pool is null : routes is null) || (tlsNode is not null && tls is null))
         {
             return null;
         }
@@ -161,6 +163,7 @@ internal static partial class ConfigBinder
             NonAsciiHeaders = nonAscii ?? NonAsciiHeaders.Pass,
             Policy = policy,
             TrustedProxies = trustedProxies,
+            Tls = tls,
         };
     }
 
@@ -249,10 +252,12 @@ internal static partial class ConfigBinder
         var (capacity, scaleAhead, forecastOk) = BindPoolForecast(reader, map, path);
         var stickyNode = ConfigReader.Value(map, "sticky");
         var sticky = stickyNode is null ? null : BindSticky(reader, stickyNode, ConfigReader.Child(path, "sticky"));
+        var tlsNode = ConfigReader.Value(map, "tls");
+        var tls = tlsNode is null ? null : BindUpstreamTls(reader, tlsNode, ConfigReader.Child(path, "tls"));
 
         if (!forecastOk || name is null || servers is null || (healthNode is not null && health is null) || (timeoutsNode is not null && timeouts is null)
             || (agentNode is not null && agent is null) || (passiveNode is not null && passive is null) || (queueNode is not null && queue is null)
-            || (stickyNode is not null && sticky is null))
+            || (stickyNode is not null && sticky is null) || (tlsNode is not null && tls is null))
         {
             return null;
         }
@@ -275,6 +280,7 @@ internal static partial class ConfigBinder
             Capacity = capacity,
             ScaleAhead = scaleAhead,
             Sticky = sticky,
+            Tls = tls,
         };
     }
 

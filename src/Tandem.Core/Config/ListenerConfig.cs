@@ -59,6 +59,9 @@ public sealed record ListenerConfig
     /// the top-level list when absent.
     /// </summary>
     public IReadOnlyList<System.Net.IPNetwork>? TrustedProxies { get; init; }
+
+    /// <summary>Key <c>tls</c>: Tandem terminates TLS on this listener (HTTPS, HTTP/2 by ALPN); plain HTTP when absent.</summary>
+    public ListenerTlsConfig? Tls { get; init; }
 }
 
 /// <summary>How a listener treats request header values with bytes above 0x7F.</summary>

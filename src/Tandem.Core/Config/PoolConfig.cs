@@ -53,6 +53,9 @@ public sealed record PoolConfig
 
     /// <summary>Key <c>scale-ahead</c>: act before a predicted peak; no planning for this pool when absent.</summary>
     public ScaleAheadConfig? ScaleAhead { get; init; }
+
+    /// <summary>Key <c>tls</c>: HTTPS to the servers; plain HTTP when absent.</summary>
+    public UpstreamTlsConfig? Tls { get; init; }
 }
 
 /// <summary>Per-pool timeouts (YAML <c>pools[].timeouts</c>).</summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Tandem.Core.Config;
+using Tandem.Proxy.Tls;
 
 namespace Tandem.Proxy.Forwarding;
 
@@ -32,15 +33,20 @@ internal static class UpstreamClientFactory
             ResponseHeaderEncodingSelector = static (_, _) => Encoding.Latin1,
             PlaintextStreamFilter = AsteriskForm.FilterAsync,
         };
+        if (settings.Tls is { } tls)
+        {
+            handler.ConnectCallback = new UpstreamTls(tls).ConnectAsync;
+        }
         return new HttpMessageInvoker(new ResponseTimeoutHandler(handler, settings.ResponseTimeout), disposeHandler: true);
     }
 }
 
 /// <summary>The pool settings that shape its upstream connections; a reload keeps the pool's client when these are equal.</summary>
-internal readonly record struct UpstreamSettings(TimeSpan ConnectTimeout, TimeSpan KeepAliveTimeout, TimeSpan ResponseTimeout)
+internal readonly record struct UpstreamSettings(TimeSpan ConnectTimeout, TimeSpan KeepAliveTimeout, TimeSpan ResponseTimeout, UpstreamTlsConfig? Tls = null)
 {
     public static UpstreamSettings From(PoolConfig pool) => new(
         pool.Timeouts?.Connect ?? ConfigDefaults.ConnectTimeout,
         pool.KeepAliveTimeout ?? ConfigDefaults.ServerKeepAliveTimeout,
-        pool.Timeouts?.Response ?? ConfigDefaults.ResponseTimeout);
+        pool.Timeouts?.Response ?? ConfigDefaults.ResponseTimeout,
+        pool.Tls);
 }

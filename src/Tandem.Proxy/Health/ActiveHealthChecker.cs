@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Tandem.Core.Config;
 using Tandem.Core.Health;
 using Tandem.Core.Pools;
+using Tandem.Proxy.Tls;
 
 namespace Tandem.Proxy.Health;
 
@@ -18,15 +19,41 @@ internal sealed class ActiveHealthChecker(PoolRegistry pools, TimeProvider time,
     private readonly TimeProvider _time = time;
     private readonly ILogger _logger = logger;
     private readonly Dictionary<ServerState, Loop> _loops = new(ReferenceEqualityComparer.Instance);
-    private readonly HttpClient _client = new(new SocketsHttpHandler
+    private readonly HttpClient _client = CreateClient(null);
+
+    // Pools with TLS to their servers probe with the same TLS settings; one client per distinct setting.
+    private readonly Dictionary<UpstreamTlsConfig, HttpClient> _tlsClients = [];
+
+    private static HttpClient CreateClient(UpstreamTlsConfig? tls)
     {
-        UseProxy = false,
-        AllowAutoRedirect = false,
-        UseCookies = false,
-        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-        ConnectTimeout = TimeSpan.FromSeconds(10),
-    })
-    { Timeout = Timeout.InfiniteTimeSpan };
+        var handler = new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+        };
+        if (tls is not null)
+        {
+            handler.ConnectCallback = new UpstreamTls(tls).ConnectAsync;
+        }
+        return new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    private HttpClient ClientFor(UpstreamTlsConfig? tls)
+    {
+        if (tls is null)
+        {
+            return _client;
+        }
+        if (!_tlsClients.TryGetValue(tls, out var client))
+        {
+            client = CreateClient(tls);
+            _tlsClients[tls] = client;
+        }
+        return client;
+    }
 
     public void Reconcile()
     {
@@ -43,7 +70,7 @@ internal sealed class ActiveHealthChecker(PoolRegistry pools, TimeProvider time,
         }
         foreach (var (server, loop) in _loops.ToList())
         {
-            if (!wanted.TryGetValue(server, out var want) || want.Health != loop.Health)
+            if (!wanted.TryGetValue(server, out var want) || want.Health != loop.Health || want.Pool.Config.Tls != loop.Tls)
             {
                 loop.Stop();
                 _loops.Remove(server);
@@ -58,7 +85,7 @@ internal sealed class ActiveHealthChecker(PoolRegistry pools, TimeProvider time,
         {
             if (!_loops.ContainsKey(server))
             {
-                _loops[server] = new Loop(this, pool.Name, server, health);
+                _loops[server] = new Loop(this, pool.Name, server, health, pool.Config.Tls, ClientFor(pool.Config.Tls));
             }
         }
     }
@@ -71,6 +98,10 @@ internal sealed class ActiveHealthChecker(PoolRegistry pools, TimeProvider time,
         }
         _loops.Clear();
         _client.Dispose();
+        foreach (var client in _tlsClients.Values)
+        {
+            client.Dispose();
+        }
     }
 
     /// <summary>The probe loop of one server.</summary>
@@ -78,21 +109,26 @@ internal sealed class ActiveHealthChecker(PoolRegistry pools, TimeProvider time,
     {
         private readonly ActiveHealthChecker _owner;
         private readonly ServerState _server;
+        private readonly HttpClient _client;
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _task;
 
-        public Loop(ActiveHealthChecker owner, string pool, ServerState server, HealthConfig health)
+        public Loop(ActiveHealthChecker owner, string pool, ServerState server, HealthConfig health, UpstreamTlsConfig? tls, HttpClient client)
         {
             _owner = owner;
             PoolName = pool;
             _server = server;
             Health = health;
+            Tls = tls;
+            _client = client;
             _task = RunAsync(_stop.Token);
         }
 
         public string PoolName { get; }
 
         public HealthConfig Health { get; }
+
+        public UpstreamTlsConfig? Tls { get; }
 
         /// <summary>Stops the loop without waiting for a probe in progress (it ends within its timeout).</summary>
         public void Stop() => _ = DisposeAsync().AsTask();
@@ -116,7 +152,7 @@ internal sealed class ActiveHealthChecker(PoolRegistry pools, TimeProvider time,
                 await Task.Delay(Jitter(interval, 0, 1), time, cancellationToken);
                 while (!cancellationToken.IsCancellationRequested)
                 {
-                    var (passed, detail) = await ServerProbe.RunAsync(_server, Health, _owner._client, cancellationToken);
+                    var (passed, detail) = await ServerProbe.RunAsync(_server, Health, _client, cancellationToken);
                     _server.RecordProbe(new ProbeResult(passed, detail, time.GetUtcNow()));
                     var flip = policy.Observe(passed, detail);
                     if (flip is not null && _owner._pools.Find(PoolName) is { } pool && ReferenceEquals(pool.FindServer(_server.Name), _server))

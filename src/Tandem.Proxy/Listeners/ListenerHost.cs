@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Tandem.Core.Config;
@@ -8,6 +9,7 @@ using Tandem.Proxy.Listeners.Transport;
 using Tandem.Proxy.Pipeline;
 using Tandem.Proxy.Recording;
 using Tandem.Proxy.Routing;
+using Tandem.Proxy.Tls;
 
 namespace Tandem.Proxy.Listeners;
 
@@ -21,13 +23,17 @@ internal sealed class ListenerHost
     private readonly ListenerGeneration _generation;
     private readonly IListenerTelemetry? _telemetry;
 
-    private ListenerHost(KestrelServer server, ListenerGeneration generation, ListenerPipeline pipeline, IListenerTelemetry? telemetry)
+    private ListenerHost(KestrelServer server, ListenerGeneration generation, ListenerPipeline pipeline, IListenerTelemetry? telemetry, ListenerTls? tls)
     {
         _server = server;
         _generation = generation;
         _telemetry = telemetry;
         Pipeline = pipeline;
+        Tls = tls;
     }
+
+    /// <summary>The listener's certificates and handshake settings; null for plain HTTP.</summary>
+    public ListenerTls? Tls { get; }
 
     /// <summary>Open client connections of this listener's name (0 when connections are not counted).</summary>
     public long OpenConnections => _telemetry?.OpenConnections ?? 0;
@@ -42,7 +48,8 @@ internal sealed class ListenerHost
 
     /// <summary>Whether a new config for this listener can be applied by rerouting, without a new Kestrel server.</summary>
     public bool CanReroute(ListenerConfig next) =>
-        next.Bind == Config.Bind && next.HttpVersions == Config.HttpVersions && ListenerLimits.Same(Config, next);
+        next.Bind == Config.Bind && next.HttpVersions == Config.HttpVersions && ListenerLimits.Same(Config, next)
+        && ListenerTlsConfig.Same(Config.Tls, next.Tls);
 
     /// <summary>Binds the listener; it takes no connection until <see cref="Activate"/>.</summary>
     public static async Task<ListenerHost> StartAsync(ListenerConfig config, ListenerServices services, CancellationToken cancellationToken, bool countConnections = true)
@@ -51,16 +58,21 @@ internal sealed class ListenerHost
         {
             AddServerHeader = false,
             AllowSynchronousIO = false,
-            ApplicationServices = services.ApplicationServices,
+            ApplicationServices = config.Tls is null ? services.ApplicationServices : KestrelTlsServices.With(services.ApplicationServices),
         };
         ListenerLimits.Apply(options.Limits, config);
         ListenerLimits.ApplyEncodings(options, config);
 
+        var address = new IPEndPoint(config.Bind.Ip ?? IPAddress.Loopback, config.Bind.Port);
+        var telemetry = countConnections ? services.Telemetry.ForListener(config.Name) : null;
+        if (config.Tls is not null)
+        {
+            return await StartTlsAsync(config, services, options, address, telemetry, cancellationToken);
+        }
+
         var http1 = config.HttpVersions != HttpVersions.H2c;
         var http2 = config.HttpVersions != HttpVersions.Http1;
         var generation = new ListenerGeneration(http1, http2, options.Limits.RequestHeadersTimeout);
-        var address = new IPEndPoint(config.Bind.Ip ?? IPAddress.Loopback, config.Bind.Port);
-        var telemetry = countConnections ? services.Telemetry.ForListener(config.Name) : null;
         if (http1)
         {
             options.Listen(new SharedEndPoint(address, HttpProtocols.Http1, generation), o => Configure(o, HttpProtocols.Http1, telemetry));
@@ -70,6 +82,44 @@ internal sealed class ListenerHost
             options.Listen(new SharedEndPoint(address, HttpProtocols.Http2, generation), o => Configure(o, HttpProtocols.Http2, telemetry));
         }
 
+        return await ServeAsync(config, services, options, generation, telemetry, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// A TLS listener is one endpoint: ALPN, not a sniffed preface, tells HTTP/2 from HTTP/1.1, so the shared socket
+    /// hands every connection to the one Kestrel endpoint serving both.
+    /// </summary>
+    private static async Task<ListenerHost> StartTlsAsync(ListenerConfig config, ListenerServices services, KestrelServerOptions options, IPEndPoint address,
+        IListenerTelemetry? telemetry, CancellationToken cancellationToken)
+    {
+        var tls = ListenerTls.Create(config, services.Time, services.LoggerFactory.CreateLogger("Tandem.Tls"));
+        try
+        {
+            var protocols = config.HttpVersions switch
+            {
+                HttpVersions.Http1 => HttpProtocols.Http1,
+                HttpVersions.H2c => HttpProtocols.Http2,
+                _ => HttpProtocols.Http1AndHttp2,
+            };
+            var generation = new ListenerGeneration(http1: true, http2: false, options.Limits.RequestHeadersTimeout);
+            options.Listen(new SharedEndPoint(address, HttpProtocols.Http1, generation), o =>
+            {
+                Configure(o, protocols, telemetry);
+                o.UseHttps(tls.HandshakeOptions);
+                o.Use(ClientIdentityMiddleware.Create);
+            });
+            return await ServeAsync(config, services, options, generation, telemetry, tls, cancellationToken);
+        }
+        catch
+        {
+            tls.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<ListenerHost> ServeAsync(ListenerConfig config, ListenerServices services, KestrelServerOptions options, ListenerGeneration generation,
+        IListenerTelemetry? telemetry, ListenerTls? tls, CancellationToken cancellationToken)
+    {
         var pipeline = new ListenerPipeline(config, telemetry is null ? null : new RequestRecorder(telemetry, services.Time));
         var server = new KestrelServer(Options.Create(options), services.Transport, services.LoggerFactory);
         try
@@ -81,7 +131,7 @@ internal sealed class ListenerHost
             server.Dispose();
             throw;
         }
-        return new ListenerHost(server, generation, pipeline, telemetry);
+        return new ListenerHost(server, generation, pipeline, telemetry, tls);
     }
 
     /// <summary>Gives the listener its routes and starts taking connections (from the listener it replaces, if any).</summary>
@@ -121,6 +171,7 @@ internal sealed class ListenerHost
         await stop;
         var drained = !deadline.IsCancellationRequested;
         _server.Dispose();
+        Tls?.Dispose();
         return drained;
     }
 }

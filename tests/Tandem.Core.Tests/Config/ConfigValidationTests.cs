@@ -271,7 +271,7 @@ public sealed class ConfigValidationTests
               - name: web
                 bind: 127.0.0.1:8080
                 pool: app
-                tls: true
+                quic: true
             pools:
               - name: app
                 servers:
@@ -282,7 +282,7 @@ public sealed class ConfigValidationTests
         Assert.Equal(
             [
                 "test.yaml:1:1: telemetry: unknown key",
-                "test.yaml:6:5: listeners[0].tls: unknown key",
+                "test.yaml:6:5: listeners[0].quic: unknown key",
                 "test.yaml:11:9: pools[0].servers[0].zone: unknown key",
             ],
             problems);

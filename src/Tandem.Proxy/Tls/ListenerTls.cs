@@ -1,0 +1,168 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Logging;
+using Tandem.Core.Config;
+using Tandem.Core.Tls;
+
+namespace Tandem.Proxy.Tls;
+
+/// <summary>
+/// The TLS side of one listener: which certificate a handshake gets (by SNI), the versions, suites and ALPN offered,
+/// and the client-certificate check. Certificate files are watched; a change that loads is swapped in for new
+/// handshakes (open connections keep theirs), one that does not is logged and the old set keeps serving.
+/// Concurrency: the certificate set is an immutable object swapped atomically; reloads are serialized by a lock.
+/// </summary>
+internal sealed class ListenerTls : IDisposable
+{
+    private readonly ListenerConfig _listener;
+    private readonly ListenerTlsConfig _config;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly ClientCertificateValidator? _clients;
+    private readonly List<SslApplicationProtocol> _alpn;
+    private readonly Lock _gate = new();
+    private readonly CertificateFileWatcher? _watcher;
+    private IReadOnlyList<PemCertificate> _files;
+    private IReadOnlyList<PemCertificate> _issued = [];
+    private PemCertificate? _fallback;
+    private volatile CertificateSet _set;
+
+    private ListenerTls(ListenerConfig listener, IReadOnlyList<PemCertificate> files, ClientCertificateValidator? clients, TimeProvider time, ILogger logger)
+    {
+        _listener = listener;
+        _config = listener.Tls!;
+        _files = files;
+        _clients = clients;
+        _time = time;
+        _logger = logger;
+        _alpn = TlsPolicy.Alpn(listener.HttpVersions);
+        _set = Build();
+        if (_config.Certificates.Count > 0)
+        {
+            var watched = _config.Certificates.SelectMany(c => new[] { c.Cert, c.Key });
+            _watcher = new CertificateFileWatcher(watched, Reload, time, logger, listener.Name);
+        }
+    }
+
+    /// <summary>Loads the listener's certificate and CA files; throws <see cref="InvalidOperationException"/> naming a file that cannot be served.</summary>
+    public static ListenerTls Create(ListenerConfig listener, TimeProvider time, ILogger logger)
+    {
+        var config = listener.Tls ?? throw new ArgumentException("the listener has no tls section", nameof(listener));
+        var files = Load(config, out var error) ?? throw new InvalidOperationException(error);
+        ClientCertificateValidator? clients = null;
+        if (config.ClientCertificates is { } mtls)
+        {
+            var authorities = PemCertificate.TryLoadBundle(mtls.Ca, out error) ?? throw new InvalidOperationException(error);
+            clients = new ClientCertificateValidator(mtls.Mode, authorities);
+        }
+        foreach (var files2 in config.Certificates)
+        {
+            if (PemCertificate.KeyPermissionWarning(files2.Key) is { } warning)
+            {
+                TlsLog.KeyPermissions(logger, listener.Name, warning);
+            }
+        }
+        var tls = new ListenerTls(listener, files, clients, time, logger);
+        tls.WarnExpired(files);
+        return tls;
+    }
+
+    /// <summary>What Kestrel's HTTPS middleware calls for each handshake.</summary>
+    public TlsHandshakeCallbackOptions HandshakeOptions => new() { OnConnection = OnConnection };
+
+    /// <summary>The certificates serving now, the default first.</summary>
+    public CertificateSet Current => _set;
+
+    /// <summary>Certificates obtained outside the files (ACME), served beside them; replaces the previous ones.</summary>
+    public void SetIssued(IReadOnlyList<PemCertificate> issued)
+    {
+        lock (_gate)
+        {
+            _issued = issued;
+            _set = Build();
+        }
+    }
+
+    private ValueTask<SslServerAuthenticationOptions> OnConnection(TlsHandshakeCallbackContext context)
+    {
+        // A fresh options object per handshake: Kestrel may write ALPN into it, and it is small beside a handshake.
+        var options = new SslServerAuthenticationOptions
+        {
+            ServerCertificateContext = _set.Select(context.ClientHelloInfo.ServerName),
+            EnabledSslProtocols = TlsPolicy.Protocols(_config.MinVersion),
+            CipherSuitesPolicy = TlsPolicy.CipherSuites,
+            ApplicationProtocols = _alpn,
+            AllowRenegotiation = false,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+        };
+        if (_clients is not null)
+        {
+            options.ClientCertificateRequired = true;
+            options.RemoteCertificateValidationCallback = _clients.Validate;
+        }
+        return ValueTask.FromResult(options);
+    }
+
+    private void Reload()
+    {
+        lock (_gate)
+        {
+            var files = Load(_config, out var error);
+            if (files is null)
+            {
+                TlsLog.CertificateReloadRefused(_logger, _listener.Name, error!);
+                return;
+            }
+            _files = files;
+            _set = Build();
+            WarnExpired(files);
+            var names = string.Join(", ", files.SelectMany(f => f.Names));
+            TlsLog.CertificatesReloaded(_logger, _listener.Name, files.Count, names);
+        }
+    }
+
+    private CertificateSet Build()
+    {
+        var all = new List<PemCertificate>(_files.Count + _issued.Count + 1);
+        all.AddRange(_files);
+        all.AddRange(_issued);
+        if (all.Count == 0)
+        {
+            // ACME only and nothing issued yet: a handshake still needs some certificate; clients will not trust it.
+            _fallback ??= FallbackCertificate.Create(_config.Acme?.Domains ?? [], _time);
+            all.Add(_fallback);
+        }
+        return new CertificateSet(all);
+    }
+
+    private static List<PemCertificate>? Load(ListenerTlsConfig config, out string? error)
+    {
+        var loaded = new List<PemCertificate>(config.Certificates.Count);
+        foreach (var files in config.Certificates)
+        {
+            var certificate = PemCertificate.TryLoad(files.Cert, files.Key, out error);
+            if (certificate is null)
+            {
+                return null;
+            }
+            loaded.Add(certificate);
+        }
+        error = null;
+        return loaded;
+    }
+
+    private void WarnExpired(IEnumerable<PemCertificate> certificates)
+    {
+        var now = _time.GetUtcNow();
+        foreach (var certificate in certificates)
+        {
+            if (certificate.Leaf.NotAfter.ToUniversalTime() < now.UtcDateTime)
+            {
+                TlsLog.CertificateExpired(_logger, _listener.Name, certificate.Leaf.Subject, certificate.Leaf.NotAfter.ToUniversalTime());
+            }
+        }
+    }
+
+    public void Dispose() => _watcher?.Dispose();
+}
