@@ -13,6 +13,7 @@ using Tandem.Proxy.LoadReports;
 using Tandem.Proxy.Pipeline;
 using Tandem.Proxy.Routing;
 using Tandem.Proxy.Selection;
+using Tandem.Proxy.Streams;
 using Tandem.Proxy.Warmup;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -38,6 +39,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
     private readonly CancellationTokenSource _sweepStop = new();
     private readonly Task _stickySweep;
     private readonly MemoryTrimmer _memory;
+    private readonly StreamListeners _streams;
     private FrozenDictionary<string, PoolTarget> _targets = FrozenDictionary<string, PoolTarget>.Empty;
     private Dictionary<string, ListenerHost> _listeners = new(StringComparer.Ordinal);
     private TimeSpan _drainTimeout = ConfigDefaults.DrainTimeout;
@@ -61,7 +63,9 @@ public sealed class ProxyRuntime : IAsyncDisposable
             new ServerSelection(time, loggerFactory.CreateLogger<ServerSelection>()),
             new RequestForwarder(forwarder, time, loggerFactory.CreateLogger<RequestForwarder>()),
             time, loggerFactory.CreateLogger<RequestPipeline>());
+        sockets ??= new ListenSocketRegistry();
         _services = new ListenerServices(new SharedSocketTransport(loggerFactory, sockets, transparent: holdsVip), pipeline, telemetry, time, loggerFactory, applicationServices);
+        _streams = new StreamListeners(new StreamServices(sockets, telemetry, time, loggerFactory.CreateLogger("Tandem.Proxy.Streams")));
         telemetry.ObserveQueues(QueuedRequests);
         _dynamicWeights = new DynamicWeightsService(pools, time, loggerFactory.CreateLogger("Tandem.Proxy.LoadReports"));
         _health = new HealthMonitor(pools, telemetry, time, loggerFactory.CreateLogger("Tandem.Proxy.Health"));
@@ -90,6 +94,10 @@ public sealed class ProxyRuntime : IAsyncDisposable
             foreach (var host in snapshot.Values)
             {
                 list.Add(new ListenerStatus(host.Config.Name, host.Config.Pool, host.BoundEndPoint.ToString()));
+            }
+            foreach (var stream in _streams.All)
+            {
+                list.Add(new ListenerStatus(stream.Settings.Config.Name, stream.Settings.Config.Pool, stream.BoundEndPoint.ToString()));
             }
             return list;
         }
@@ -130,10 +138,16 @@ public sealed class ProxyRuntime : IAsyncDisposable
             ObjectDisposedException.ThrowIf(_stopped, this);
             var next = new Dictionary<string, ListenerHost>(StringComparer.Ordinal);
             var started = new List<ListenerHost>();
+            PendingStreams? streams = null;
             try
             {
+                streams = _streams.Prepare(config);
                 foreach (var listener in config.Listeners)
                 {
+                    if (listener.Protocol != ListenerProtocol.Http)
+                    {
+                        continue;
+                    }
                     if (_listeners.TryGetValue(listener.Name, out var existing) && existing.CanReroute(listener))
                     {
                         next[listener.Name] = existing;
@@ -154,6 +168,10 @@ public sealed class ProxyRuntime : IAsyncDisposable
             }
             catch
             {
+                if (streams is not null)
+                {
+                    StreamListeners.Abort(streams);
+                }
                 foreach (var host in started)
                 {
                     await host.StopAsync(TimeSpan.Zero, _time);
@@ -166,8 +184,14 @@ public sealed class ProxyRuntime : IAsyncDisposable
             _health.Watch(pools.Values);
             var oldTargets = _targets;
             _targets = BuildTargets(pools, oldTargets);
+            var drain = config.DrainTimeout ?? ConfigDefaults.DrainTimeout;
+            _streams.Commit(streams, config, pools, drain);
             foreach (var listener in config.Listeners)
             {
+                if (listener.Protocol != ListenerProtocol.Http)
+                {
+                    continue;
+                }
                 var host = next[listener.Name];
                 var routes = RouteTable.For(listener, _targets);
                 if (started.Contains(host))
@@ -186,7 +210,6 @@ public sealed class ProxyRuntime : IAsyncDisposable
                 }
             }
 
-            var drain = config.DrainTimeout ?? ConfigDefaults.DrainTimeout;
             foreach (var (name, host) in _listeners)
             {
                 if (!next.TryGetValue(name, out var kept) || !ReferenceEquals(kept, host))
@@ -251,6 +274,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
             {
                 stops.Add(StopOneAsync(host, _drainTimeout));
             }
+            stops.Add(_streams.StopAsync(_drainTimeout));
             var results = await Task.WhenAll(stops);
             await Task.WhenAll(_retiring);
             foreach (var target in _targets.Values)

@@ -10,22 +10,24 @@ namespace Tandem.Core.Config;
 internal static partial class ConfigBinder
 {
     private static readonly string[] RootKeys = ["listeners", "admin", "pools", "drain-timeout", "pair", "access-log", "metrics", "forecast", "alerts", "logging"];
-    private static readonly string[] ListenerKeys = ["name", "bind", "protocol", "pool", "http-versions", "keepalive-timeout", "max-connections", "max-body", "non-ascii-headers"];
+    private static readonly string[] ListenerKeys = ["name", "bind", "protocol", "pool", "http-versions", "keepalive-timeout", "max-connections", "max-body", "non-ascii-headers",
+         "routes", "accept-proxy", "max-sessions", "idle-timeout"];
     private static readonly string[] AdminKeys = ["bind", "token-file"];
     private static readonly string[] PoolKeys =
         ["name", "algorithm", "servers", "health", "timeouts", "keepalive-timeout", "hash-key", "agent", "server-header",
-         "passive", "slow-start", "retries", "retry-body-limit", "queue", "capacity", "scale-ahead", "sticky"];
+         "passive", "slow-start", "retries", "retry-body-limit", "queue", "capacity", "scale-ahead", "sticky", "send-proxy"];
     private static readonly string[] PassiveKeys = ["consecutive-failures", "ejection-time", "max-ejection-percent", "count-5xx"];
     private static readonly string[] QueueKeys = ["size", "timeout"];
     private static readonly string[] AgentKeys = ["path", "interval", "timeout", "port"];
     private static readonly string[] ServerKeys = ["address", "name", "weight", "max-connections", "backup"];
-    private static readonly string[] HealthKeys = ["path", "interval", "timeout", "rise", "fall", "fall-interval", "expect-status", "expect-body", "host"];
+    private static readonly string[] HealthKeys = ["path", "interval", "timeout", "rise", "fall", "fall-interval", "expect-status", "expect-body", "host", "type", "send", "expect"];
     private static readonly string[] TimeoutKeys = ["connect", "response", "idle"];
 
     private const int MaxConnections = 1_000_000;
 
     private static readonly FrozenDictionary<string, ListenerProtocol> Protocols =
-        new Dictionary<string, ListenerProtocol> { ["http"] = ListenerProtocol.Http, ["tcp"] = ListenerProtocol.Tcp }.ToFrozenDictionary();
+        new Dictionary<string, ListenerProtocol> { ["http"] = ListenerProtocol.Http, ["tcp"] = ListenerProtocol.Tcp, ["udp"] = ListenerProtocol.Udp,
+            ["tls-passthrough"] = ListenerProtocol.TlsPassthrough }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, NonAsciiHeaders> NonAsciiModes =
         new Dictionary<string, NonAsciiHeaders> { ["pass"] = NonAsciiHeaders.Pass, ["reject"] = NonAsciiHeaders.Reject }.ToFrozenDictionary();
@@ -63,6 +65,7 @@ internal static partial class ConfigBinder
         var forecast = forecastNode is null ? null : BindForecast(reader, forecastNode);
         var logging = loggingNode is null ? null : BindLogging(reader, loggingNode);
         checks.Finish();
+        pools = UdpHealthDefaults(pools, listeners);
 
         if (pools is null || listeners is null || (pairNode is not null && pair is null) || (forecastNode is not null && forecast is null)
             || (alertsNode is not null && alerts is null) || (loggingNode is not null && logging is null))
@@ -113,12 +116,8 @@ internal static partial class ConfigBinder
         }
         var name = checks.ListenerName(map, path);
         var bind = reader.Address(map, path, "bind", required: true, bind: true);
-        var protocol = reader.Choice(map, path, "protocol", Protocols, v => $"unknown protocol '{v}'; expected http or tcp");
-        if (protocol == ListenerProtocol.Tcp)
-        {
-            reader.Problem(ConfigReader.Value(map, "protocol")!, ConfigReader.Child(path, "protocol"), "protocol 'tcp' is not supported yet; use http");
-        }
-        var pool = checks.PoolReference(map, path);
+        var protocol = reader.Choice(map, path, "protocol", Protocols, v => $"unknown protocol '{v}'; expected http, tcp, udp or tls-passthrough");
+        var (pool, stream, streamOk) = BindStreamParts(reader, checks, map, path, protocol ?? ListenerProtocol.Http);
         var versions = reader.Choice(map, path, "http-versions", Versions, v => $"unknown value '{v}'; expected auto, http1 or h2c");
         var keepAlive = reader.Duration(map, path, "keepalive-timeout");
         var maxConnections = reader.Int(map, path, "max-connections", 1, MaxConnections);
@@ -126,9 +125,9 @@ internal static partial class ConfigBinder
         var nonAscii = reader.Choice(map, path, "non-ascii-headers", NonAsciiModes, v => $"unknown value '{v}'; expected pass or reject");
         if (bind is { } b && name is not null)
         {
-            checks.ListenerBind(name, b.Value, b.Node, ConfigReader.Child(path, "bind"));
+            checks.ListenerBind(name, b.Value, b.Node, ConfigReader.Child(path, "bind"), udp: protocol == ListenerProtocol.Udp);
         }
-        if (name is null || bind is null || pool is null)
+        if (name is null || bind is null || pool is null || !streamOk)
         {
             return null;
         }
@@ -143,6 +142,7 @@ internal static partial class ConfigBinder
             MaxConnections = maxConnections,
             MaxBody = maxBody,
             NonAsciiHeaders = nonAscii ?? NonAsciiHeaders.Pass,
+            Stream = stream,
         };
     }
 
@@ -245,6 +245,7 @@ internal static partial class ConfigBinder
             Capacity = capacity,
             ScaleAhead = scaleAhead,
             Sticky = sticky,
+            SendProxy = BindSendProxy(reader, map, path),
         };
     }
 
@@ -358,8 +359,12 @@ internal static partial class ConfigBinder
                     $"expected a status code or range such as 200 or 200-399 (100..599), got '{expectText}'");
             }
         }
+        var (type, send, expectBytes) = BindProbeParts(reader, map, path, pathValue);
         return new HealthConfig
         {
+            Type = type,
+            Send = send,
+            Expect = expectBytes,
             Path = pathValue,
             Interval = reader.Duration(map, path, "interval"),
             Timeout = reader.Duration(map, path, "timeout"),

@@ -14,6 +14,7 @@ internal sealed class ConfigCrossChecks(ConfigReader reader)
     private readonly Dictionary<string, int> _poolNames = new(StringComparer.Ordinal);
     private readonly List<string> _poolOrder = [];
     private readonly List<(string Name, HostPort Bind, int Line)> _binds = [];
+    private readonly List<(string Name, HostPort Bind, int Line)> _udpBinds = [];
     private readonly List<(string Pool, YamlScalar Node, string Path)> _poolReferences = [];
     private (HostPort Bind, YamlScalar Node)? _adminBind;
 
@@ -39,9 +40,13 @@ internal sealed class ConfigCrossChecks(ConfigReader reader)
         return scalar?.Text;
     }
 
-    public void ListenerBind(string listener, HostPort bind, YamlScalar node, string path)
+    public void ListenerBind(string listener, HostPort bind, YamlScalar node, string path) => ListenerBind(listener, bind, node, path, udp: false);
+
+    /// <summary>A UDP listener's port is another namespace than TCP's: DNS serves both on 53.</summary>
+    public void ListenerBind(string listener, HostPort bind, YamlScalar node, string path, bool udp)
     {
-        foreach (var (other, otherBind, line) in _binds)
+        var binds = udp ? _udpBinds : _binds;
+        foreach (var (other, otherBind, line) in binds)
         {
             if (Collide(bind, otherBind))
             {
@@ -49,8 +54,11 @@ internal sealed class ConfigCrossChecks(ConfigReader reader)
                 return;
             }
         }
-        _binds.Add((listener, bind, node.Line));
+        binds.Add((listener, bind, node.Line));
     }
+
+    /// <summary>A pool named somewhere other than a listener's required <c>pool</c> (a tls-passthrough route); checked in <see cref="Finish"/>.</summary>
+    public void PoolReference(YamlScalar node, string path) => _poolReferences.Add((node.Text, node, path));
 
     public void AdminBind(HostPort bind, YamlScalar node) => _adminBind = (bind, node);
 

@@ -53,6 +53,9 @@ public sealed record PoolConfig
 
     /// <summary>Key <c>scale-ahead</c>: act before a predicted peak; no planning for this pool when absent.</summary>
     public ScaleAheadConfig? ScaleAhead { get; init; }
+
+    /// <summary>Key <c>send-proxy</c>: <c>v1</c> or <c>v2</c> sends a PROXY protocol header on each TCP connection to a server; none by default.</summary>
+    public ProxyProtocolVersion SendProxy { get; init; }
 }
 
 /// <summary>Per-pool timeouts (YAML <c>pools[].timeouts</c>).</summary>

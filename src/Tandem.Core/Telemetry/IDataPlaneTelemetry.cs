@@ -15,4 +15,7 @@ public interface IDataPlaneTelemetry
 
     /// <summary>A server of <paramref name="pool"/> became usable or unusable; <paramref name="state"/> is its new state's name.</summary>
     void HealthChanged(string pool, string server, string state);
+
+    /// <summary>The telemetry of layer-4 listener <paramref name="listener"/> (tcp, udp, tls-passthrough); records nothing unless implemented.</summary>
+    IStreamTelemetry ForStream(string listener) => NullStreamTelemetry.Instance;
 }
