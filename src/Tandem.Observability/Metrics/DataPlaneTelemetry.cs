@@ -14,4 +14,6 @@ public sealed class DataPlaneTelemetry(TandemMetrics metrics, AccessLogWriter? a
     public void ObserveQueues(Func<IEnumerable<KeyValuePair<string, int>>> read) => metrics.ObserveQueues(read);
 
     public void HealthChanged(string pool, string server, string state) => metrics.HealthChanged(pool, server, state);
+
+    public IStreamTelemetry ForStream(string listener) => new StreamTelemetry(listener, metrics, accessLog);
 }
