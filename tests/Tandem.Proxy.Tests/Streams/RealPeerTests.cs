@@ -35,8 +35,8 @@ public sealed class RealPeerTests
         var value = new string('x', 1024 * 1024);
         var set = await PeerProcess.RunAsync("redis-cli", ToolTimeout, value, "-p", port, "-x", "SET", "big");
         Assert.Contains("OK", set.Output, StringComparison.Ordinal);
-        // ip-hash: every connection from 127.0.0.1 reaches the same server (redis-cli -x adds a newline to the value).
-        Assert.Equal("1048577", (await Cli(port, "STRLEN", "big")).Output.Trim());
+        // ip-hash: every connection from 127.0.0.1 reaches the same server.
+        Assert.Equal("1048576", (await Cli(port, "STRLEN", "big")).Output.Trim());
         var info = (await Cli(port, "INFO", "server")).Output;
         var hashed = info.Contains("tcp_port:" + ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal) ? "one" : "two";
 
