@@ -15,6 +15,7 @@ using Tandem.Proxy.LoadReports;
 using Tandem.Proxy.Pipeline;
 using Tandem.Proxy.Routing;
 using Tandem.Proxy.Selection;
+using Tandem.Proxy.Streams;
 using Tandem.Proxy.Warmup;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -44,6 +45,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
     private readonly HttpClient _policyHttp;
     private readonly PolicyServices _policyServices;
     private PolicyCompiler? _policies;
+    private readonly StreamListeners _streams;
     private FrozenDictionary<string, PoolTarget> _targets = FrozenDictionary<string, PoolTarget>.Empty;
     private Dictionary<string, ListenerHost> _listeners = new(StringComparer.Ordinal);
     private TimeSpan _drainTimeout = ConfigDefaults.DrainTimeout;
@@ -67,7 +69,9 @@ public sealed class ProxyRuntime : IAsyncDisposable
             new ServerSelection(time, loggerFactory.CreateLogger<ServerSelection>()),
             new RequestForwarder(forwarder, time, loggerFactory.CreateLogger<RequestForwarder>()),
             time, loggerFactory.CreateLogger<RequestPipeline>());
+        sockets ??= new ListenSocketRegistry();
         _services = new ListenerServices(new SharedSocketTransport(loggerFactory, sockets, transparent: holdsVip), pipeline, telemetry, time, loggerFactory, applicationServices);
+        _streams = new StreamListeners(new StreamServices(sockets, telemetry, time, loggerFactory.CreateLogger("Tandem.Proxy.Streams")));
         telemetry.ObserveQueues(QueuedRequests);
         _dynamicWeights = new DynamicWeightsService(pools, time, loggerFactory.CreateLogger("Tandem.Proxy.LoadReports"));
         _health = new HealthMonitor(pools, telemetry, time, loggerFactory.CreateLogger("Tandem.Proxy.Health"));
@@ -106,6 +110,10 @@ public sealed class ProxyRuntime : IAsyncDisposable
             foreach (var host in snapshot.Values)
             {
                 list.Add(new ListenerStatus(host.Config.Name, host.Config.Pool, host.BoundEndPoint.ToString()));
+            }
+            foreach (var stream in _streams.All)
+            {
+                list.Add(new ListenerStatus(stream.Settings.Config.Name, stream.Settings.Config.Pool, stream.BoundEndPoint.ToString()));
             }
             return list;
         }
@@ -146,10 +154,16 @@ public sealed class ProxyRuntime : IAsyncDisposable
             ObjectDisposedException.ThrowIf(_stopped, this);
             var next = new Dictionary<string, ListenerHost>(StringComparer.Ordinal);
             var started = new List<ListenerHost>();
+            PendingStreams? streams = null;
             try
             {
+                streams = _streams.Prepare(config);
                 foreach (var listener in config.Listeners)
                 {
+                    if (listener.Protocol != ListenerProtocol.Http)
+                    {
+                        continue;
+                    }
                     if (_listeners.TryGetValue(listener.Name, out var existing) && existing.CanReroute(listener))
                     {
                         next[listener.Name] = existing;
@@ -170,6 +184,10 @@ public sealed class ProxyRuntime : IAsyncDisposable
             }
             catch
             {
+                if (streams is not null)
+                {
+                    StreamListeners.Abort(streams);
+                }
                 foreach (var host in started)
                 {
                     await host.StopAsync(TimeSpan.Zero, _time);
@@ -186,8 +204,14 @@ public sealed class ProxyRuntime : IAsyncDisposable
             _targets = BuildTargets(pools, oldTargets);
             var policies = new PolicyCompiler(config, _policyServices, _policies);
             _policies = policies;
+            var drain = config.DrainTimeout ?? ConfigDefaults.DrainTimeout;
+            _streams.Commit(streams, config, pools, drain);
             foreach (var listener in config.Listeners)
             {
+                if (listener.Protocol != ListenerProtocol.Http)
+                {
+                    continue;
+                }
                 var host = next[listener.Name];
                 var routes = RouteTable.For(listener, _targets, policies);
                 if (started.Contains(host))
@@ -206,7 +230,6 @@ public sealed class ProxyRuntime : IAsyncDisposable
                 }
             }
 
-            var drain = config.DrainTimeout ?? ConfigDefaults.DrainTimeout;
             foreach (var (name, host) in _listeners)
             {
                 if (!next.TryGetValue(name, out var kept) || !ReferenceEquals(kept, host))
@@ -271,6 +294,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
             {
                 stops.Add(StopOneAsync(host, _drainTimeout));
             }
+            stops.Add(_streams.StopAsync(_drainTimeout));
             var results = await Task.WhenAll(stops);
             await Task.WhenAll(_retiring);
             foreach (var target in _targets.Values)

@@ -13,22 +13,23 @@ internal static partial class ConfigBinder
     private static readonly string[] RootKeys = ["listeners", "admin", "pools", "drain-timeout", "pair", "access-log", "metrics", "forecast", "alerts", "logging",
         "resolver", "resolve-interval", "policies", "default-policy", "trusted-proxies"];
     private static readonly string[] ListenerKeys = ["name", "bind", "protocol", "pool", "http-versions", "keepalive-timeout", "max-connections", "max-body", "non-ascii-headers",
-        "policy", "trusted-proxies", "routes", "tls"];
+        "policy", "trusted-proxies", "routes", "tls", "accept-proxy", "max-sessions", "idle-timeout"];
     private static readonly string[] AdminKeys = ["bind", "token-file"];
     private static readonly string[] PoolKeys =
         ["name", "algorithm", "servers", "health", "timeouts", "keepalive-timeout", "hash-key", "agent", "server-header",
-         "passive", "slow-start", "retries", "retry-body-limit", "queue", "capacity", "scale-ahead", "sticky", "tls"];
+         "passive", "slow-start", "retries", "retry-body-limit", "queue", "capacity", "scale-ahead", "sticky", "tls", "send-proxy"];
     private static readonly string[] PassiveKeys = ["consecutive-failures", "ejection-time", "max-ejection-percent", "count-5xx"];
     private static readonly string[] QueueKeys = ["size", "timeout"];
     private static readonly string[] AgentKeys = ["path", "interval", "timeout", "port"];
     private static readonly string[] ServerKeys = ["address", "name", "weight", "max-connections", "backup", "resolve"];
-    private static readonly string[] HealthKeys = ["path", "interval", "timeout", "rise", "fall", "fall-interval", "expect-status", "expect-body", "host"];
+    private static readonly string[] HealthKeys = ["path", "interval", "timeout", "rise", "fall", "fall-interval", "expect-status", "expect-body", "host", "type", "send", "expect"];
     private static readonly string[] TimeoutKeys = ["connect", "response", "idle"];
 
     private const int MaxConnections = 1_000_000;
 
     private static readonly FrozenDictionary<string, ListenerProtocol> Protocols =
-        new Dictionary<string, ListenerProtocol> { ["http"] = ListenerProtocol.Http, ["tcp"] = ListenerProtocol.Tcp }.ToFrozenDictionary();
+        new Dictionary<string, ListenerProtocol> { ["http"] = ListenerProtocol.Http, ["tcp"] = ListenerProtocol.Tcp, ["udp"] = ListenerProtocol.Udp,
+            ["tls-passthrough"] = ListenerProtocol.TlsPassthrough }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, NonAsciiHeaders> NonAsciiModes =
         new Dictionary<string, NonAsciiHeaders> { ["pass"] = NonAsciiHeaders.Pass, ["reject"] = NonAsciiHeaders.Reject }.ToFrozenDictionary();
@@ -71,6 +72,7 @@ internal static partial class ConfigBinder
         var defaultPolicy = BindDefaultPolicy(reader, map);
         var trustedProxies = Networks(reader, ConfigReader.Value(map, "trusted-proxies"), "trusted-proxies");
         checks.Finish();
+        pools = UdpHealthDefaults(pools, listeners);
 
         if (pools is null || listeners is null || (pairNode is not null && pair is null) || (forecastNode is not null && forecast is null)
             || (alertsNode is not null && alerts is null) || (loggingNode is not null && logging is null)
@@ -123,13 +125,9 @@ internal static partial class ConfigBinder
         }
         var name = checks.ListenerName(map, path);
         var bind = reader.Address(map, path, "bind", required: true, bind: true);
-        var protocol = reader.Choice(map, path, "protocol", Protocols, v => $"unknown protocol '{v}'; expected http or tcp");
-        if (protocol == ListenerProtocol.Tcp)
-        {
-            reader.Problem(ConfigReader.Value(map, "protocol")!, ConfigReader.Child(path, "protocol"), "protocol 'tcp' is not supported yet; use http");
-        }
-        var routesNode = ConfigReader.Value(map, "routes");
-        var pool = routesNode is null || ConfigReader.Value(map, "pool") is not null ? checks.PoolReference(map, path) : null;
+        var protocol = reader.Choice(map, path, "protocol", Protocols, v => $"unknown protocol '{v}'; expected http, tcp, udp or tls-passthrough");
+        var (pool, stream, streamOk) = BindStreamParts(reader, checks, map, path, protocol ?? ListenerProtocol.Http);
+        var routesNode = stream is null && (protocol ?? ListenerProtocol.Http) == ListenerProtocol.Http ? ConfigReader.Value(map, "routes") : null;
         var routes = routesNode is null ? null : BindRoutes(reader, checks, routesNode, path);
         var versions = reader.Choice(map, path, "http-versions", Versions, v => $"unknown value '{v}'; expected auto, http1 or h2c");
         var keepAlive = reader.Duration(map, path, "keepalive-timeout");
@@ -142,9 +140,9 @@ internal static partial class ConfigBinder
         var tls = tlsNode is null ? null : BindListenerTls(reader, tlsNode, ConfigReader.Child(path, "tls"));
         if (bind is { } b && name is not null)
         {
-            checks.ListenerBind(name, b.Value, b.Node, ConfigReader.Child(path, "bind"));
+            checks.ListenerBind(name, b.Value, b.Node, ConfigReader.Child(path, "bind"), udp: protocol == ListenerProtocol.Udp);
         }
-        if (name is null || bind is null || (routesNode is null ? pool is null : routes is null) || (tlsNode is not null && tls is null))
+        if (name is null || bind is null || !streamOk || (routesNode is null ? pool is null : routes is null) || (tlsNode is not null && tls is null))
         {
             return null;
         }
@@ -164,6 +162,7 @@ internal static partial class ConfigBinder
             Policy = policy,
             TrustedProxies = trustedProxies,
             Tls = tls,
+            Stream = stream,
         };
     }
 
@@ -281,6 +280,7 @@ internal static partial class ConfigBinder
             ScaleAhead = scaleAhead,
             Sticky = sticky,
             Tls = tls,
+            SendProxy = BindSendProxy(reader, map, path),
         };
     }
 
@@ -396,8 +396,12 @@ internal static partial class ConfigBinder
                     $"expected a status code or range such as 200 or 200-399 (100..599), got '{expectText}'");
             }
         }
+        var (type, send, expectBytes) = BindProbeParts(reader, map, path, pathValue);
         return new HealthConfig
         {
+            Type = type,
+            Send = send,
+            Expect = expectBytes,
             Path = pathValue,
             Interval = reader.Duration(map, path, "interval"),
             Timeout = reader.Duration(map, path, "timeout"),

@@ -14,6 +14,7 @@ internal sealed class ConfigCrossChecks(ConfigReader reader)
     private readonly Dictionary<string, int> _poolNames = new(StringComparer.Ordinal);
     private readonly List<string> _poolOrder = [];
     private readonly List<(string Name, HostPort Bind, int Line)> _binds = [];
+    private readonly List<(string Name, HostPort Bind, int Line)> _udpBinds = [];
     private readonly List<(string Pool, YamlScalar Node, string Path)> _poolReferences = [];
     private (HostPort Bind, YamlScalar Node)? _adminBind;
 
@@ -42,12 +43,16 @@ internal sealed class ConfigCrossChecks(ConfigReader reader)
         return scalar?.Text;
     }
 
-    /// <summary>A pool named by a route (<c>routes[].pool</c>, <c>routes[].split[].pool</c>), resolved in <see cref="Finish"/>.</summary>
+    /// <summary>A pool named by a route (<c>routes[].pool</c>, <c>routes[].split[].pool</c>, a tls-passthrough route), resolved in <see cref="Finish"/>.</summary>
     public void PoolReference(YamlScalar scalar, string path) => _poolReferences.Add((scalar.Text, scalar, path));
 
-    public void ListenerBind(string listener, HostPort bind, YamlScalar node, string path)
+    public void ListenerBind(string listener, HostPort bind, YamlScalar node, string path) => ListenerBind(listener, bind, node, path, udp: false);
+
+    /// <summary>A UDP listener's port is another namespace than TCP's: DNS serves both on 53.</summary>
+    public void ListenerBind(string listener, HostPort bind, YamlScalar node, string path, bool udp)
     {
-        foreach (var (other, otherBind, line) in _binds)
+        var binds = udp ? _udpBinds : _binds;
+        foreach (var (other, otherBind, line) in binds)
         {
             if (Collide(bind, otherBind))
             {
@@ -55,7 +60,7 @@ internal sealed class ConfigCrossChecks(ConfigReader reader)
                 return;
             }
         }
-        _binds.Add((listener, bind, node.Line));
+        binds.Add((listener, bind, node.Line));
     }
 
     public void AdminBind(HostPort bind, YamlScalar node) => _adminBind = (bind, node);

@@ -29,6 +29,21 @@ public sealed record HealthConfig
 
     /// <summary>Key <c>host</c>: the Host header of HTTP probes; the server's address when absent.</summary>
     public string? Host { get; init; }
+
+    /// <summary>
+    /// Key <c>type</c>: http, tcp or udp. When absent: udp for a pool behind a udp listener (set by the binder), else
+    /// http with a path and tcp without (<see cref="EffectiveType"/>).
+    /// </summary>
+    public HealthCheckType? Type { get; init; }
+
+    /// <summary>The probe in force: <see cref="Type"/>, else http when a path is given, else tcp.</summary>
+    public HealthCheckType EffectiveType => Type ?? (Path is null ? HealthCheckType.Tcp : HealthCheckType.Http);
+
+    /// <summary>Key <c>send</c> (tcp, udp): bytes sent after connecting (<see cref="ProbePayload"/>: text, or <c>hex:...</c>).</summary>
+    public string? Send { get; init; }
+
+    /// <summary>Key <c>expect</c> (tcp, udp): bytes the answer must contain (text, or <c>hex:...</c>); any answer when absent.</summary>
+    public string? Expect { get; init; }
 }
 
 /// <summary>An inclusive range of HTTP status codes (YAML <c>200-399</c> or <c>204</c>).</summary>

@@ -9,7 +9,7 @@ public sealed record ListenerConfig
     /// <summary>Key <c>bind</c>: an IP literal and port (<c>127.0.0.1:8080</c>, <c>[::1]:8080</c>, <c>0.0.0.0:8080</c>).</summary>
     public required HostPort Bind { get; init; }
 
-    /// <summary>Key <c>protocol</c>: <c>http</c> (default) or <c>tcp</c>.</summary>
+    /// <summary>Key <c>protocol</c>: <c>http</c> (default), <c>tcp</c>, <c>udp</c> or <c>tls-passthrough</c>.</summary>
     public ListenerProtocol Protocol { get; init; } = ListenerProtocol.Http;
 
     /// <summary>
@@ -62,6 +62,9 @@ public sealed record ListenerConfig
 
     /// <summary>Key <c>tls</c>: Tandem terminates TLS on this listener (HTTPS, HTTP/2 by ALPN); plain HTTP when absent.</summary>
     public ListenerTlsConfig? Tls { get; init; }
+
+    /// <summary>The layer-4 settings of a tcp, udp or tls-passthrough listener; null for http.</summary>
+    public StreamListenerConfig? Stream { get; init; }
 }
 
 /// <summary>How a listener treats request header values with bytes above 0x7F.</summary>
@@ -78,7 +81,15 @@ public enum NonAsciiHeaders
 public enum ListenerProtocol
 {
     Http,
+
+    /// <summary>Bytes copied both ways between the client and one server.</summary>
     Tcp,
+
+    /// <summary>Datagrams balanced per client flow.</summary>
+    Udp,
+
+    /// <summary>TCP routed by the SNI of the client's TLS ClientHello, without terminating TLS.</summary>
+    TlsPassthrough,
 }
 
 /// <summary>Which HTTP versions a cleartext HTTP listener accepts.</summary>

@@ -56,6 +56,9 @@ public sealed record PoolConfig
 
     /// <summary>Key <c>tls</c>: HTTPS to the servers; plain HTTP when absent.</summary>
     public UpstreamTlsConfig? Tls { get; init; }
+
+    /// <summary>Key <c>send-proxy</c>: <c>v1</c> or <c>v2</c> sends a PROXY protocol header on each TCP connection to a server; none by default.</summary>
+    public ProxyProtocolVersion SendProxy { get; init; }
 }
 
 /// <summary>Per-pool timeouts (YAML <c>pools[].timeouts</c>).</summary>

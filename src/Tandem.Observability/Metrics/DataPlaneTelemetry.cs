@@ -16,4 +16,6 @@ public sealed class DataPlaneTelemetry(TandemMetrics metrics, AccessLogWriter? a
     public void HealthChanged(string pool, string server, string state) => metrics.HealthChanged(pool, server, state);
 
     public IPolicyTelemetry Policies { get; } = new PolicyMetrics(metrics.Registry);
+
+    public IStreamTelemetry ForStream(string listener) => new StreamTelemetry(listener, metrics, accessLog);
 }

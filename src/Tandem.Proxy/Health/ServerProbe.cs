@@ -9,7 +9,7 @@ namespace Tandem.Proxy.Health;
 
 /// <summary>
 /// One active probe of a server: an HTTP GET of the health path (status in <c>expect-status</c>, body containing
-/// <c>expect-body</c>, at most 64 KB read) or, without a path, a TCP connect; bounded by the timeout. Probes go
+/// <c>expect-body</c>, at most 64 KB read) or, without a path, a TCP or UDP probe (<see cref="StreamProbe"/>); bounded by the timeout. Probes go
 /// around the request path: they are not traffic and never touch the server's request counters.
 /// </summary>
 internal static class ServerProbe
@@ -24,9 +24,12 @@ internal static class ServerProbe
         var clock = Stopwatch.StartNew();
         try
         {
-            return config.Path is null
-                ? await ConnectAsync(server, clock, limit.Token)
-                : await GetAsync(server, config, client, clock, limit.Token);
+            return config.EffectiveType switch
+            {
+                HealthCheckType.Tcp => await StreamProbe.TcpAsync(server, config, clock, limit.Token),
+                HealthCheckType.Udp => await StreamProbe.UdpAsync(server, config, timeout, clock, limit.Token),
+                _ => await GetAsync(server, config, client, clock, limit.Token),
+            };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -36,22 +39,6 @@ internal static class ServerProbe
         {
             return (false, ProxyErrors.Innermost(ex));
         }
-    }
-
-    private static async Task<(bool, string)> ConnectAsync(ServerState server, Stopwatch clock, CancellationToken cancellationToken)
-    {
-        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        // A DNS name connects to the address it was last resolved to, as requests do.
-        var endpoint = server.Endpoint;
-        if (endpoint.Addresses.Count > 0)
-        {
-            await socket.ConnectAsync(endpoint.Addresses[0], server.Address.Port, cancellationToken);
-        }
-        else
-        {
-            await socket.ConnectAsync(server.Address.Host, server.Address.Port, cancellationToken);
-        }
-        return (true, string.Create(CultureInfo.InvariantCulture, $"connected in {clock.ElapsedMilliseconds} ms"));
     }
 
     private static async Task<(bool, string)> GetAsync(ServerState server, HealthConfig config, HttpClient client, Stopwatch clock, CancellationToken cancellationToken)

@@ -282,14 +282,14 @@ public sealed class ConfigLoaderTests
     public void Parse_ProblemsOnOneLine_OrderedByColumn()
     {
         var problems = LoadYaml.Problems("""
-            listeners: [{name: web, bind: localhost:8080, pool: app, protocol: udp}]
+            listeners: [{name: web, bind: localhost:8080, pool: app, protocol: sctp}]
             pools: [{name: app, servers: [{address: 127.0.0.1:9001, weight: 0}]}]
             """);
 
         Assert.Equal(
             [
                 "test.yaml:1:31: listeners[0].bind: bad address 'localhost:8080': bind needs an IP address such as 127.0.0.1, 0.0.0.0, [::1] or [::]",
-                "test.yaml:1:68: listeners[0].protocol: unknown protocol 'udp'; expected http or tcp",
+                "test.yaml:1:68: listeners[0].protocol: unknown protocol 'sctp'; expected http, tcp, udp or tls-passthrough",
                 "test.yaml:2:65: pools[0].servers[0].weight: must be 1..256, got 0",
             ],
             problems);

@@ -336,9 +336,9 @@ public sealed class ConfigValidationTests
     }
 
     [Fact]
-    public void Parse_ProtocolTcp_NotSupportedYet()
+    public void Parse_ProtocolTcp_Loads()
     {
-        var problems = LoadYaml.Problems("""
+        var config = LoadYaml.Valid("""
             listeners:
               - name: db
                 bind: 127.0.0.1:5432
@@ -350,7 +350,8 @@ public sealed class ConfigValidationTests
                   - address: 127.0.0.1:15432
             """);
 
-        Assert.Equal(["test.yaml:4:15: listeners[0].protocol: protocol 'tcp' is not supported yet; use http"], problems);
+        Assert.Equal(Tandem.Core.Config.ListenerProtocol.Tcp, config.Listeners[0].Protocol);
+        Assert.Equal("app", config.Listeners[0].Stream!.DefaultPool);
     }
 
     [Fact]
@@ -360,7 +361,7 @@ public sealed class ConfigValidationTests
             listeners:
               - name: web
                 bind: 127.0.0.1:8080
-                protocol: udp
+                protocol: sctp
                 http-versions: h3
                 pool: app
             pools:
@@ -371,7 +372,7 @@ public sealed class ConfigValidationTests
 
         Assert.Equal(
             [
-                "test.yaml:4:15: listeners[0].protocol: unknown protocol 'udp'; expected http or tcp",
+                "test.yaml:4:15: listeners[0].protocol: unknown protocol 'sctp'; expected http, tcp, udp or tls-passthrough",
                 "test.yaml:5:20: listeners[0].http-versions: unknown value 'h3'; expected auto, http1 or h2c",
             ],
             problems);

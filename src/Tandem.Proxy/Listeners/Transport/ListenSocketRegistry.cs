@@ -64,10 +64,10 @@ public sealed class ListenSocketRegistry
     /// </summary>
     public void StopAccepting()
     {
-        List<StoppableListener> listeners;
+        List<IStopAccepting> listeners;
         lock (_gate)
         {
-            listeners = new List<StoppableListener>(_live.Count);
+            listeners = new List<IStopAccepting>(_live.Count);
             foreach (var entry in _live.Values)
             {
                 if (entry.Listener is { } listener)
@@ -98,8 +98,11 @@ public sealed class ListenSocketRegistry
         }
     }
 
-    /// <summary>The socket for a bind: the inherited one with the same key, or a new one bound as Kestrel would.</summary>
-    internal Socket CreateBound(string kind, EndPoint endPoint)
+    /// <summary>
+    /// The socket for a bind: the inherited one with the same key, or a new one from <paramref name="create"/> (bound
+    /// as Kestrel would when null).
+    /// </summary>
+    internal Socket CreateBound(string kind, EndPoint endPoint, Func<EndPoint, Socket>? create = null)
     {
         var key = KeyOf(kind, endPoint);
         lock (_gate)
@@ -111,7 +114,7 @@ public sealed class ListenSocketRegistry
                 return inherited;
             }
         }
-        var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endPoint);
+        var socket = create is null ? SocketTransportOptions.CreateDefaultBoundListenSocket(endPoint) : create(endPoint);
         if (endPoint is IPEndPoint { Port: not 0 })
         {
             lock (_gate)
@@ -122,7 +125,7 @@ public sealed class ListenSocketRegistry
         return socket;
     }
 
-    internal void Attach(string key, StoppableListener listener)
+    internal void Attach(string key, IStopAccepting listener)
     {
         lock (_gate)
         {
@@ -133,7 +136,7 @@ public sealed class ListenSocketRegistry
         }
     }
 
-    internal void Release(string key, StoppableListener listener)
+    internal void Release(string key, IStopAccepting listener)
     {
         lock (_gate)
         {
@@ -144,5 +147,11 @@ public sealed class ListenSocketRegistry
         }
     }
 
-    private sealed record Entry(Socket Socket, StoppableListener? Listener);
+    private sealed record Entry(Socket Socket, IStopAccepting? Listener);
+}
+
+/// <summary>A listener that can stop taking new clients while its socket stays open for a successor.</summary>
+internal interface IStopAccepting
+{
+    void StopAccepting();
 }

@@ -14,7 +14,7 @@ namespace Tandem.Proxy.Listeners.Transport;
 /// Cancelling the pending accept first leaves nothing to abort, so the later close is a plain close(2) of this
 /// process's descriptor. A cancelled accept never loses a connection: one the kernel already handed over is returned.
 /// </summary>
-internal sealed class StoppableListener : IConnectionListener
+internal sealed class StoppableListener : IConnectionListener, IStopAccepting
 {
     private readonly IConnectionListener _inner;
     private readonly ListenSocketRegistry _registry;
