@@ -27,7 +27,8 @@ public sealed class RouteConfigTests
     [Fact]
     public void Parse_EveryMatchKindAndAction_Bound()
     {
-        var config = LoadYaml.Valid(Listener("""
+        // The route names a policy, which must be defined.
+        var config = LoadYaml.Valid("policies:\n  - name: staff\n    allow: [10.0.0.0/8]\n" + Listener("""
                   - name: api
                     match:
                       host: [API.Example.com., "*.example.org"]
