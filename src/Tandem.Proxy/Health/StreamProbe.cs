@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using Tandem.Core.Config;
 using Tandem.Core.Pools;
+using Tandem.Proxy.Streams;
 
 namespace Tandem.Proxy.Health;
 
@@ -20,7 +20,7 @@ internal static class StreamProbe
     public static async Task<(bool, string)> TcpAsync(ServerState server, HealthConfig config, Stopwatch clock, CancellationToken cancellationToken)
     {
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(server.Address.Host, server.Address.Port, cancellationToken);
+        await ServerSockets.ConnectAsync(socket, server, cancellationToken);
         if (config.Send is { } send)
         {
             await socket.SendAsync(ProbePayload.TryDecode(send, out _)!, SocketFlags.None, cancellationToken);
@@ -51,14 +51,7 @@ internal static class StreamProbe
     public static async Task<(bool, string)> UdpAsync(ServerState server, HealthConfig config, TimeSpan timeout, Stopwatch clock, CancellationToken cancellationToken)
     {
         using var socket = new Socket(SocketType.Dgram, ProtocolType.Udp);
-        if (server.Address.Ip is { } ip)
-        {
-            await socket.ConnectAsync(new IPEndPoint(ip, server.Address.Port), cancellationToken);
-        }
-        else
-        {
-            await socket.ConnectAsync(server.Address.Host, server.Address.Port, cancellationToken);
-        }
+        await ServerSockets.ConnectAsync(socket, server, cancellationToken);
         var request = config.Send is { } send ? ProbePayload.TryDecode(send, out _)! : [];
         await socket.SendAsync(request, SocketFlags.None, cancellationToken);
         var buffer = new byte[MaxAnswer];

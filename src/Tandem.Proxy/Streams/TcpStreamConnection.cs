@@ -176,7 +176,7 @@ internal sealed class TcpStreamConnection(Socket client, StreamSettings settings
             using var limit = new CancellationTokenSource(timeout, _time);
             try
             {
-                await ConnectToAsync(socket, server.Address, limit.Token);
+                await ServerSockets.ConnectAsync(socket, server, limit.Token);
                 return (server, socket);
             }
             catch (Exception ex) when (ex is SocketException or OperationCanceledException)
@@ -194,11 +194,6 @@ internal sealed class TcpStreamConnection(Socket client, StreamSettings settings
         }
         return (last, null);
     }
-
-    private static ValueTask ConnectToAsync(Socket socket, HostPort address, CancellationToken cancellationToken) =>
-        address.Ip is { } ip
-            ? socket.ConnectAsync(new IPEndPoint(ip, address.Port), cancellationToken)
-            : socket.ConnectAsync(address.Host, address.Port, cancellationToken);
 
     /// <summary>The PROXY header (with <c>send-proxy</c>), then what the preread took from the client (a ClientHello), in one send.</summary>
     private async Task SendPrefixAsync(PoolState pool, Socket upstream, IPEndPoint? clientEndPoint, ReadOnlyMemory<byte> pending)
