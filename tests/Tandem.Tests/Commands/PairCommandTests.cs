@@ -11,7 +11,9 @@ public sealed class PairCommandTests
     [Fact]
     public async Task PairStatus_PairRunning_PrintsBothNodesRolesVipAndVersions()
     {
-        await using var pair = await PairHarness.StartAsync();
+        // Starting the tandem process below takes a core for a second or more; a 500 ms peer-timeout could lapse
+        // meanwhile on a loaded 2-core machine, and the peer would be reported as not answering.
+        await using var pair = await PairHarness.StartAsync(peerTimeout: "10s");
         Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(
             pair.A!.PairHealth.Current is { PeerAlive: true, PeerConfigVersion: not null, Role: PairRole.Backup, PeerRole: PairRole.Backup }),
             TimeSpan.FromSeconds(5)));

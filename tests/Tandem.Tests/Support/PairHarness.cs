@@ -10,7 +10,7 @@ namespace Tandem.Tests.Support;
 /// <summary>
 /// Two <see cref="TandemNode"/>s in this process paired over loopback (nodes <c>a</c> and <c>b</c>), each from its own
 /// config file with the same shared part (one pool of three servers) and the same secret, heartbeat 100 ms,
-/// peer-timeout 500 ms. Logs are captured per node.
+/// peer-timeout 500 ms unless a test asks for another. Logs are captured per node.
 /// </summary>
 internal sealed class PairHarness : IAsyncDisposable
 {
@@ -18,12 +18,13 @@ internal sealed class PairHarness : IAsyncDisposable
     public string Secret { get; } = "pair-test-" + Guid.NewGuid().ToString("N");
     private readonly string _secretDirectory;
 
-    private PairHarness(string secretDirectory, string secretFile, int[] ports, string? poolExtra)
+    private PairHarness(string secretDirectory, string secretFile, int[] ports, string? poolExtra, string peerTimeout)
     {
         _secretDirectory = secretDirectory;
         SecretFile = secretFile;
         Ports = ports;
         PoolExtra = poolExtra;
+        PeerTimeout = peerTimeout;
         FileA = new TempConfigFile(Yaml("a", servers: 3));
         FileB = new TempConfigFile(Yaml("b", servers: 3));
     }
@@ -32,6 +33,10 @@ internal sealed class PairHarness : IAsyncDisposable
 
     /// <summary>More keys of the shared pool (one YAML line at pool level), e.g. a <c>sticky</c> section.</summary>
     public string? PoolExtra { get; }
+
+    /// <summary>The pair's <c>peer-timeout</c>: short where a test waits for a node to notice its peer is gone,
+    /// long where a test needs the peer to stay alive while something slow (a process start) runs beside it.</summary>
+    public string PeerTimeout { get; }
 
     /// <summary>listener a, admin a, pair a, listener b, admin b, pair b.</summary>
     public int[] Ports { get; }
@@ -55,12 +60,13 @@ internal sealed class PairHarness : IAsyncDisposable
     public int PairPortB => Ports[5];
 
     /// <param name="poolExtra">More keys of the shared pool, one YAML line (e.g. <c>sticky: {mode: table}</c>).</param>
-    public static async Task<PairHarness> StartAsync(string? poolExtra = null)
+    /// <param name="peerTimeout">The pair's <c>peer-timeout</c>.</param>
+    public static async Task<PairHarness> StartAsync(string? poolExtra = null, string peerTimeout = "500ms")
     {
         var directory = Path.Combine(Path.GetTempPath(), "tandem-pair-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         var secret = Path.Combine(directory, "pair.secret");
-        var harness = new PairHarness(directory, secret, FreePorts.Take(6), poolExtra);
+        var harness = new PairHarness(directory, secret, FreePorts.Take(6), poolExtra, peerTimeout);
         await File.WriteAllTextAsync(secret, harness.Secret + "\n");
         harness.A = await StartNodeAsync(harness.FileA.Path, harness.LogsA);
         harness.B = await StartNodeAsync(harness.FileB.Path, harness.LogsB);
@@ -107,7 +113,7 @@ internal sealed class PairHarness : IAsyncDisposable
               peer: 127.0.0.1:{Ports[other + 2]}
               secret-file: {SecretFile}
               heartbeat: 100ms
-              peer-timeout: 500ms
+              peer-timeout: {PeerTimeout}
 
             """);
         return yaml.ToString();
