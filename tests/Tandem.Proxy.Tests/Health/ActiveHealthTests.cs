@@ -11,12 +11,15 @@ public sealed class ActiveHealthTests
 {
     private static readonly TimeSpan Fast = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>A probe timeout for tests that are not about timeouts: a loaded 2-core machine can take a second to answer.</summary>
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(10);
+
     [Fact]
     public async Task Probe_HealthzTurns503_DownAfterFallNoTrafficThenUpAfterRise()
     {
         await using var a = await TestBackend.StartAsync("a");
         await using var b = await TestBackend.StartAsync("b");
-        await using var proxy = await StartAsync([a.ServerConfig(), b.ServerConfig()], new HealthConfig { Path = "/healthz", Interval = Fast, Rise = 2, Fall = 2 });
+        await using var proxy = await StartAsync([a.ServerConfig(), b.ServerConfig()], new HealthConfig { Path = "/healthz", Interval = Fast, Rise = 2, Fall = 2, Timeout = Generous });
         var server = proxy.Pools.Find("app")!.FindServer("b")!;
         using var client = TestHttp.Client();
 
@@ -56,7 +59,7 @@ public sealed class ActiveHealthTests
     public async Task Probe_ExpectBodyMissing_Down()
     {
         await using var a = await TestBackend.StartAsync("a");
-        await using var proxy = await StartAsync([a.ServerConfig()], new HealthConfig { Path = "/healthz", ExpectBody = "ready", Interval = Fast, Fall = 1 });
+        await using var proxy = await StartAsync([a.ServerConfig()], new HealthConfig { Path = "/healthz", ExpectBody = "ready", Interval = Fast, Fall = 1, Timeout = Generous });
         var server = proxy.Pools.Find("app")!.FindServer("a")!;
 
         Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(server.Health == HealthStatus.Down), TimeSpan.FromSeconds(5)));
@@ -69,7 +72,7 @@ public sealed class ActiveHealthTests
     {
         var a = await TestBackend.StartAsync("a");
         await using var b = await TestBackend.StartAsync("b");
-        await using var proxy = await StartAsync([a.ServerConfig(), b.ServerConfig()], new HealthConfig { Interval = Fast, Fall = 2 });
+        await using var proxy = await StartAsync([a.ServerConfig(), b.ServerConfig()], new HealthConfig { Interval = Fast, Fall = 2, Timeout = Generous });
         var server = proxy.Pools.Find("app")!.FindServer("a")!;
         Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(server.LastProbe is { Passed: true }), TimeSpan.FromSeconds(5)));
         Assert.StartsWith("connected in ", server.LastProbe!.Detail, StringComparison.Ordinal);
@@ -101,7 +104,7 @@ public sealed class ActiveHealthTests
         await using var b = await TestBackend.StartAsync("b");
         await using var spare = await TestBackend.StartAsync("spare");
         await using var proxy = await StartAsync([a.ServerConfig(), b.ServerConfig(), spare.ServerConfig() with { Backup = true }],
-            new HealthConfig { Path = "/healthz", Interval = Fast, Rise = 1, Fall = 1 });
+            new HealthConfig { Path = "/healthz", Interval = Fast, Rise = 1, Fall = 1, Timeout = Generous });
         var pool = proxy.Pools.Find("app")!;
         using var client = TestHttp.Client();
         Assert.DoesNotContain("spare", await AnswersAsync(client, proxy, 6));

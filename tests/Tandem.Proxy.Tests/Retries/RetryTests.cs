@@ -140,7 +140,8 @@ public sealed class RetryTests
     {
         await using var hung = new HungServer();
         await using var a = await TestBackend.StartAsync("a");
-        var timeouts = new PoolTimeouts { Response = TimeSpan.FromMilliseconds(300) };
+        // Long enough for server a to answer on a loaded 2-core machine: the timeout applies to the retry on a too.
+        var timeouts = new PoolTimeouts { Response = TimeSpan.FromSeconds(2) };
         await using var alone = await ProxyHarness.StartAsync(TestConfig.OnePool(BalancingAlgorithms.RoundRobin, [hung.ServerConfig()], p => p with { Timeouts = timeouts }));
         await using var paired = await ProxyHarness.StartAsync(TestConfig.OnePool(BalancingAlgorithms.RoundRobin, [hung.ServerConfig(), a.ServerConfig()], p => p with { Timeouts = timeouts }));
         using var client = TestHttp.Client();

@@ -59,7 +59,7 @@ public sealed class RealPeerTests
         var health = new HealthConfig
         {
             Type = HealthCheckType.Udp, Send = "hex:" + DnsQueryHex, Expect = "hex:1234", Interval = TimeSpan.FromMilliseconds(200),
-            Timeout = TimeSpan.FromMilliseconds(500), Rise = 1, Fall = 1,
+            Timeout = TimeSpan.FromSeconds(2), Rise = 1, Fall = 1,
         };
         ServerConfig[] servers =
         [
