@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Globalization;
 
 namespace Tandem.Core.Config;
@@ -50,28 +49,24 @@ public enum AlertConditionKind
 /// <param name="Text">The condition as written (normalised spacing).</param>
 public sealed record AlertCondition(AlertConditionKind Kind, string? Operator, double Threshold, string Text)
 {
-    private static readonly FrozenDictionary<string, AlertConditionKind> States = new Dictionary<string, AlertConditionKind>
-    {
-        ["server-down"] = AlertConditionKind.ServerDown,
-        ["pool-down"] = AlertConditionKind.PoolDown,
-        ["peer-lost"] = AlertConditionKind.PeerLost,
-        ["became-master"] = AlertConditionKind.BecameMaster,
-        ["primary-down"] = AlertConditionKind.PrimaryDown,
-        ["predicted-overload"] = AlertConditionKind.PredictedOverload,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    private static readonly Keywords<AlertConditionKind> States = new(
+        ("server-down", AlertConditionKind.ServerDown),
+        ("pool-down", AlertConditionKind.PoolDown),
+        ("peer-lost", AlertConditionKind.PeerLost),
+        ("became-master", AlertConditionKind.BecameMaster),
+        ("primary-down", AlertConditionKind.PrimaryDown),
+        ("predicted-overload", AlertConditionKind.PredictedOverload));
 
-    private static readonly FrozenDictionary<string, AlertConditionKind> Metrics = new Dictionary<string, AlertConditionKind>
-    {
-        ["node-cpu"] = AlertConditionKind.NodeCpu,
-        ["process-cpu"] = AlertConditionKind.ProcessCpu,
-        ["node-memory"] = AlertConditionKind.NodeMemory,
-        ["server-cpu"] = AlertConditionKind.ServerCpu,
-        ["p50"] = AlertConditionKind.P50,
-        ["p99"] = AlertConditionKind.P99,
-        ["error-rate"] = AlertConditionKind.ErrorRate,
-        ["rate"] = AlertConditionKind.Rate,
-        ["queue"] = AlertConditionKind.Queue,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    private static readonly Keywords<AlertConditionKind> Metrics = new(
+        ("node-cpu", AlertConditionKind.NodeCpu),
+        ("process-cpu", AlertConditionKind.ProcessCpu),
+        ("node-memory", AlertConditionKind.NodeMemory),
+        ("server-cpu", AlertConditionKind.ServerCpu),
+        ("p50", AlertConditionKind.P50),
+        ("p99", AlertConditionKind.P99),
+        ("error-rate", AlertConditionKind.ErrorRate),
+        ("rate", AlertConditionKind.Rate),
+        ("queue", AlertConditionKind.Queue));
 
     private static readonly string[] Operators = [">", ">=", "<", "<="];
 

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Globalization;
 
 namespace Tandem.Core.Config;
@@ -9,8 +8,7 @@ internal static partial class ConfigBinder
     private static readonly string[] AccessLogKeys = ["enabled", "path", "format", "buffer", "max-size", "max-files"];
     private static readonly string[] MetricsKeys = ["enabled", "method-label"];
 
-    private static readonly FrozenDictionary<string, AccessLogFormat> AccessLogFormats =
-        new Dictionary<string, AccessLogFormat> { ["json"] = AccessLogFormat.Json, ["combined"] = AccessLogFormat.Combined }.ToFrozenDictionary();
+    private static readonly Keywords<AccessLogFormat> AccessLogFormats = new(("json", AccessLogFormat.Json), ("combined", AccessLogFormat.Combined));
 
     private static AccessLogConfig? BindAccessLog(ConfigReader reader, YamlNode node)
     {

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Globalization;
 
 namespace Tandem.Core.Config;
@@ -9,12 +8,10 @@ internal static partial class ConfigBinder
     private static readonly string[] AlertsKeys = ["webhook", "evaluate-every", "node", "rules"];
     private static readonly string[] AlertRuleKeys = ["name", "level", "condition", "for", "keep-firing-for", "window", "pool", "server", "summary"];
 
-    private static readonly FrozenDictionary<string, AlertLevel> AlertLevels = new Dictionary<string, AlertLevel>
-    {
-        ["warning"] = AlertLevel.Warning,
-        ["critical"] = AlertLevel.Critical,
-        ["disaster"] = AlertLevel.Disaster,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    private static readonly Keywords<AlertLevel> AlertLevels = new(
+        ("warning", AlertLevel.Warning),
+        ("critical", AlertLevel.Critical),
+        ("disaster", AlertLevel.Disaster));
 
     private static AlertsConfig? BindAlerts(ConfigReader reader, YamlNode node, IReadOnlyList<PoolConfig>? pools)
     {

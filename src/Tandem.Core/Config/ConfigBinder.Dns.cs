@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 
 namespace Tandem.Core.Config;
 
@@ -10,8 +9,7 @@ internal static partial class ConfigBinder
 {
     private static readonly TimeSpan MinResolveInterval = TimeSpan.FromMilliseconds(100);
 
-    private static readonly FrozenDictionary<string, ResolveMode> ResolveModes =
-        new Dictionary<string, ResolveMode> { ["start"] = ResolveMode.Start, ["runtime"] = ResolveMode.Runtime }.ToFrozenDictionary();
+    private static readonly Keywords<ResolveMode> ResolveModes = new(("start", ResolveMode.Start), ("runtime", ResolveMode.Runtime));
 
     private static (HostPort? Resolver, TimeSpan? Interval) BindResolver(ConfigReader reader, YamlMapping root)
     {

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 
 namespace Tandem.Core.Config;
 
@@ -6,14 +5,16 @@ internal static partial class ConfigBinder
 {
     private static readonly string[] LoggingKeys = ["level", "format", "levels"];
 
-    private static readonly FrozenDictionary<string, LogSeverity> Severities = new Dictionary<string, LogSeverity>
-    {
-        ["trace"] = LogSeverity.Trace, ["debug"] = LogSeverity.Debug, ["info"] = LogSeverity.Info, ["warning"] = LogSeverity.Warning,
-        ["error"] = LogSeverity.Error, ["critical"] = LogSeverity.Critical, ["none"] = LogSeverity.None,
-    }.ToFrozenDictionary();
+    private static readonly Keywords<LogSeverity> Severities = new(
+        ("trace", LogSeverity.Trace),
+        ("debug", LogSeverity.Debug),
+        ("info", LogSeverity.Info),
+        ("warning", LogSeverity.Warning),
+        ("error", LogSeverity.Error),
+        ("critical", LogSeverity.Critical),
+        ("none", LogSeverity.None));
 
-    private static readonly FrozenDictionary<string, LogFormat> Formats =
-        new Dictionary<string, LogFormat> { ["text"] = LogFormat.Text, ["json"] = LogFormat.Json }.ToFrozenDictionary();
+    private static readonly Keywords<LogFormat> Formats = new(("text", LogFormat.Text), ("json", LogFormat.Json));
 
     private const string SeverityChoices = "expected trace, debug, info, warning, error, critical or none";
 

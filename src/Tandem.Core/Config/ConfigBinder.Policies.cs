@@ -90,9 +90,10 @@ internal static partial class ConfigBinder
         return names.Count == 0 ? null : names;
     }
 
-    private static DefaultPolicy? BindDefaultPolicy(ConfigReader reader, YamlMapping map) => reader.Choice(map, "", "default-policy",
-        new Dictionary<string, DefaultPolicy> { ["allow"] = DefaultPolicy.Allow, ["deny"] = DefaultPolicy.Deny },
-        v => $"unknown value '{v}'; expected allow or deny");
+    private static readonly Keywords<DefaultPolicy> DefaultPolicies = new(("allow", DefaultPolicy.Allow), ("deny", DefaultPolicy.Deny));
+
+    private static DefaultPolicy? BindDefaultPolicy(ConfigReader reader, YamlMapping map) =>
+        reader.Choice(map, "", "default-policy", DefaultPolicies, v => $"unknown value '{v}'; expected allow or deny");
 
     /// <summary>A CIDR list (<c>10.0.0.0/8</c>, <c>2001:db8::/32</c>; a bare address is one host); null when absent.</summary>
     internal static IReadOnlyList<IPNetwork>? Networks(ConfigReader reader, YamlNode? node, string path)

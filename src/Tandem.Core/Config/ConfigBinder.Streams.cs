@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Net;
 
 namespace Tandem.Core.Config;
@@ -14,11 +13,9 @@ internal static partial class ConfigBinder
     private static readonly string[] SniMatchKeys = ["sni"];
     private static readonly string[] HttpOnlyListenerKeys = ["http-versions", "keepalive-timeout", "max-body", "non-ascii-headers", "tls"];
 
-    private static readonly FrozenDictionary<string, ProxyProtocolVersion> SendProxyVersions =
-        new Dictionary<string, ProxyProtocolVersion> { ["v1"] = ProxyProtocolVersion.V1, ["v2"] = ProxyProtocolVersion.V2 }.ToFrozenDictionary();
+    private static readonly Keywords<ProxyProtocolVersion> SendProxyVersions = new(("v1", ProxyProtocolVersion.V1), ("v2", ProxyProtocolVersion.V2));
 
-    private static readonly FrozenDictionary<string, HealthCheckType> HealthTypes =
-        new Dictionary<string, HealthCheckType> { ["http"] = HealthCheckType.Http, ["tcp"] = HealthCheckType.Tcp, ["udp"] = HealthCheckType.Udp }.ToFrozenDictionary();
+    private static readonly Keywords<HealthCheckType> HealthTypes = new(("http", HealthCheckType.Http), ("tcp", HealthCheckType.Tcp), ("udp", HealthCheckType.Udp));
 
     /// <summary>The listener's pool (the default one for tls-passthrough) and, for a layer-4 listener, its settings.</summary>
     private static (string? Pool, StreamListenerConfig? Stream, bool Ok) BindStreamParts(ConfigReader reader, ConfigCrossChecks checks,

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using Tandem.Core.Tls;
 
 namespace Tandem.Core.Config;
@@ -16,14 +15,11 @@ internal static partial class ConfigBinder
     private static readonly string[] AcmeKeys = ["directory", "email", "domains", "challenge", "ca"];
     private static readonly string[] UpstreamTlsKeys = ["verify", "ca", "sni", "client-cert"];
 
-    private static readonly FrozenDictionary<string, TlsVersion> TlsVersions =
-        new Dictionary<string, TlsVersion> { ["1.2"] = TlsVersion.Tls12, ["1.3"] = TlsVersion.Tls13 }.ToFrozenDictionary();
+    private static readonly Keywords<TlsVersion> TlsVersions = new(("1.2", TlsVersion.Tls12), ("1.3", TlsVersion.Tls13));
 
-    private static readonly FrozenDictionary<string, ClientCertificateMode> ClientCertificateModes =
-        new Dictionary<string, ClientCertificateMode> { ["optional"] = ClientCertificateMode.Optional, ["require"] = ClientCertificateMode.Require }.ToFrozenDictionary();
+    private static readonly Keywords<ClientCertificateMode> ClientCertificateModes = new(("optional", ClientCertificateMode.Optional), ("require", ClientCertificateMode.Require));
 
-    private static readonly FrozenDictionary<string, AcmeChallenge> AcmeChallenges =
-        new Dictionary<string, AcmeChallenge> { ["http-01"] = AcmeChallenge.Http01, ["tls-alpn-01"] = AcmeChallenge.TlsAlpn01 }.ToFrozenDictionary();
+    private static readonly Keywords<AcmeChallenge> AcmeChallenges = new(("http-01", AcmeChallenge.Http01), ("tls-alpn-01", AcmeChallenge.TlsAlpn01));
 
     private static ListenerTlsConfig? BindListenerTls(ConfigReader reader, YamlNode node, string path)
     {

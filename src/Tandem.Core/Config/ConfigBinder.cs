@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using Tandem.Core.Balancing;
 using Tandem.Core.Config.Policies;
 
@@ -27,15 +26,15 @@ internal static partial class ConfigBinder
 
     private const int MaxConnections = 1_000_000;
 
-    private static readonly FrozenDictionary<string, ListenerProtocol> Protocols =
-        new Dictionary<string, ListenerProtocol> { ["http"] = ListenerProtocol.Http, ["tcp"] = ListenerProtocol.Tcp, ["udp"] = ListenerProtocol.Udp,
-            ["tls-passthrough"] = ListenerProtocol.TlsPassthrough }.ToFrozenDictionary();
+    private static readonly Keywords<ListenerProtocol> Protocols = new(
+        ("http", ListenerProtocol.Http),
+        ("tcp", ListenerProtocol.Tcp),
+        ("udp", ListenerProtocol.Udp),
+        ("tls-passthrough", ListenerProtocol.TlsPassthrough));
 
-    private static readonly FrozenDictionary<string, NonAsciiHeaders> NonAsciiModes =
-        new Dictionary<string, NonAsciiHeaders> { ["pass"] = NonAsciiHeaders.Pass, ["reject"] = NonAsciiHeaders.Reject }.ToFrozenDictionary();
+    private static readonly Keywords<NonAsciiHeaders> NonAsciiModes = new(("pass", NonAsciiHeaders.Pass), ("reject", NonAsciiHeaders.Reject));
 
-    private static readonly FrozenDictionary<string, HttpVersions> Versions =
-        new Dictionary<string, HttpVersions> { ["auto"] = HttpVersions.Auto, ["http1"] = HttpVersions.Http1, ["h2c"] = HttpVersions.H2c }.ToFrozenDictionary();
+    private static readonly Keywords<HttpVersions> Versions = new(("auto", HttpVersions.Auto), ("http1", HttpVersions.Http1), ("h2c", HttpVersions.H2c));
 
     public static TandemConfig? Bind(ConfigReader reader, YamlNode root)
     {

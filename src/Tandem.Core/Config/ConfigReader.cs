@@ -196,7 +196,7 @@ internal sealed class ConfigReader(string file)
     }
 
     /// <summary>A value from a fixed set; <paramref name="describe"/> words the error (e.g. "unknown protocol 'udp'; expected http or tcp").</summary>
-    public T? Choice<T>(YamlMapping mapping, string path, string key, IReadOnlyDictionary<string, T> choices, Func<string, string> describe)
+    public T? Choice<T>(YamlMapping mapping, string path, string key, Keywords<T> choices, Func<string, string> describe)
         where T : struct
     {
         var scalar = Scalar(Value(mapping, key), Child(path, key));

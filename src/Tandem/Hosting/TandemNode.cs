@@ -29,6 +29,7 @@ internal sealed partial class TandemNode : IAsyncDisposable
 
     private static readonly TimeSpan HandoverMaximumWait = TimeSpan.FromSeconds(5);
 
+    private readonly ServiceProvider _shared;
     private readonly WebApplication _admin;
     private readonly CancellationTokenSource _warmupStop = new();
     private ConfigWatcher? _watcher;
@@ -38,8 +39,10 @@ internal sealed partial class TandemNode : IAsyncDisposable
     private Task _warmup = Task.CompletedTask;
     private int _stopped;
 
-    private TandemNode(WebApplication admin, ProxyRuntime runtime, NodeStatus status, TandemMetrics metrics, PairHealth pairHealth, AlertingService alerting)
+    private TandemNode(ServiceProvider shared, WebApplication admin, ProxyRuntime runtime, NodeStatus status, TandemMetrics metrics, PairHealth pairHealth,
+        AlertingService alerting)
     {
+        _shared = shared;
         _admin = admin;
         Runtime = runtime;
         Status = status;
@@ -77,7 +80,7 @@ internal sealed partial class TandemNode : IAsyncDisposable
     /// <summary>Applies changed configs; set once the admin listener is up.</summary>
     internal ReloadCoordinator Reloads { get; private set; } = null!;
 
-    public ILogger Logger => _admin.Services.GetRequiredService<ILogger<TandemNode>>();
+    public ILogger Logger => _shared.GetRequiredService<ILogger<TandemNode>>();
 
     /// <summary>The admin listener's bound address.</summary>
     public IPEndPoint AdminEndPoint { get; private set; } = new(IPAddress.Loopback, 0);
@@ -178,6 +181,8 @@ internal sealed partial class TandemNode : IAsyncDisposable
         await StopAsync();
         await Runtime.DisposeAsync();
         await _admin.DisposeAsync();
+        // Last: the data plane and the admin app log through it until they are gone.
+        await _shared.DisposeAsync();
         _warmupStop.Dispose();
     }
 }
