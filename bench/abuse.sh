@@ -9,10 +9,10 @@
 # The target (issue 14): 100% availability in every mode, and RSS AFTER s later within 30 MB of its value before.
 # Modes: slowloris (-H: headers never finished), slow body (-B: a POST body a few bytes at a time), slow read
 # (-X: a 1 MB response read through a tiny window). Then a 100 MB upload, with RSS before, at its peak and after.
-# Settings: CONNS (1000), ATTACK (60), AFTER (60). Needs slowhttptest, nginx, curl.
+# Settings: CONNS (1000), ATTACK (60), AFTER (60), MODES ("slowloris slow-body slow-read upload": which to run). Needs slowhttptest, nginx, curl.
 set -euo pipefail
 tandem=${1:?usage: abuse.sh PATH/TO/tandem}
-CONNS=${CONNS:-1000} ATTACK=${ATTACK:-60} AFTER=${AFTER:-60}
+CONNS=${CONNS:-1000} ATTACK=${ATTACK:-60} AFTER=${AFTER:-60} MODES=${MODES:-slowloris slow-body slow-read upload}
 for tool in slowhttptest nginx curl; do
   command -v $tool >/dev/null || { echo "abuse.sh: $tool is missing (apt-get install -y slowhttptest nginx-light curl)" >&2; exit 2; }
 done
@@ -80,14 +80,17 @@ attack() { # name, slowhttptest arguments...
   printf '%-11s %7d/%-5d %8d MB %8d MB %8d MB %+8d MB\n' "$name" "$ok" "$total" "$before" "$peak" "$after" $((after - before))
 }
 url="http://127.0.0.1:$PROXY"
-attack slowloris -H -i 10 -r 200 -t GET -u "$url/" -x 24 -p 3
-attack slow-body -B -i 10 -r 200 -s 8192 -t POST -u "$url/upload" -x 10 -p 3
-attack slow-read -X -r 200 -w 512 -y 1024 -n 5 -z 32 -k 3 -u "$url/big" -p 3
-# A 100 MB upload streamed through: RSS before, at its peak during the upload and AFTER s later.
-head -c 104857600 /dev/zero >"$dir/upload.bin"
-before=$(rss) peak=0
-curl -s -o /dev/null -w '%{http_code}' --data-binary @"$dir/upload.bin" "$url/upload" >"$dir/upload.code" & upid=$!
-while kill -0 $upid 2>/dev/null; do now=$(rss); ((now > peak)) && peak=$now; sleep 0.1; done
-sleep "$AFTER"
-printf '%-11s %13s %8d MB %8d MB %8d MB %+8d MB\n' upload-100MB "status $(cat "$dir/upload.code")" "$before" "$peak" "$(rss)" $(($(rss) - before))
+wanted() { [[ " $MODES " == *" $1 "* ]]; }
+wanted slowloris && attack slowloris -H -i 10 -r 200 -t GET -u "$url/" -x 24 -p 3
+wanted slow-body && attack slow-body -B -i 10 -r 200 -s 8192 -t POST -u "$url/upload" -x 10 -p 3
+wanted slow-read && attack slow-read -X -r 200 -w 512 -y 1024 -n 5 -z 32 -k 3 -u "$url/big" -p 3
+if wanted upload; then
+  # A 100 MB upload streamed through: RSS before, at its peak during the upload and AFTER s later.
+  head -c 104857600 /dev/zero >"$dir/upload.bin"
+  before=$(rss) peak=0
+  curl -s -o /dev/null -w '%{http_code}' --data-binary @"$dir/upload.bin" "$url/upload" >"$dir/upload.code" & upid=$!
+  while kill -0 $upid 2>/dev/null; do now=$(rss); ((now > peak)) && peak=$now; sleep 0.1; done
+  sleep "$AFTER"
+  printf '%-11s %13s %8d MB %8d MB %8d MB %+8d MB\n' upload-100MB "status $(cat "$dir/upload.code")" "$before" "$peak" "$(rss)" $(($(rss) - before))
+fi
 echo "tandem warnings and errors during the run: $(grep -cE ' (warn|fail|crit):' "$dir/tandem.log" || true) lines, $(wc -c <"$dir/tandem.log") bytes of log"
