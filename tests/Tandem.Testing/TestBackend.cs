@@ -145,7 +145,9 @@ public sealed class TestBackend : IAsyncDisposable
             context.Response.ContentLength = 1_000_000;
             await context.Response.Body.WriteAsync(new byte[1000]);
             await context.Response.Body.FlushAsync();
-            await Task.Delay(50);
+            // Long enough for the head to reach the proxy on a loaded machine: cut before it, the failure would be a
+            // reset before the response (which an idempotent request may retry), not one mid-response.
+            await Task.Delay(1000);
             context.Abort();
         });
         app.MapGet("/stall/{ms:int}", async (HttpContext context, int ms) =>

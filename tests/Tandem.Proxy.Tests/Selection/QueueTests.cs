@@ -54,18 +54,19 @@ public sealed class QueueTests
     {
         await using var a = await TestBackend.StartAsync("a");
         await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool(BalancingAlgorithms.RoundRobin,
-            [a.ServerConfig() with { MaxConnections = 1 }], p => p with { Queue = new QueueConfig { Size = 1, Timeout = TimeSpan.FromSeconds(5) } }));
+            [a.ServerConfig() with { MaxConnections = 1 }], p => p with { Queue = new QueueConfig { Size = 1, Timeout = TimeSpan.FromSeconds(30) } }));
         using var client = TestHttp.Client();
-        var busy = client.GetAsync(new Uri(proxy.BaseAddress, "/delay/1500"));
+        // Busy long past the bound below: a third request that queued instead of being refused would wait for it.
+        var busy = client.GetAsync(new Uri(proxy.BaseAddress, "/delay/8000"));
         Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(a.Requests == 1), TimeSpan.FromSeconds(5)));
         var waiting = client.GetAsync(new Uri(proxy.BaseAddress, "/delay/10"));
-        await Task.Delay(100);
+        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(proxy.Pools.Find("app")!.Queued == 1), TimeSpan.FromSeconds(5)));
 
         var clock = Stopwatch.StartNew();
         using var refused = await client.GetAsync(proxy.BaseAddress);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"refused after {clock.Elapsed}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"refused after {clock.Elapsed}");
         using var w = await waiting;
         using var b = await busy;
         Assert.Equal(HttpStatusCode.OK, w.StatusCode);

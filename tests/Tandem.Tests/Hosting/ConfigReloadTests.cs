@@ -8,7 +8,8 @@ namespace Tandem.Tests.Hosting;
 /// <summary>Hot reload of a running node (<c>TandemNode</c> + <c>ConfigWatcher</c>), with traffic flowing throughout.</summary>
 public sealed class ConfigReloadTests
 {
-    private static readonly TimeSpan ReloadBound = TimeSpan.FromSeconds(2);
+    /// <summary>Generous, so it holds on a loaded 2-core machine; the tests print how long a reload took.</summary>
+    private static readonly TimeSpan ReloadBound = TimeSpan.FromSeconds(10);
     private const int ReloadedEvent = 101;
     private const int ReloadProblemEvent = 102;
     private const int ReloadRejectedEvent = 103;
