@@ -205,7 +205,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
             var policies = new PolicyCompiler(config, _policyServices, _policies);
             _policies = policies;
             var drain = config.DrainTimeout ?? ConfigDefaults.DrainTimeout;
-            _streams.Commit(streams, config, pools, drain);
+            _streams.Commit(streams, config, pools, policies, drain);
             foreach (var listener in config.Listeners)
             {
                 if (listener.Protocol != ListenerProtocol.Http)

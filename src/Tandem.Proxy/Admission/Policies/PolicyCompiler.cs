@@ -71,6 +71,29 @@ internal sealed class PolicyCompiler
         return Stage([.. policies], resolver);
     }
 
+    /// <summary>
+    /// The admit stage of a tcp, udp or tls-passthrough listener: its <c>policy</c> names (checked by the config to need
+    /// only the client address), or the default policy's refusal when it names none; null when there is nothing to check.
+    /// </summary>
+    public ConnectionAdmission? ForStream(ListenerConfig listener)
+    {
+        var names = listener.Policy;
+        if (names is null || names.Count == 0)
+        {
+            return _default == DefaultPolicy.Deny ? new ConnectionAdmission(listener.Name, [_deny], _throttle, _services.Logger) : null;
+        }
+        var policies = new List<CompiledPolicy>(names.Count);
+        foreach (var name in names)
+        {
+            var policy = _policies[name];
+            if (!policies.Contains(policy))
+            {
+                policies.Add(policy);
+            }
+        }
+        return new ConnectionAdmission(listener.Name, [.. policies], _throttle, _services.Logger);
+    }
+
     private PolicyAdmission Stage(CompiledPolicy[] policies, ClientAddressResolver resolver) =>
         new(policies, resolver, _throttle, _services.Logger);
 
