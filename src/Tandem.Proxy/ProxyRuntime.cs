@@ -91,6 +91,10 @@ public sealed class ProxyRuntime : IAsyncDisposable
     /// <summary>The access policies of the config in force (the admin API's read view, tests); null before the first apply.</summary>
     internal PolicyCompiler? Policies => _policies;
 
+    /// <summary>The access policies in force with their decisions (the admin API's <c>/api/policies</c>); empty before the first apply.</summary>
+    public PoliciesReport PolicyReport() =>
+        _policies is { } policies ? PolicyReporter.Report(policies) : new PoliciesReport("allow", [], 0);
+
     /// <summary>Requests waiting in each pool's queue (read at scrape time).</summary>
     private IEnumerable<KeyValuePair<string, int>> QueuedRequests()
     {
