@@ -43,7 +43,10 @@ public sealed class RateLimitReplicatorTests
     [Fact]
     public async Task SendAsync_OlderPeerWithoutThePath_PausesAfterThreeFailuresUntilItRestarts()
     {
-        await using var channels = await TestChannels.StartAsync(_time);
+        // A build before this message: it answers the sticky path, and 404 to /pair/rate-limits.
+        await using var channels = await TestChannels.StartAsync(_time, routes =>
+            routes.Map(PairPaths.Sticky, PairJsonContext.Default.StickyMessage, PairJsonContext.Default.StickyReply,
+                (_, _, _) => ValueTask.FromResult(new StickyReply(0))));
         var replicator = Create(channels);
 
         for (var i = 0; i < 5; i++)
