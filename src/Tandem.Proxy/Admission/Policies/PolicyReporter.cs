@@ -25,18 +25,17 @@ internal static class PolicyReporter
         }
         if (compiler.Default == DefaultPolicy.Deny)
         {
+            // The listeners that name no policy: each refuses what its routes do not admit by a policy of their own.
             var closed = new List<string>();
-            var routes = new List<string>();
             foreach (var listener in config.Listeners)
             {
-                if (listener.Policy is { Count: > 0 })
+                if (listener.Policy is not { Count: > 0 })
                 {
-                    continue;
+                    closed.Add(listener.Name);
                 }
-                closed.Add(listener.Name);
             }
             var deny = compiler.Find(PolicyCompiler.DefaultPolicyName);
-            reports.Add(new PolicyReport(PolicyCompiler.DefaultPolicyName, ["default-deny"], closed, routes, deny?.Allowed ?? 0, Denied(deny), null));
+            reports.Add(new PolicyReport(PolicyCompiler.DefaultPolicyName, ["default-deny"], closed, [], deny?.Allowed ?? 0, Denied(deny), null));
         }
         return new PoliciesReport(compiler.Default == DefaultPolicy.Deny ? "deny" : "allow", reports, keys);
     }
