@@ -6,6 +6,7 @@ using Tandem.Pair.CatchUp;
 using Tandem.Pair.ConfigSync;
 using Tandem.Pair.Heartbeat;
 using Tandem.Pair.OverrideSync;
+using Tandem.Pair.RateLimitSync;
 using Tandem.Pair.Replication;
 using Tandem.Pair.Status;
 using Tandem.Pair.StickySync;
@@ -15,7 +16,7 @@ namespace Tandem.Pair;
 
 /// <summary>
 /// This node's half of the pair: the authenticated channel to the peer and one replicator per kind of shared state
-/// (heartbeat and peer health, config, runtime overrides, sticky clients, the catch-up snapshot). Everything runs on the
+/// (heartbeat and peer health, config, runtime overrides, sticky clients, rate-limit spending, the catch-up snapshot). Everything runs on the
 /// replicators' background loops; nothing on the request path waits on the peer.
 /// <para>
 /// A node starts <see cref="PairRole.Syncing"/>: it asks the peer for a full snapshot and applies it before
@@ -60,6 +61,11 @@ public sealed class PairService : IAsyncDisposable
         _replicators.Add(_configSync);
         _replicators.Add(overrides);
         _replicators.Add(sticky);
+        var rateSync = config.RateLimitSync ?? ConfigDefaults.PairRateLimitSync;
+        if (options.RateLimits is { } ledger && rateSync > TimeSpan.Zero)
+        {
+            _replicators.Add(new RateLimitReplicator(pair, peer, ledger, rateSync, config.RateLimitKeys ?? ConfigDefaults.PairRateLimitKeys));
+        }
         _replicators.Map(_channel.Routes);
         _status = new PairStatus(config, options.Health, peer, _catchUp, overrides, _configSync, localConfig, lastSync);
         localConfig.Load();

@@ -27,6 +27,9 @@ public sealed record PairServiceOptions
     /// <summary>Validates and applies a config (the node's reload path); null turns config sync off.</summary>
     public Func<ConfigLoadResult, Task<bool>>? ApplyConfig { get; init; }
 
+    /// <summary>The node's rate limiters: their spending is exchanged with the peer's (<c>pair.rate-limit-sync</c>); none when null.</summary>
+    public IRateLimitLedger? RateLimits { get; init; }
+
     /// <summary>Counts a pair message by type and result (the metrics); none when null.</summary>
     public Action<string, string>? CountMessage { get; init; }
 

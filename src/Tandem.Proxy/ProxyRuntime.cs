@@ -83,6 +83,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
         {
             MaxResponseContentBufferSize = 1024 * 1024,
         };
+        RateLimits = new RateLimitLedger(() => Volatile.Read(ref _policies));
         _policyServices = new PolicyServices(time, telemetry.Policies, _policyHttp, loggerFactory.CreateLogger("Tandem.Proxy.Admission"));
     }
 
@@ -90,6 +91,13 @@ public sealed class ProxyRuntime : IAsyncDisposable
 
     /// <summary>The access policies of the config in force (the admin API's read view, tests); null before the first apply.</summary>
     internal PolicyCompiler? Policies => _policies;
+
+    /// <summary>The access policies in force with their decisions (the admin API's <c>/api/policies</c>); empty before the first apply.</summary>
+    public PoliciesReport PolicyReport() =>
+        _policies is { } policies ? PolicyReporter.Report(policies) : new PoliciesReport("allow", [], 0);
+
+    /// <summary>The rate limiters' spending, for the pair to exchange with the peer's.</summary>
+    public IRateLimitLedger RateLimits { get; }
 
     /// <summary>Requests waiting in each pool's queue (read at scrape time).</summary>
     private IEnumerable<KeyValuePair<string, int>> QueuedRequests()
@@ -205,7 +213,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
             var policies = new PolicyCompiler(config, _policyServices, _policies);
             _policies = policies;
             var drain = config.DrainTimeout ?? ConfigDefaults.DrainTimeout;
-            _streams.Commit(streams, config, pools, drain);
+            _streams.Commit(streams, config, pools, policies, drain);
             foreach (var listener in config.Listeners)
             {
                 if (listener.Protocol != ListenerProtocol.Http)

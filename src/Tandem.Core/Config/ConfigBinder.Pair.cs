@@ -3,7 +3,8 @@ namespace Tandem.Core.Config;
 /// <summary>The <c>pair</c> section's schema.</summary>
 internal static partial class ConfigBinder
 {
-    private static readonly string[] PairKeys = ["node", "bind", "peer", "secret-file", "heartbeat", "peer-timeout", "runtime-dir", "keepalived", "vip", "second-vip"];
+    private static readonly string[] PairKeys = ["node", "bind", "peer", "secret-file", "heartbeat", "peer-timeout", "runtime-dir", "keepalived", "vip", "second-vip",
+        "rate-limit-sync", "rate-limit-keys"];
     private static readonly string[] VipKeys = ["address", "interface", "priority", "advert-interval", "router-id"];
 
     private static PairConfig? BindPair(ConfigReader reader, YamlNode node)
@@ -47,6 +48,8 @@ internal static partial class ConfigBinder
             reader.Problem(ConfigReader.Value(map, "heartbeat")!, ConfigReader.Child(path, "heartbeat"),
                 "must be at most half of pair.peer-timeout (1s when absent), or one lost heartbeat counts as a lost peer");
         }
+        var rateSync = RateLimitSync(reader, map, path);
+        var rateKeys = reader.Int(map, path, "rate-limit-keys", 1, 100_000);
         var vipNode = ConfigReader.Value(map, "vip");
         var vip = vipNode is null ? null : BindVip(reader, vipNode, ConfigReader.Child(path, "vip"));
         var secondNode = ConfigReader.Value(map, "second-vip");
@@ -75,7 +78,26 @@ internal static partial class ConfigBinder
             Keepalived = reader.String(map, path, "keepalived"),
             Vip = vip,
             SecondVip = second,
+            RateLimitSync = rateSync,
+            RateLimitKeys = rateKeys,
         };
+    }
+
+    /// <summary><c>rate-limit-sync</c>: a duration (20ms..5s) or <c>off</c> (<see cref="TimeSpan.Zero"/>).</summary>
+    private static TimeSpan? RateLimitSync(ConfigReader reader, YamlMapping map, string path)
+    {
+        if (ConfigReader.Value(map, "rate-limit-sync") is YamlScalar { Text: "off" })
+        {
+            return TimeSpan.Zero;
+        }
+        var interval = reader.Duration(map, path, "rate-limit-sync");
+        if (interval is { } i && (i < TimeSpan.FromMilliseconds(20) || i > TimeSpan.FromSeconds(5)))
+        {
+            reader.Problem(ConfigReader.Value(map, "rate-limit-sync")!, ConfigReader.Child(path, "rate-limit-sync"),
+                "must be 20ms..5s, or off");
+            return null;
+        }
+        return interval;
     }
 
     private static bool IsNodeName(string name)

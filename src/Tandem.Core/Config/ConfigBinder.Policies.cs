@@ -62,6 +62,7 @@ internal static partial class ConfigBinder
         {
             return null;
         }
+        references.HttpOnly(name, HttpOnlyRequirements(cert, jwt, basic, forward, rate));
         return new PolicyConfig
         {
             Name = name, Allow = allow, Deny = deny, ClientCertificate = cert, Jwt = jwt, BasicAuth = basic, ForwardAuth = forward,
@@ -69,11 +70,44 @@ internal static partial class ConfigBinder
         };
     }
 
+    /// <summary>What of a policy needs an HTTP request, named as its keys: a layer-4 listener cannot apply these.</summary>
+    private static List<string> HttpOnlyRequirements(ClientCertificatePolicyConfig? cert, JwtPolicyConfig? jwt, BasicAuthPolicyConfig? basic,
+        ForwardAuthPolicyConfig? forward, RateLimitPolicyConfig? rate)
+    {
+        var needs = new List<string>();
+        if (cert is not null)
+        {
+            needs.Add("client-certificate");
+        }
+        if (jwt is not null)
+        {
+            needs.Add("jwt");
+        }
+        if (basic is not null)
+        {
+            needs.Add("basic-auth");
+        }
+        if (forward is not null)
+        {
+            needs.Add("forward-auth");
+        }
+        if (rate is not null && rate.Key.Kind != RateLimitKeyKind.Ip)
+        {
+            needs.Add("rate-limit key " + rate.Key);
+        }
+        return needs;
+    }
+
     private static T? Optional<T>(YamlMapping map, string key, Func<YamlNode, T?> bind)
         where T : class => ConfigReader.Value(map, key) is { } value ? bind(value) : null;
 
-    /// <summary><c>policy: NAME</c> or <c>policy: [A, B]</c> (all must allow); each name checked once every policy is known.</summary>
-    internal static IReadOnlyList<string>? BindPolicyReference(ConfigReader reader, PolicyReferences references, YamlMapping map, string path)
+    /// <summary>
+    /// <c>policy: NAME</c> or <c>policy: [A, B]</c> (all must allow); each name checked once every policy is known.
+    /// <c>layer4</c> is the protocol of a tcp, udp or tls-passthrough listener, whose policies may only check addresses
+    /// and rates; null for HTTP.
+    /// </summary>
+    internal static IReadOnlyList<string>? BindPolicyReference(ConfigReader reader, PolicyReferences references, YamlMapping map, string path,
+        string? layer4 = null)
     {
         var node = ConfigReader.Value(map, "policy");
         if (node is null)
@@ -84,7 +118,7 @@ internal static partial class ConfigBinder
         var names = new List<string>();
         foreach (var (scalar, itemPath) in Scalars(reader, node, keyPath))
         {
-            references.Reference(scalar.Text, scalar, itemPath);
+            references.Reference(scalar.Text, scalar, itemPath, layer4);
             names.Add(scalar.Text);
         }
         return names.Count == 0 ? null : names;

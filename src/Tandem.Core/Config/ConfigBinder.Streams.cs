@@ -38,6 +38,8 @@ internal static partial class ConfigBinder
         {
             valid &= NotHere(reader, map, path, key, "applies only to protocol http");
         }
+        valid &= NotHere(reader, map, path, "trusted-proxies",
+            "applies only to protocol http (X-Forwarded-For); a layer-4 listener learns the client address from a PROXY protocol header (accept-proxy)");
         if (protocol != ListenerProtocol.TlsPassthrough)
         {
             valid &= NotHere(reader, map, path, "routes", "applies only to protocol tls-passthrough (routes by SNI)");

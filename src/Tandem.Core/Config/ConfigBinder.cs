@@ -133,7 +133,13 @@ internal static partial class ConfigBinder
         var maxConnections = reader.Int(map, path, "max-connections", 1, MaxConnections);
         var maxBody = BodyLimit(reader, map, path);
         var nonAscii = reader.Choice(map, path, "non-ascii-headers", NonAsciiModes, v => $"unknown value '{v}'; expected pass or reject");
-        var policy = BindPolicyReference(reader, checks.Policies, map, path);
+        var policy = BindPolicyReference(reader, checks.Policies, map, path, protocol switch
+        {
+            ListenerProtocol.Tcp => "tcp",
+            ListenerProtocol.Udp => "udp",
+            ListenerProtocol.TlsPassthrough => "tls-passthrough",
+            _ => null,
+        });
         var trustedProxies = Networks(reader, ConfigReader.Value(map, "trusted-proxies"), ConfigReader.Child(path, "trusted-proxies"));
         var tlsNode = ConfigReader.Value(map, "tls");
         var tls = tlsNode is null ? null : BindListenerTls(reader, tlsNode, ConfigReader.Child(path, "tls"));

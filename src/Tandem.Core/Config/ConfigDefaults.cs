@@ -21,6 +21,8 @@ public static class ConfigDefaults
     public static readonly TimeSpan QueueTimeout = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan PairHeartbeat = TimeSpan.FromMilliseconds(200);
     public static readonly TimeSpan PairPeerTimeout = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan PairRateLimitSync = TimeSpan.FromMilliseconds(100);
+    public const int PairRateLimitKeys = 5000;
     public static readonly TimeSpan VipAdvertInterval = TimeSpan.FromMilliseconds(200);
     public const string ForecastDataDir = "tandem-data";
     public const int MinuteRetentionDays = 14;

@@ -35,6 +35,15 @@ public sealed record PairConfig
 
     /// <summary>Key <c>second-vip</c>: an optional second VIP (active-active: give it the priorities the other way round).</summary>
     public VipConfig? SecondVip { get; init; }
+
+    /// <summary>
+    /// Key <c>rate-limit-sync</c>: how often each node sends the peer what its rate-limit buckets spent, so the pair
+    /// holds a client to one budget; <see cref="ConfigDefaults.PairRateLimitSync"/> when absent, <see cref="TimeSpan.Zero"/> for <c>off</c>.
+    /// </summary>
+    public TimeSpan? RateLimitSync { get; init; }
+
+    /// <summary>Key <c>rate-limit-keys</c>: the most keys in one such message (the busiest first); <see cref="ConfigDefaults.PairRateLimitKeys"/> when absent.</summary>
+    public int? RateLimitKeys { get; init; }
 }
 
 /// <summary>One VRRP instance: a virtual IP with this node's priority for it.</summary>

@@ -48,6 +48,12 @@ public readonly struct StreamRecord
 
     /// <summary>Why it ended abnormally; <see cref="RequestError.None"/> when either side closed it.</summary>
     public RequestError Error { get; init; }
+
+    /// <summary>The policy that refused the connection; null when none did.</summary>
+    public string? Policy { get; init; }
+
+    /// <summary>Why <see cref="Policy"/> refused it (<c>cidr</c>, <c>rate</c>...).</summary>
+    public string? PolicyReason { get; init; }
 }
 
 /// <summary>Telemetry that records nothing.</summary>

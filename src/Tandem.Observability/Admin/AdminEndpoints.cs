@@ -22,8 +22,9 @@ public static class AdminEndpoints
     /// <param name="metrics">The node's metrics.</param>
     /// <param name="status">What the node runs.</param>
     /// <param name="changes">Told about every server change made through the API (the pair replicates them); none when null.</param>
+    /// <param name="policies">The access policies in force (<c>/api/policies</c>); the endpoint answers an empty list when null.</param>
     public static IEndpointRouteBuilder MapTandemAdmin(this IEndpointRouteBuilder endpoints, PoolRegistry pools, TandemMetrics metrics, NodeStatus status,
-        OperatorChanges? changes = null)
+        OperatorChanges? changes = null, Func<PoliciesReport>? policies = null)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(pools);
@@ -76,6 +77,9 @@ public static class AdminEndpoints
             changes?.Report(new OperatorChange(poolState.Name, serverState.Name, update.HasWeight, update.Weight, update.State));
             return Json(ServerView.From(serverState), AdminJsonContext.Relaxed.ServerView);
         });
+
+        endpoints.MapGet("/api/policies", () =>
+            Json(policies?.Invoke() ?? new PoliciesReport("allow", [], 0), AdminJsonContext.Relaxed.PoliciesReport));
 
         endpoints.MapGet("/api/explain", (HttpRequest request) => PickExplainer.Explain(request, pools));
 

@@ -67,6 +67,8 @@ internal sealed class StreamTelemetry : IStreamTelemetry
                 BytesIn = record.BytesIn,
                 BytesOut = record.BytesOut,
                 Error = record.Error,
+                Policy = record.Policy,
+                PolicyReason = record.PolicyReason,
             });
         }
     }
@@ -83,6 +85,8 @@ internal sealed class StreamTelemetry : IStreamTelemetry
         RequestError.BadRequest => 400,
         RequestError.NoServer => 503,
         RequestError.ConnectFailed => 502,
+        RequestError.PolicyDenied => 403,
+        RequestError.RateLimited => 429,
         _ => 200,
     };
 }

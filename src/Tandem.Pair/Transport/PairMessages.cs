@@ -13,6 +13,7 @@ internal static class PairPaths
     public const string Snapshot = "/pair/snapshot";
     public const string Config = "/pair/config";
     public const string Sticky = "/pair/sticky";
+    public const string RateLimits = "/pair/rate-limits";
 
     /// <summary>A message's metrics label: the path's last segment (<c>/pair/heartbeat</c> is <c>heartbeat</c>).</summary>
     public static string TypeOf(string path) => path[(path.LastIndexOf('/') + 1)..];
@@ -62,6 +63,21 @@ internal sealed record StickyMessage(string Node, IReadOnlyList<StickyItem> Item
 /// <summary>The answer to <see cref="StickyMessage"/>: how many items changed the receiver's tables.</summary>
 internal sealed record StickyReply(int Applied);
 
+/// <summary>Tokens one rate-limit bucket of the sender spent since its last such message.</summary>
+/// <param name="Policy">The policy's name.</param>
+/// <param name="Key">The bucket's key (<c>@203.0.113.9</c> for a client address, else the header, claim or subject value).</param>
+/// <param name="Count">Tokens spent.</param>
+internal sealed record RateLimitItem(string Policy, string Key, int Count);
+
+/// <summary>
+/// What the sender's rate limiters spent since its last such message; best effort, not acknowledged item by item.
+/// <paramref name="Version"/> is the format (1); a receiver that does not know it charges nothing.
+/// </summary>
+internal sealed record RateLimitMessage(int Version, string Node, IReadOnlyList<RateLimitItem> Items);
+
+/// <summary>The answer to <see cref="RateLimitMessage"/>: how many items found their policy on the receiver.</summary>
+internal sealed record RateLimitReply(int Applied);
+
 /// <summary>A config without its <c>pair</c> section, offered to the peer.</summary>
 /// <param name="Node">The offering node.</param>
 /// <param name="Version">The version of <paramref name="Yaml"/> (<c>ConfigLoader.VersionOf</c>).</param>
@@ -82,4 +98,6 @@ internal sealed record ConfigReply(bool Accepted, string? Problem);
 [JsonSerializable(typeof(ConfigReply))]
 [JsonSerializable(typeof(StickyMessage))]
 [JsonSerializable(typeof(StickyReply))]
+[JsonSerializable(typeof(RateLimitMessage))]
+[JsonSerializable(typeof(RateLimitReply))]
 internal sealed partial class PairJsonContext : JsonSerializerContext;

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using Tandem.Core.Config;
 using Tandem.Core.Pools;
+using Tandem.Proxy.Admission.Policies;
 using Tandem.Proxy.Listeners;
 
 namespace Tandem.Proxy.Streams;
@@ -68,7 +69,7 @@ internal sealed class StreamListeners(StreamServices services)
         }
     }
 
-    public void Commit(PendingStreams pending, TandemConfig config, FrozenDictionary<string, PoolState> pools, TimeSpan drain)
+    public void Commit(PendingStreams pending, TandemConfig config, FrozenDictionary<string, PoolState> pools, PolicyCompiler policies, TimeSpan drain)
     {
         foreach (var listener in config.Listeners)
         {
@@ -77,7 +78,7 @@ internal sealed class StreamListeners(StreamServices services)
                 continue;
             }
             var stream = pending.Next[listener.Name];
-            stream.Update(new StreamSettings(listener, StreamRouter.For(listener, pools)));
+            stream.Update(new StreamSettings(listener, StreamRouter.For(listener, pools)) { Admission = policies.ForStream(listener) });
             if (pending.Started.Contains(stream))
             {
                 stream.Activate();

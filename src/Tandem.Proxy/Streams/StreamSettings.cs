@@ -1,5 +1,6 @@
 using System.Net;
 using Tandem.Core.Config;
+using Tandem.Proxy.Admission.Policies;
 
 namespace Tandem.Proxy.Streams;
 
@@ -49,10 +50,11 @@ internal sealed class StreamSettings
     public string ProtocolName { get; }
 
     /// <summary>
-    /// The listener-level policy hook: called once per accepted connection or new flow with the client's address, before
-    /// any byte is read; false closes it. Null until policies (CIDR allow lists, new-connection rates) are wired here.
+    /// The listener's policies (<c>policy</c>, or <c>default-policy: deny</c>): asked once per accepted connection or
+    /// new UDP flow with the real client address, before any byte goes to a server; a refusal closes the connection
+    /// (drops the datagram). Null when nothing is checked.
     /// </summary>
-    public Func<IPEndPoint, bool>? Admit { get; init; }
+    public ConnectionAdmission? Admission { get; init; }
 
     public bool IsTls => Config.Protocol == ListenerProtocol.TlsPassthrough;
 

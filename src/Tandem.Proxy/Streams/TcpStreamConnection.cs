@@ -13,7 +13,8 @@ using Tandem.Proxy.Streams.ProxyProtocol;
 namespace Tandem.Proxy.Streams;
 
 /// <summary>
-/// One client connection of a tcp or tls-passthrough listener, from accept to close: admission, the preread (PROXY
+/// One client connection of a tcp or tls-passthrough listener, from accept to close: admission (the listener's policies, on
+/// the real client address), the preread (PROXY
 /// header from a trusted sender, ClientHello for SNI), the route, the server (the pool's balancer; a failed connect
 /// counts against that server and the next one is tried), the PROXY header to the server, then bytes both ways.
 /// Concurrency: its two pumps run at once; <see cref="Abort"/> and <see cref="IdleFor"/> may be called from the
@@ -70,9 +71,11 @@ internal sealed class TcpStreamConnection(Socket client, StreamSettings settings
         try
         {
             client.NoDelay = true;
-            if (peer is not null && settings.Admit is { } admit && !admit(peer))
+            // A trusted PROXY sender is not the client: its header names the one the policies check. Anyone else is
+            // checked before a byte is read.
+            var fromProxy = peer is not null && settings.TrustsProxyHeaderFrom(peer.Address);
+            if (peer is not null && !fromProxy && !Admit(peer, record))
             {
-                record.Error = RequestError.BadRequest;
                 return;
             }
             var preread = await StreamPreread.ReadAsync(client, peer, settings, prefix, _time);
@@ -83,6 +86,10 @@ internal sealed class TcpStreamConnection(Socket client, StreamSettings settings
                 return;
             }
             record.Client = preread.Client ?? peer;
+            if (fromProxy && record.Client is { } real && !Admit(real, record))
+            {
+                return;
+            }
             record.ServerName = preread.ServerName;
             pool = settings.Router.Route(preread.ServerName);
             record.Pool = pool;
@@ -144,8 +151,23 @@ internal sealed class TcpStreamConnection(Socket client, StreamSettings settings
                 BytesOut = _bytesOut,
                 Seconds = seconds,
                 Error = Volatile.Read(ref _aborted) != 0 ? _abortReason : record.Error,
+                Policy = record.Policy,
+                PolicyReason = record.PolicyReason,
             });
         }
+    }
+
+    /// <summary>The listener's policies for <paramref name="client"/>; a refusal is written into <paramref name="record"/>.</summary>
+    private bool Admit(IPEndPoint client, RecordParts record)
+    {
+        if (settings.Admission is not { } admission || admission.Admit(client, out var policy, out var verdict))
+        {
+            return true;
+        }
+        record.Error = verdict.Status == 429 ? RequestError.RateLimited : RequestError.PolicyDenied;
+        record.Policy = policy;
+        record.PolicyReason = verdict.Reason;
+        return false;
     }
 
     private const int ClientHelloParserLimit = Tls.ClientHelloParser.MaxHandshake + 5 * 4 + ProxyHeaderParser.MaxV2;
@@ -262,5 +284,9 @@ internal sealed class TcpStreamConnection(Socket client, StreamSettings settings
         public ServerState? Server { get; set; }
 
         public RequestError Error { get; set; }
+
+        public string? Policy { get; set; }
+
+        public string? PolicyReason { get; set; }
     }
 }

@@ -25,6 +25,7 @@ internal sealed partial class TandemNode
                 Config = pair,
                 Pools = Pools,
                 Changes = changes,
+                RateLimits = Runtime.RateLimits,
                 Health = PairHealth,
                 ConfigPath = configPath,
                 ApplyConfig = Reloads.ApplyAsync,

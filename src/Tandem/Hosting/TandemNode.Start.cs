@@ -218,7 +218,7 @@ internal sealed partial class TandemNode
     {
         _admin.Use(CloseAfterHandover);
         _admin.UseTandemAdminAccess(access);
-        _admin.MapTandemAdmin(Pools, Metrics, Status, operatorChanges);
+        _admin.MapTandemAdmin(Pools, Metrics, Status, operatorChanges, Runtime.PolicyReport);
         _admin.MapPairApi(PairHealth);
         _admin.MapTandemForecast(Pools, RunningForecast);
         _admin.MapTandemAlerts(Alerting.Engine);

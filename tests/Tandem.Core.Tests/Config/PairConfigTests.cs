@@ -223,4 +223,26 @@ public sealed class PairConfigTests
                 priority: 100
             """));
     }
+
+    [Fact]
+    public void Parse_RateLimitSync_DurationOffAndRange()
+    {
+        const string Pair = """
+            pair:
+              node: a
+              bind: 10.99.0.1:7400
+              peer: 10.99.0.2:7400
+              secret-file: /etc/tandem/pair.secret
+
+            """;
+        var config = LoadYaml.Valid(Base + Pair + "  rate-limit-sync: 250ms\n  rate-limit-keys: 2000\n");
+        Assert.Equal((TimeSpan.FromMilliseconds(250), 2000), (config.Pair!.RateLimitSync, config.Pair.RateLimitKeys));
+        Assert.Equal(TimeSpan.Zero, LoadYaml.Valid(Base + Pair + "  rate-limit-sync: off\n").Pair!.RateLimitSync);
+        Assert.Null(LoadYaml.Valid(Base + Pair).Pair!.RateLimitSync);
+
+        Assert.Equal([
+            "test.yaml:14:20: pair.rate-limit-sync: must be 20ms..5s, or off",
+            "test.yaml:15:20: pair.rate-limit-keys: must be 1..100000, got 0",
+        ], LoadYaml.Problems(Base + Pair + "  rate-limit-sync: 10ms\n  rate-limit-keys: 0\n"));
+    }
 }

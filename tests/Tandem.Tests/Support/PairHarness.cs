@@ -18,13 +18,14 @@ internal sealed class PairHarness : IAsyncDisposable
     public string Secret { get; } = "pair-test-" + Guid.NewGuid().ToString("N");
     private readonly string _secretDirectory;
 
-    private PairHarness(string secretDirectory, string secretFile, int[] ports, string? poolExtra, string peerTimeout)
+    private PairHarness(string secretDirectory, string secretFile, int[] ports, string? poolExtra, string peerTimeout, PairExtras? extras)
     {
         _secretDirectory = secretDirectory;
         SecretFile = secretFile;
         Ports = ports;
         PoolExtra = poolExtra;
         PeerTimeout = peerTimeout;
+        Extras = extras ?? new PairExtras();
         FileA = new TempConfigFile(Yaml("a", servers: 3));
         FileB = new TempConfigFile(Yaml("b", servers: 3));
     }
@@ -33,6 +34,9 @@ internal sealed class PairHarness : IAsyncDisposable
 
     /// <summary>More keys of the shared pool (one YAML line at pool level), e.g. a <c>sticky</c> section.</summary>
     public string? PoolExtra { get; }
+
+    /// <summary>More YAML of the listener, the top level and the pair section.</summary>
+    public PairExtras Extras { get; }
 
     /// <summary>The pair's <c>peer-timeout</c>: short where a test waits for a node to notice its peer is gone,
     /// long where a test needs the peer to stay alive while something slow (a process start) runs beside it.</summary>
@@ -61,12 +65,13 @@ internal sealed class PairHarness : IAsyncDisposable
 
     /// <param name="poolExtra">More keys of the shared pool, one YAML line (e.g. <c>sticky: {mode: table}</c>).</param>
     /// <param name="peerTimeout">The pair's <c>peer-timeout</c>.</param>
-    public static async Task<PairHarness> StartAsync(string? poolExtra = null, string peerTimeout = "500ms")
+    /// <param name="extras">More YAML of the listener, the top level and the pair section.</param>
+    public static async Task<PairHarness> StartAsync(string? poolExtra = null, string peerTimeout = "500ms", PairExtras? extras = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "tandem-pair-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         var secret = Path.Combine(directory, "pair.secret");
-        var harness = new PairHarness(directory, secret, FreePorts.Take(6), poolExtra, peerTimeout);
+        var harness = new PairHarness(directory, secret, FreePorts.Take(6), poolExtra, peerTimeout, extras);
         await File.WriteAllTextAsync(secret, harness.Secret + "\n");
         harness.A = await StartNodeAsync(harness.FileA.Path, harness.LogsA);
         harness.B = await StartNodeAsync(harness.FileB.Path, harness.LogsB);
@@ -84,6 +89,7 @@ internal sealed class PairHarness : IAsyncDisposable
               - name: web
                 bind: 127.0.0.1:{Ports[own]}
                 pool: app
+            {Indent(Extras.Listener, "    ")}
             admin:
               bind: 127.0.0.1:{Ports[own + 1]}
             drain-timeout: 2s
@@ -106,6 +112,10 @@ internal sealed class PairHarness : IAsyncDisposable
 
                 """);
         }
+        if (Extras.Top is not null)
+        {
+            yaml.Append(Extras.Top).Append('\n');
+        }
         yaml.Append(CultureInfo.InvariantCulture, $"""
             pair:
               node: {node}
@@ -114,10 +124,14 @@ internal sealed class PairHarness : IAsyncDisposable
               secret-file: {SecretFile}
               heartbeat: 100ms
               peer-timeout: {PeerTimeout}
+            {Indent(Extras.Pair, "  ")}
 
             """);
         return yaml.ToString();
     }
+
+    private static string Indent(string? text, string by) =>
+        text is null ? "" : string.Join("\n", text.Split('\n').Where(l => l.Length > 0).Select(l => by + l));
 
     public static async Task<TandemNode> StartNodeAsync(string path, CapturingLoggerProvider logs)
     {
@@ -167,3 +181,6 @@ internal sealed class PairHarness : IAsyncDisposable
         }
     }
 }
+
+/// <summary>More YAML for both nodes of a <see cref="PairHarness"/>, unindented: keys of the listener, top-level sections, keys of <c>pair</c>.</summary>
+internal sealed record PairExtras(string? Listener = null, string? Top = null, string? Pair = null);

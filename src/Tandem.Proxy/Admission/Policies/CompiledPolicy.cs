@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using Tandem.Core.Telemetry;
 using Tandem.Proxy.Pipeline;
 
@@ -7,14 +8,22 @@ namespace Tandem.Proxy.Admission.Policies;
 /// <summary>
 /// One named policy, compiled: its checks in the order they run (address, certificate, credentials, rate limit), the
 /// first refusal wins. Counts each decision under its reason. Kept across reloads while the policy's settings do not
-/// change, so rate-limit buckets and key caches survive an unrelated edit. Concurrency: any number of requests.
+/// change, so rate-limit buckets and key caches survive an unrelated edit. A layer-4 listener asks
+/// <see cref="CheckConnection"/> instead, with the checks that need only the client address.
+/// Concurrency: any number of requests.
 /// </summary>
 internal sealed class CompiledPolicy
 {
+    /// <summary>The reason a layer-4 connection gets from a check that needs an HTTP request (the config refuses such a policy there).</summary>
+    internal const string NeedsHttpReason = "needs-http";
+
+    private static readonly DenyCheck NeedsHttp = new(NeedsHttpReason);
+
     private readonly PolicyCheck[] _checks;
+    private readonly IConnectionCheck[] _connectionChecks;
     private readonly IPolicyTelemetry _telemetry;
-    private readonly IPolicyCounter _allowed;
-    private readonly ConcurrentDictionary<string, IPolicyCounter> _denied = new(StringComparer.Ordinal);
+    private readonly DecisionCounter _allowed;
+    private readonly ConcurrentDictionary<string, DecisionCounter> _denied = new(StringComparer.Ordinal);
 
     public CompiledPolicy(string name, string signature, PolicyCheck[] checks, IPolicyTelemetry telemetry)
     {
@@ -22,7 +31,13 @@ internal sealed class CompiledPolicy
         Signature = signature;
         _checks = checks;
         _telemetry = telemetry;
-        _allowed = telemetry.Decisions(name, "allow", "ok");
+        _allowed = new DecisionCounter(telemetry.Decisions(name, "allow", "ok"));
+        // A check a connection cannot answer refuses it: fail closed.
+        _connectionChecks = new IConnectionCheck[checks.Length];
+        for (var i = 0; i < checks.Length; i++)
+        {
+            _connectionChecks[i] = checks[i] as IConnectionCheck ?? NeedsHttp;
+        }
     }
 
     public string Name { get; }
@@ -30,6 +45,36 @@ internal sealed class CompiledPolicy
     public string Signature { get; }
 
     public IReadOnlyList<PolicyCheck> Checks => _checks;
+
+    /// <summary>Decisions that allowed, since the policy was compiled.</summary>
+    public long Allowed => _allowed.Count;
+
+    /// <summary>Refusals by reason, since the policy was compiled (a snapshot).</summary>
+    public IEnumerable<KeyValuePair<string, long>> Denied
+    {
+        get
+        {
+            foreach (var (reason, counter) in _denied)
+            {
+                yield return new KeyValuePair<string, long>(reason, counter.Count);
+            }
+        }
+    }
+
+    /// <summary>A new connection or UDP flow of a layer-4 listener, from <paramref name="client"/> (the real address, after any PROXY header).</summary>
+    public PolicyVerdict CheckConnection(IPAddress client)
+    {
+        for (var i = 0; i < _connectionChecks.Length; i++)
+        {
+            var verdict = _connectionChecks[i].CheckConnection(client);
+            if (!verdict.IsAllowed)
+            {
+                return Count(verdict);
+            }
+        }
+        _allowed.Increment();
+        return PolicyVerdict.Allowed;
+    }
 
     public ValueTask<PolicyVerdict> CheckAsync(RequestState state)
     {
@@ -67,7 +112,8 @@ internal sealed class CompiledPolicy
 
     private PolicyVerdict Count(PolicyVerdict verdict)
     {
-        _denied.GetOrAdd(verdict.Reason, static (reason, policy) => policy._telemetry.Decisions(policy.Name, "deny", reason), this).Increment();
+        _denied.GetOrAdd(verdict.Reason, static (reason, policy) => new DecisionCounter(policy._telemetry.Decisions(policy.Name, "deny", reason)), this)
+            .Increment();
         return verdict;
     }
 }

@@ -17,7 +17,11 @@ internal sealed class PolicyCompiler
     /// <summary>The name the access log and metrics give <c>default-policy: deny</c>.</summary>
     public const string DefaultPolicyName = "default";
 
+    /// <summary>Keys a rate limiter remembers when its <c>size</c> is not given.</summary>
+    public const int DefaultRateLimitSize = 100_000;
+
     private readonly Dictionary<string, CompiledPolicy> _policies = new(StringComparer.Ordinal);
+    private readonly TandemConfig _config;
     private readonly DefaultPolicy _default;
     private readonly IPNetwork[] _trusted;
     private readonly PolicyServices _services;
@@ -27,6 +31,7 @@ internal sealed class PolicyCompiler
     public PolicyCompiler(TandemConfig config, PolicyServices services, PolicyCompiler? previous = null)
     {
         _services = services;
+        _config = config;
         _default = config.DefaultPolicy;
         _trusted = config.TrustedProxies is { } trusted ? [.. trusted] : [];
         _throttle = previous?._throttle ?? new LogThrottle(services.Time, TimeSpan.FromSeconds(1));
@@ -42,6 +47,13 @@ internal sealed class PolicyCompiler
     public IReadOnlyCollection<CompiledPolicy> Policies => _policies.Values;
 
     public DefaultPolicy Default => _default;
+
+    /// <summary>The config these policies were compiled from.</summary>
+    public TandemConfig Config => _config;
+
+    /// <summary>The compiled policy named <paramref name="name"/> (<see cref="DefaultPolicyName"/> for the default refusal); null when there is none.</summary>
+    public CompiledPolicy? Find(string name) =>
+        _policies.TryGetValue(name, out var policy) ? policy : name == DefaultPolicyName ? _deny : null;
 
     /// <summary>The admit stage of a listener's routes: its <c>policy</c> names.</summary>
     public AdmissionStage? ForListener(ListenerConfig listener) => Compile(listener.Policy, listener.TrustedProxies);
@@ -69,6 +81,29 @@ internal sealed class PolicyCompiler
             }
         }
         return Stage([.. policies], resolver);
+    }
+
+    /// <summary>
+    /// The admit stage of a tcp, udp or tls-passthrough listener: its <c>policy</c> names (checked by the config to need
+    /// only the client address), or the default policy's refusal when it names none; null when there is nothing to check.
+    /// </summary>
+    public ConnectionAdmission? ForStream(ListenerConfig listener)
+    {
+        var names = listener.Policy;
+        if (names is null || names.Count == 0)
+        {
+            return _default == DefaultPolicy.Deny ? new ConnectionAdmission(listener.Name, [_deny], _throttle, _services.Logger) : null;
+        }
+        var policies = new List<CompiledPolicy>(names.Count);
+        foreach (var name in names)
+        {
+            var policy = _policies[name];
+            if (!policies.Contains(policy))
+            {
+                policies.Add(policy);
+            }
+        }
+        return new ConnectionAdmission(listener.Name, [.. policies], _throttle, _services.Logger);
     }
 
     private PolicyAdmission Stage(CompiledPolicy[] policies, ClientAddressResolver resolver) =>
@@ -102,7 +137,7 @@ internal sealed class PolicyCompiler
             }
             if (policy.RateLimit is { } rate)
             {
-                var table = new RateLimitTable(rate.Rate, rate.Per, rate.Burst ?? rate.Rate, rate.Size ?? 100_000, _services.Time);
+                var table = new RateLimitTable(rate.Rate, rate.Per, rate.Burst ?? rate.Rate, rate.Size ?? DefaultRateLimitSize, _services.Time);
                 checks.Add(new RateLimitCheck(rate.Key, table));
             }
         }

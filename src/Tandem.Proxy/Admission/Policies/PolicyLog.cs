@@ -21,6 +21,10 @@ internal static partial class PolicyLog
     [LoggerMessage(EventId = 1864, Level = LogLevel.Warning, Message = "JWKS of policy {Policy} could not be fetched from {Source}: {Reason}")]
     public static partial void KeysUnavailable(ILogger logger, string policy, string source, string reason);
 
+    [LoggerMessage(EventId = 1866, Level = LogLevel.Debug,
+        Message = "Policy {Policy} refused a connection to listener {Listener} from {Client}: {Reason}, closed ({Suppressed} similar lines suppressed)")]
+    public static partial void ConnectionRefused(ILogger logger, string policy, string listener, string client, string reason, long suppressed);
+
     [LoggerMessage(EventId = 1865, Level = LogLevel.Warning, Message = "Forward-auth of policy {Policy} failed ({Url}): {Reason}; refused with 403")]
     public static partial void ForwardAuthFailed(ILogger logger, string policy, string url, string reason);
 }

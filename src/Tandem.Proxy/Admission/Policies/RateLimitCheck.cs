@@ -8,9 +8,10 @@ namespace Tandem.Proxy.Admission.Policies;
 /// <c>rate-limit</c>: spends a token of the request's key (the client address, a header, a token claim or the client
 /// certificate's subject; the client address when the request lacks the one named) and answers 429 with
 /// <c>Retry-After</c> when its bucket is empty. Runs after the other checks of its policy, so a refused request spends
-/// nothing and a claim key is read from a validated token. Concurrency: any number of requests.
+/// nothing and a claim key is read from a validated token. On a layer-4 listener it limits new connections (or UDP
+/// flows) per client address. Concurrency: any number of requests.
 /// </summary>
-internal sealed class RateLimitCheck(RateLimitKey key, RateLimitTable table) : PolicyCheck
+internal sealed class RateLimitCheck(RateLimitKey key, RateLimitTable table) : PolicyCheck, IConnectionCheck
 {
     private static readonly ValueTask<PolicyVerdict> Pass = new(PolicyVerdict.Allowed);
 
@@ -35,8 +36,14 @@ internal sealed class RateLimitCheck(RateLimitKey key, RateLimitTable table) : P
         {
             allowed = table.TryAcquire(name, out retryAfter);
         }
-        return allowed ? Pass : new(new PolicyVerdict(429, "rate", RetryAfterSeconds: Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))));
+        return allowed ? Pass : new(Refused(retryAfter));
     }
+
+    /// <summary>The client address is the key whatever <c>key</c> says: a connection has no header, token or certificate to read.</summary>
+    public PolicyVerdict CheckConnection(IPAddress client) => TryAcquire(client, out var retryAfter) ? PolicyVerdict.Allowed : Refused(retryAfter);
+
+    private static PolicyVerdict Refused(TimeSpan retryAfter) =>
+        new(429, "rate", RetryAfterSeconds: Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)));
 
     private bool TryAcquire(IPAddress address, out TimeSpan retryAfter)
     {

@@ -177,12 +177,13 @@ internal sealed class UdpStreamListener : IStreamListener, IStopAccepting, IDisp
         }
     }
 
-    /// <summary>A new flow: admission, the table bound, the server, a socket connected to it.</summary>
+    /// <summary>A new flow: admission (the listener's policies), the table bound, the server, a socket connected to it.</summary>
     private async Task<UdpSession?> OpenAsync(SocketAddress from)
     {
         var settings = Settings;
         var clientEndPoint = (IPEndPoint)BoundEndPoint.Create(from);
-        if (settings.Admit is { } admit && !admit(clientEndPoint))
+        // A refused client's datagram is dropped; its next one asks again (a rate limit may let it in by then).
+        if (settings.Admission is { } admission && !admission.Admit(clientEndPoint, out _, out _))
         {
             return null;
         }
