@@ -100,6 +100,24 @@ public sealed class ProxyRuntime : IAsyncDisposable
         }
     }
 
+    /// <summary>Every TLS listener with the certificates it serves, in name order.</summary>
+    public IReadOnlyList<TlsListenerStatus> TlsCertificates
+    {
+        get
+        {
+            var list = new List<TlsListenerStatus>();
+            foreach (var host in _listeners.Values)
+            {
+                if (host.Tls is { } tls)
+                {
+                    list.Add(tls.Status());
+                }
+            }
+            list.Sort((a, b) => string.CompareOrdinal(a.Listener, b.Listener));
+            return list;
+        }
+    }
+
     /// <summary>The running listeners: name, pool and the address actually bound.</summary>
     public IReadOnlyList<ListenerStatus> Listeners
     {

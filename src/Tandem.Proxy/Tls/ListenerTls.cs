@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Logging;
 using Tandem.Core.Config;
+using Tandem.Core.Runtime;
 using Tandem.Core.Tls;
 
 namespace Tandem.Proxy.Tls;
@@ -27,6 +28,9 @@ internal sealed class ListenerTls : IDisposable
     private IReadOnlyList<PemCertificate> _issued = [];
     private PemCertificate? _fallback;
     private volatile CertificateSet _set;
+    private DateTimeOffset _filesLoadedAt;
+    private string? _fileError;
+    private AcmeProgress? _acme;
 
     private ListenerTls(ListenerConfig listener, IReadOnlyList<PemCertificate> files, ClientCertificateValidator? clients, TimeProvider time, ILogger logger)
     {
@@ -37,6 +41,7 @@ internal sealed class ListenerTls : IDisposable
         _time = time;
         _logger = logger;
         _alpn = TlsPolicy.Alpn(listener.HttpVersions);
+        _filesLoadedAt = time.GetUtcNow();
         _set = Build();
         if (_config.Certificates.Count > 0)
         {
@@ -74,6 +79,12 @@ internal sealed class ListenerTls : IDisposable
     /// <summary>The certificates serving now, the default first.</summary>
     public CertificateSet Current => _set;
 
+    /// <summary>The listener's name.</summary>
+    public string Name => _listener.Name;
+
+    /// <summary>The ACME section this listener orders its certificate with; null without one.</summary>
+    public AcmeConfig? Acme => _config.Acme;
+
     /// <summary>Certificates obtained outside the files (ACME), served beside them; replaces the previous ones.</summary>
     public void SetIssued(IReadOnlyList<PemCertificate> issued)
     {
@@ -82,6 +93,49 @@ internal sealed class ListenerTls : IDisposable
             _issued = issued;
             _set = Build();
         }
+    }
+
+    /// <summary>How ordering the ACME certificate goes, for the status.</summary>
+    public void SetAcmeProgress(AcmeProgress progress)
+    {
+        lock (_gate)
+        {
+            _acme = progress;
+        }
+    }
+
+    /// <summary>Every certificate of the listener (files first, then ACME) with its validity and reload state.</summary>
+    public TlsListenerStatus Status()
+    {
+        lock (_gate)
+        {
+            var list = new List<TlsCertificateStatus>(_files.Count + Math.Max(1, _issued.Count));
+            foreach (var file in _files)
+            {
+                list.Add(Describe(file, TlsCertificateSources.File, _filesLoadedAt, null, _fileError));
+            }
+            if (_config.Acme is { } acme)
+            {
+                var progress = _acme;
+                if (_issued.Count == 0)
+                {
+                    list.Add(new TlsCertificateStatus(acme.Domains[0], acme.Domains, TlsCertificateSources.Acme, null, null, null,
+                        progress?.NextAttempt, progress?.LastError));
+                }
+                foreach (var issued in _issued)
+                {
+                    list.Add(Describe(issued, TlsCertificateSources.Acme, progress?.LastIssued, progress?.NextAttempt, progress?.LastError));
+                }
+            }
+            return new TlsListenerStatus(_listener.Name, list);
+        }
+    }
+
+    private static TlsCertificateStatus Describe(PemCertificate certificate, string source, DateTimeOffset? loaded, DateTimeOffset? next, string? error)
+    {
+        var names = certificate.Names;
+        return new TlsCertificateStatus(names.Count > 0 ? names[0] : certificate.Leaf.Subject, names, source,
+            new DateTimeOffset(certificate.Leaf.NotBefore.ToUniversalTime()), new DateTimeOffset(certificate.Leaf.NotAfter.ToUniversalTime()), loaded, next, error);
     }
 
     private ValueTask<SslServerAuthenticationOptions> OnConnection(TlsHandshakeCallbackContext context)
@@ -112,9 +166,12 @@ internal sealed class ListenerTls : IDisposable
             if (files is null)
             {
                 TlsLog.CertificateReloadRefused(_logger, _listener.Name, error!);
+                _fileError = error;
                 return;
             }
             _files = files;
+            _filesLoadedAt = _time.GetUtcNow();
+            _fileError = null;
             _set = Build();
             WarnExpired(files);
             var names = string.Join(", ", files.SelectMany(f => f.Names));
