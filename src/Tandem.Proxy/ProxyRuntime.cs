@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Microsoft.Extensions.Logging;
+using Tandem.Core.Balancing;
 using Tandem.Core.Config;
 using Tandem.Core.Pools;
 using Tandem.Core.Runtime;
@@ -16,6 +17,8 @@ using Tandem.Proxy.Pipeline;
 using Tandem.Proxy.Routing;
 using Tandem.Proxy.Selection;
 using Tandem.Proxy.Streams;
+using Tandem.Proxy.Tls;
+using Tandem.Proxy.Tls.Acme;
 using Tandem.Proxy.Warmup;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -48,6 +51,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
     private readonly StreamListeners _streams;
     private FrozenDictionary<string, PoolTarget> _targets = FrozenDictionary<string, PoolTarget>.Empty;
     private Dictionary<string, ListenerHost> _listeners = new(StringComparer.Ordinal);
+    private readonly AcmeService _acme;
     private TimeSpan _drainTimeout = ConfigDefaults.DrainTimeout;
     private bool _stopped;
 
@@ -84,6 +88,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
             MaxResponseContentBufferSize = 1024 * 1024,
         };
         _policyServices = new PolicyServices(time, telemetry.Policies, _policyHttp, loggerFactory.CreateLogger("Tandem.Proxy.Admission"));
+        _acme = new AcmeService(_services.Challenges, time, SharedRandomSource.Instance, loggerFactory.CreateLogger("Tandem.Tls"));
     }
 
     public PoolRegistry Pools => _pools;
@@ -213,7 +218,9 @@ public sealed class ProxyRuntime : IAsyncDisposable
                 throw;
             }
 
-            // Every bind succeeded: resolve new server names, then commit.
+            // Every bind succeeded. ACME certificates already issued reach new listeners before they take connections.
+            await _acme.AttachAsync(config.DataDir ?? ConfigDefaults.DataDir, next.Values.Select(h => h.Tls).OfType<ListenerTls>());
+            // Resolve new server names, then commit.
             await _names.ResolveAsync(config, cancellationToken);
             var pools = _pools.Apply(config.Pools);
             await _names.WatchAsync(config, pools.Values);
@@ -307,6 +314,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
                 return true;
             }
             _stopped = true;
+            await _acme.DisposeAsync();
             var stops = new List<Task<bool>>();
             foreach (var host in _listeners.Values)
             {

@@ -23,6 +23,9 @@ public static class ConfigDefaults
     public static readonly TimeSpan PairPeerTimeout = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan VipAdvertInterval = TimeSpan.FromMilliseconds(200);
     public const string ForecastDataDir = "tandem-data";
+
+    /// <summary>The node's data directory (ACME account keys and certificates) when <c>data-dir</c> is absent.</summary>
+    public const string DataDir = "tandem-data";
     public const int MinuteRetentionDays = 14;
     public const int HourRetentionDays = 730;
     public static readonly TimeSpan RetrainInterval = TimeSpan.FromHours(6);

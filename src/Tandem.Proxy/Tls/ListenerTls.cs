@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Tandem.Core.Config;
 using Tandem.Core.Runtime;
 using Tandem.Core.Tls;
+using Tandem.Proxy.Tls.Acme;
 
 namespace Tandem.Proxy.Tls;
 
@@ -21,6 +22,7 @@ internal sealed class ListenerTls : IDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly ClientCertificateValidator? _clients;
+    private readonly AcmeChallengeStore? _challenges;
     private readonly List<SslApplicationProtocol> _alpn;
     private readonly Lock _gate = new();
     private readonly CertificateFileWatcher? _watcher;
@@ -32,8 +34,10 @@ internal sealed class ListenerTls : IDisposable
     private string? _fileError;
     private AcmeProgress? _acme;
 
-    private ListenerTls(ListenerConfig listener, IReadOnlyList<PemCertificate> files, ClientCertificateValidator? clients, TimeProvider time, ILogger logger)
+    private ListenerTls(ListenerConfig listener, IReadOnlyList<PemCertificate> files, ClientCertificateValidator? clients, TimeProvider time, ILogger logger,
+        AcmeChallengeStore? challenges)
     {
+        _challenges = challenges;
         _listener = listener;
         _config = listener.Tls!;
         _files = files;
@@ -51,7 +55,11 @@ internal sealed class ListenerTls : IDisposable
     }
 
     /// <summary>Loads the listener's certificate and CA files; throws <see cref="InvalidOperationException"/> naming a file that cannot be served.</summary>
-    public static ListenerTls Create(ListenerConfig listener, TimeProvider time, ILogger logger)
+    /// <param name="listener">The listener, with its tls section.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="logger">Where reloads are logged.</param>
+    /// <param name="challenges">Pending tls-alpn-01 challenges, answered on handshakes that offer acme-tls/1; none when null.</param>
+    public static ListenerTls Create(ListenerConfig listener, TimeProvider time, ILogger logger, AcmeChallengeStore? challenges = null)
     {
         var config = listener.Tls ?? throw new ArgumentException("the listener has no tls section", nameof(listener));
         var files = Load(config, out var error) ?? throw new InvalidOperationException(error);
@@ -68,7 +76,7 @@ internal sealed class ListenerTls : IDisposable
                 TlsLog.KeyPermissions(logger, listener.Name, warning);
             }
         }
-        var tls = new ListenerTls(listener, files, clients, time, logger);
+        var tls = new ListenerTls(listener, files, clients, time, logger, challenges);
         tls.WarnExpired(files);
         return tls;
     }
@@ -140,6 +148,18 @@ internal sealed class ListenerTls : IDisposable
 
     private ValueTask<SslServerAuthenticationOptions> OnConnection(TlsHandshakeCallbackContext context)
     {
+        if (_challenges is { HasAlpn: true } && context.Connection.Items.ContainsKey(AlpnChallengePeek.Key)
+            && _challenges.Alpn(context.ClientHelloInfo.ServerName) is { } challenge)
+        {
+            return ValueTask.FromResult(new SslServerAuthenticationOptions
+            {
+                ServerCertificateContext = challenge.Context,
+                EnabledSslProtocols = TlsPolicy.Protocols(TlsVersion.Tls12),
+                CipherSuitesPolicy = TlsPolicy.CipherSuites,
+                ApplicationProtocols = AlpnChallengeCertificate.Protocols,
+                AllowRenegotiation = false,
+            });
+        }
         // A fresh options object per handshake: Kestrel may write ALPN into it, and it is small beside a handshake.
         var options = new SslServerAuthenticationOptions
         {
