@@ -127,12 +127,12 @@ public sealed class TlsConfigTests
 
         Assert.Equal(
         [
-            "t.yaml:12:11: data-dir: must not be empty",
             "t.yaml:7:20: listeners[0].tls.acme.directory: expected an https:// URL, got 'ftp://acme.test/dir'",
             "t.yaml:8:16: listeners[0].tls.acme.email: expected an email address, got 'nobody'",
             "t.yaml:9:27: listeners[0].tls.acme.domains[1]: expected a DNS name, got 'bad name'",
             "t.yaml:10:20: listeners[0].tls.acme.challenge: unknown challenge 'dns-01'; expected http-01 or tls-alpn-01",
             "t.yaml:11:13: listeners[0].tls.acme.ca: cannot read CA file /nonexistent/ca.pem: no such file",
+            "t.yaml:12:11: data-dir: must not be empty",
         ], result.Problems.Select(p => p.ToString()));
     }
 }

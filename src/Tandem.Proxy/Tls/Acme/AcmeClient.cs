@@ -26,6 +26,9 @@ internal sealed class AcmeClient(HttpClient http, Uri directoryUrl, AcmeAccountK
 
     public AcmeAccountKey Key => key;
 
+    /// <summary>Requests re-signed after a badNonce answer so far.</summary>
+    public int NonceRetries { get; private set; }
+
     public async Task<AcmeDirectory> DirectoryAsync(CancellationToken cancellationToken)
     {
         if (_directory is null)
@@ -130,6 +133,7 @@ internal sealed class AcmeClient(HttpClient http, Uri directoryUrl, AcmeAccountK
                 {
                     throw problem;
                 }
+                NonceRetries++;
             }
         }
     }
