@@ -101,7 +101,7 @@ public sealed class AcmeNodeTests : IAsyncLifetime
     }
 
     [RequiresFact(PebbleServer.Tool, DnsmasqServer.Tool)]
-    public async Task Http01_MissingCertificate_OrderedAtStartServedStoredAndLoadedOnRestart()
+    public async Task Http01_MissingCertificate_OrderedAtStartServedStoredKeptOnReloadAndLoadedOnRestart()
     {
         await StartPebbleAsync();
         var yaml = Yaml("http-01", "[a.test, www.a.test]", plainListener: true);
@@ -117,12 +117,19 @@ public sealed class AcmeNodeTests : IAsyncLifetime
                 certificate.GetProperty("lastError").ValueKind));
             Assert.True(certificate.GetProperty("nextAttempt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddDays(30), "renewal is years ahead for pebble's 5-year certificates");
         }
-        var key = Path.Combine(_dataDir, "acme", "certificates", "a.test", "key.pem");
+        var key = Path.Combine(Assert.Single(Directory.GetDirectories(Path.Combine(_dataDir, "acme", "certificates"), "a.test-*")), "key.pem");
         if (!OperatingSystem.IsWindows())
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
         }
         Assert.Single(Directory.GetFiles(Path.Combine(_dataDir, "acme", "accounts"), "*.key"));
+
+        // A reload that replaces the TLS listener (its limits change): the new listener serves the certificate at once.
+        var file = Path.Combine(_dataDir, "reload.yaml");
+        await File.WriteAllTextAsync(file, yaml.Replace("    pool: app\n    tls:", "    pool: app\n    max-connections: 100\n    tls:", StringComparison.Ordinal));
+        Assert.True(await node.ApplyReloadAsync(ConfigLoader.Load(file)));
+        Assert.Equal(served.Thumbprint, (await ServedAsync("a.test")).Thumbprint);
+        Assert.Contains("max-connections: 100", await File.ReadAllTextAsync(file), StringComparison.Ordinal);
 
         await node.DisposeAsync();
         _nodes.Remove(node);

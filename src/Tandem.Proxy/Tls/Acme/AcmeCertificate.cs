@@ -126,7 +126,9 @@ internal sealed class AcmeCertificate : IAsyncDisposable
                 TlsLog.AcmeIssued(_logger, _names, notAfter);
             }
             catch (Exception ex) when (!stop.IsCancellationRequested && ex is AcmeProblemException or HttpRequestException or OperationCanceledException
-                or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or System.Text.Json.JsonException)
+                or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or System.Text.Json.JsonException
+                // JsonElement's getters, for an answer of the wrong shape.
+                or KeyNotFoundException or InvalidOperationException)
             {
                 failures++;
                 var delay = AcmeSchedule.Backoff(failures, _random());

@@ -7,18 +7,19 @@ namespace Tandem.Proxy.Tls.Acme;
 
 /// <summary>
 /// Where ACME state lives under the data directory: <c>acme/accounts/HASH.key</c> (the account key per directory URL)
-/// and <c>acme/certificates/NAME/{cert.pem,key.pem}</c> per certificate (NAME: its first domain, <c>_</c> for a
-/// wildcard's <c>*</c>). Key files are written mode 0600, and every file is replaced by a rename so a reader never sees
+/// and <c>acme/certificates/NAME-HASH/{cert.pem,key.pem}</c> per certificate (NAME: its first domain, <c>_</c> for a
+/// wildcard's <c>*</c>; HASH: of the directory URL and every domain, so a staging certificate is never served for a
+/// production directory, nor one certificate's files taken for another's). Key files are written mode 0600, and every file is replaced by a rename so a reader never sees
 /// half of one.
 /// </summary>
 internal sealed class AcmeFiles(string dataDir, AcmeConfig config)
 {
     private string Root => Path.Combine(dataDir, "acme");
 
-    public string AccountKeyPath =>
-        Path.Combine(Root, "accounts", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(config.Directory.AbsoluteUri)))[..16] + ".key");
+    public string AccountKeyPath => Path.Combine(Root, "accounts", Hash(config.Directory.AbsoluteUri) + ".key");
 
-    public string CertificateDirectory => Path.Combine(Root, "certificates", config.Domains[0].Replace('*', '_'));
+    public string CertificateDirectory =>
+        Path.Combine(Root, "certificates", config.Domains[0].Replace('*', '_') + "-" + Hash(string.Join('\n', [config.Directory.AbsoluteUri, .. config.Domains]))[..8]);
 
     public string CertPath => Path.Combine(CertificateDirectory, "cert.pem");
 
@@ -58,6 +59,8 @@ internal sealed class AcmeFiles(string dataDir, AcmeConfig config)
         Write(KeyPath, issued.KeyPem, secret: true);
         Write(CertPath, issued.ChainPem, secret: false);
     }
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
 
     private static void Write(string path, string text, bool secret)
     {

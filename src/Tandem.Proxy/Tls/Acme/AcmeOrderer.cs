@@ -21,10 +21,9 @@ internal sealed class AcmeOrderer(AcmeClient client, AcmeChallengeStore challeng
 
     public async Task<AcmeIssued> OrderAsync(IReadOnlyList<string> domains, AcmeChallenge challenge, string? email, CancellationToken cancellationToken)
     {
-        if (client.Account is null)
-        {
-            await client.AccountAsync(email, onlyReturnExisting: false, cancellationToken);
-        }
+        // Each order registers or finds the account again (one request): an account the server no longer knows
+        // (a CA that was reset, a deactivated account) is replaced instead of failing every order after it.
+        await client.AccountAsync(email, onlyReturnExisting: false, cancellationToken);
         var order = await client.NewOrderAsync(domains, cancellationToken);
         foreach (var url in order.Authorizations)
         {
