@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Microsoft.Extensions.Logging;
+using Tandem.Core.Balancing;
 using Tandem.Core.Config;
 using Tandem.Core.Pools;
 using Tandem.Core.Runtime;
@@ -16,6 +17,8 @@ using Tandem.Proxy.Pipeline;
 using Tandem.Proxy.Routing;
 using Tandem.Proxy.Selection;
 using Tandem.Proxy.Streams;
+using Tandem.Proxy.Tls;
+using Tandem.Proxy.Tls.Acme;
 using Tandem.Proxy.Warmup;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -48,6 +51,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
     private readonly StreamListeners _streams;
     private FrozenDictionary<string, PoolTarget> _targets = FrozenDictionary<string, PoolTarget>.Empty;
     private Dictionary<string, ListenerHost> _listeners = new(StringComparer.Ordinal);
+    private readonly AcmeService _acme;
     private TimeSpan _drainTimeout = ConfigDefaults.DrainTimeout;
     private bool _stopped;
 
@@ -85,6 +89,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
         };
         RateLimits = new RateLimitLedger(() => Volatile.Read(ref _policies));
         _policyServices = new PolicyServices(time, telemetry.Policies, _policyHttp, loggerFactory.CreateLogger("Tandem.Proxy.Admission"));
+        _acme = new AcmeService(_services.Challenges, time, SharedRandomSource.Instance, loggerFactory.CreateLogger("Tandem.Tls"));
     }
 
     public PoolRegistry Pools => _pools;
@@ -105,6 +110,24 @@ public sealed class ProxyRuntime : IAsyncDisposable
         foreach (var (name, target) in _targets)
         {
             yield return new KeyValuePair<string, int>(name, target.Queue.Waiting);
+        }
+    }
+
+    /// <summary>Every TLS listener with the certificates it serves, in name order.</summary>
+    public IReadOnlyList<TlsListenerStatus> TlsCertificates
+    {
+        get
+        {
+            var list = new List<TlsListenerStatus>();
+            foreach (var host in _listeners.Values)
+            {
+                if (host.Tls is { } tls)
+                {
+                    list.Add(tls.Status());
+                }
+            }
+            list.Sort((a, b) => string.CompareOrdinal(a.Listener, b.Listener));
+            return list;
         }
     }
 
@@ -203,7 +226,9 @@ public sealed class ProxyRuntime : IAsyncDisposable
                 throw;
             }
 
-            // Every bind succeeded: resolve new server names, then commit.
+            // Every bind succeeded. ACME certificates already issued reach new listeners before they take connections.
+            await _acme.AttachAsync(config.DataDir ?? ConfigDefaults.DataDir, next.Values.Select(h => h.Tls).OfType<ListenerTls>());
+            // Resolve new server names, then commit.
             await _names.ResolveAsync(config, cancellationToken);
             var pools = _pools.Apply(config.Pools);
             await _names.WatchAsync(config, pools.Values);
@@ -297,6 +322,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
                 return true;
             }
             _stopped = true;
+            await _acme.DisposeAsync();
             var stops = new List<Task<bool>>();
             foreach (var host in _listeners.Values)
             {

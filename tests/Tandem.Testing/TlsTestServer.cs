@@ -61,7 +61,7 @@ public sealed class TlsTestServer : IAsyncDisposable
     }
 
     /// <summary>The bytes a .NET TLS client sends first (its ClientHello records) for <paramref name="serverName"/>.</summary>
-    public static async Task<byte[]> CaptureClientHelloAsync(string serverName)
+    public static async Task<byte[]> CaptureClientHelloAsync(string serverName, params string[] alpn)
     {
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -71,7 +71,12 @@ public sealed class TlsTestServer : IAsyncDisposable
         await tcp.ConnectAsync((IPEndPoint)listener.LocalEndPoint!, limit.Token);
         using var server = await listener.AcceptAsync(limit.Token);
         var tls = new SslStream(tcp.GetStream(), false, TrustTestCertificate);
-        var handshake = tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = serverName }, limit.Token);
+        var options = new SslClientAuthenticationOptions { TargetHost = serverName };
+        if (alpn.Length > 0)
+        {
+            options.ApplicationProtocols = [.. alpn.Select(p => new SslApplicationProtocol(p))];
+        }
+        var handshake = tls.AuthenticateAsClientAsync(options, limit.Token);
         var buffer = new byte[64 * 1024];
         var total = 0;
         // A record header says how much follows; read until the first records are whole.

@@ -35,6 +35,8 @@ public enum AlertConditionKind
     Rate,
     /// <summary><c>queue &gt; N</c>: requests waiting in the pool's queue.</summary>
     Queue,
+    /// <summary><c>certificate-expiry &lt; DURATION</c>: time until a served TLS certificate expires; one alert per certificate name.</summary>
+    CertificateExpiry,
 }
 
 /// <summary>
@@ -66,14 +68,15 @@ public sealed record AlertCondition(AlertConditionKind Kind, string? Operator, d
         ("p99", AlertConditionKind.P99),
         ("error-rate", AlertConditionKind.ErrorRate),
         ("rate", AlertConditionKind.Rate),
-        ("queue", AlertConditionKind.Queue));
+        ("queue", AlertConditionKind.Queue),
+        ("certificate-expiry", AlertConditionKind.CertificateExpiry));
 
     private static readonly string[] Operators = [">", ">=", "<", "<="];
 
     /// <summary>The words the grammar knows, for error messages.</summary>
     public const string Expected =
         "expected one of server-down, pool-down, peer-lost, became-master, primary-down, predicted-overload, " +
-        "or METRIC OP VALUE with METRIC one of node-cpu, process-cpu, node-memory, server-cpu, p50, p99, error-rate, rate, queue " +
+        "or METRIC OP VALUE with METRIC one of node-cpu, process-cpu, node-memory, server-cpu, p50, p99, error-rate, rate, queue, certificate-expiry " +
         "and OP one of >, >=, <, <= (e.g. 'p99 > 250ms')";
 
     /// <summary>True when the condition compares a measured value (as opposed to a state).</summary>
@@ -128,6 +131,7 @@ public sealed record AlertCondition(AlertConditionKind Kind, string? Operator, d
         AlertConditionKind.ErrorRate => "5%",
         AlertConditionKind.NodeMemory => "512MB",
         AlertConditionKind.Queue or AlertConditionKind.Rate => "100",
+        AlertConditionKind.CertificateExpiry => "14d",
         _ => "80",
     };
 
@@ -164,6 +168,8 @@ public sealed record AlertCondition(AlertConditionKind Kind, string? Operator, d
                 return false;
             case AlertConditionKind.NodeMemory:
                 return Bytes(text, out value, out error);
+            case AlertConditionKind.CertificateExpiry:
+                return Days(text, out value, out error);
             default:
                 if (double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value))
                 {
@@ -172,6 +178,25 @@ public sealed record AlertCondition(AlertConditionKind Kind, string? Operator, d
                 error = $"bad rate '{text}'; write requests per second such as 500";
                 return false;
         }
+    }
+
+    /// <summary>A duration in seconds; days (<c>14d</c>) besides the usual units, since certificates live for months.</summary>
+    private static bool Days(string text, out double value, out string error)
+    {
+        error = "";
+        if (text.EndsWith('d') && double.TryParse(text[..^1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var days) && days > 0)
+        {
+            value = days * 86_400;
+            return true;
+        }
+        if (Duration.TryParse(text, out var duration) && duration > TimeSpan.Zero)
+        {
+            value = duration.TotalSeconds;
+            return true;
+        }
+        value = 0;
+        error = $"bad time to expiry '{text}'; write a duration such as 14d or 336h";
+        return false;
     }
 
     private static bool Percent(string text, out double value, out string error)

@@ -1,6 +1,6 @@
 namespace Tandem.Core.Config;
 
-/// <summary>The design document's three levels, in force when the config has no <c>alerts.rules</c>.</summary>
+/// <summary>The design document's three levels and a certificate expiry warning, in force when the config has no <c>alerts.rules</c>.</summary>
 public static class AlertDefaults
 {
     public static readonly IReadOnlyList<AlertRuleConfig> Rules =
@@ -27,6 +27,13 @@ public static class AlertDefaults
             Level = AlertLevel.Disaster,
             Condition = Parse("primary-down"),
             Summary = "the primary node of the pair is down",
+        },
+        new AlertRuleConfig
+        {
+            Name = "CertificateExpiresSoon",
+            Level = AlertLevel.Warning,
+            Condition = Parse("certificate-expiry < 14d"),
+            Summary = "a TLS certificate expires within 14 days",
         },
     ];
 

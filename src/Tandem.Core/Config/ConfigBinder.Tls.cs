@@ -37,13 +37,6 @@ internal static partial class ConfigBinder
         var client = clientNode is null ? null : BindClientCertificates(reader, clientNode, ConfigReader.Child(path, "client-certificates"));
         var acmeNode = ConfigReader.Value(map, "acme");
         var acme = acmeNode is null ? null : BindAcme(reader, acmeNode, ConfigReader.Child(path, "acme"));
-        if (acme is not null)
-        {
-            // The section is checked in full so its shape is settled; ordering is not built yet, and a listener that
-            // silently served a stand-in certificate would be worse than a clear refusal.
-            reader.Problem(acmeNode!, ConfigReader.Child(path, "acme"), "ACME ordering is not supported yet; list 'certificates' (e.g. files kept current by certbot, which Tandem reloads on change)");
-            acme = null;
-        }
         if (certificatesNode is null && acmeNode is null)
         {
             reader.Problem(map, path, "needs 'certificates' or 'acme'");

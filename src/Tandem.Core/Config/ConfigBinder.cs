@@ -10,7 +10,7 @@ namespace Tandem.Core.Config;
 internal static partial class ConfigBinder
 {
     private static readonly string[] RootKeys = ["listeners", "admin", "pools", "drain-timeout", "pair", "access-log", "metrics", "forecast", "alerts", "logging",
-        "resolver", "resolve-interval", "policies", "default-policy", "trusted-proxies"];
+        "resolver", "resolve-interval", "policies", "default-policy", "trusted-proxies", "data-dir"];
     private static readonly string[] ListenerKeys = ["name", "bind", "protocol", "pool", "http-versions", "keepalive-timeout", "max-connections", "max-body", "non-ascii-headers",
         "policy", "trusted-proxies", "routes", "tls", "accept-proxy", "max-sessions", "idle-timeout"];
     private static readonly string[] AdminKeys = ["bind", "token-file"];
@@ -48,6 +48,12 @@ internal static partial class ConfigBinder
         var adminNode = ConfigReader.Value(map, "admin");
         var poolsNode = reader.Required(map, "", "pools");
         var drain = reader.Duration(map, "", "drain-timeout");
+        var dataDir = reader.String(map, "", "data-dir");
+        if (dataDir is { Length: 0 })
+        {
+            reader.Problem(ConfigReader.Value(map, "data-dir")!, "data-dir", "must not be empty");
+            dataDir = null;
+        }
         var pairNode = ConfigReader.Value(map, "pair");
         var accessLogNode = ConfigReader.Value(map, "access-log");
         var metricsNode = ConfigReader.Value(map, "metrics");
@@ -82,7 +88,7 @@ internal static partial class ConfigBinder
         return new TandemConfig { Listeners = listeners, Pools = pools, Admin = admin, DrainTimeout = drain, Pair = pair,
             AccessLog = accessLog, Metrics = metrics, Forecast = forecast, Alerts = alerts,
             Logging = logging, Resolver = resolver, ResolveInterval = resolveInterval,
-            Policies = policies, DefaultPolicy = defaultPolicy ?? DefaultPolicy.Allow, TrustedProxies = trustedProxies };
+            Policies = policies, DefaultPolicy = defaultPolicy ?? DefaultPolicy.Allow, TrustedProxies = trustedProxies, DataDir = dataDir };
     }
 
     private static List<T>? BindList<T>(ConfigReader reader, YamlNode? node, string path, string emptyMessage, Func<YamlNode, string, T?> bindItem)

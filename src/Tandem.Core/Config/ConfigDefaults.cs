@@ -25,6 +25,9 @@ public static class ConfigDefaults
     public const int PairRateLimitKeys = 5000;
     public static readonly TimeSpan VipAdvertInterval = TimeSpan.FromMilliseconds(200);
     public const string ForecastDataDir = "tandem-data";
+
+    /// <summary>The node's data directory (ACME account keys and certificates) when <c>data-dir</c> is absent.</summary>
+    public const string DataDir = "tandem-data";
     public const int MinuteRetentionDays = 14;
     public const int HourRetentionDays = 730;
     public static readonly TimeSpan RetrainInterval = TimeSpan.FromHours(6);

@@ -23,6 +23,12 @@ public sealed record TandemConfig
     /// </summary>
     public TimeSpan? DrainTimeout { get; init; }
 
+    /// <summary>
+    /// Key <c>data-dir</c>: where the node keeps state of its own (ACME account keys and certificates, under <c>acme/</c>);
+    /// <see cref="ConfigDefaults.DataDir"/>, relative to the working directory, when absent.
+    /// </summary>
+    public string? DataDir { get; init; }
+
     /// <summary>Key <c>pair</c>: this node's half of a two-node pair; null for a single node.</summary>
     public PairConfig? Pair { get; init; }
 

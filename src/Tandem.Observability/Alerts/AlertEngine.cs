@@ -108,7 +108,7 @@ public sealed class AlertEngine : IDisposable
                 _evaluator.Collect(rule, _matches);
                 foreach (var match in _matches)
                 {
-                    var key = (rule.Name, match.Pool + "\u001f" + match.Server);
+                    var key = (rule.Name, match.Pool + "\u001f" + match.Server + "\u001f" + match.Certificate);
                     seen.Add(key);
                     if (!_active.TryGetValue(key, out var alert))
                     {
@@ -227,6 +227,10 @@ public sealed class AlertEngine : IDisposable
         if (match.Server is not null)
         {
             labels["server"] = match.Server;
+        }
+        if (match.Certificate is not null)
+        {
+            labels["certificate"] = match.Certificate;
         }
         return labels;
     }

@@ -103,9 +103,28 @@ internal sealed class AlertEvaluator : IDisposable
             case AlertConditionKind.NodeMemory:
                 Node(condition, _sources.Resources?.Current.RssBytes, into, v => Invariant($"resident memory {v / 1048576:0.#} MB ({condition.Text})"));
                 break;
+            case AlertConditionKind.CertificateExpiry:
+                CollectCertificates(condition, into);
+                break;
             default:
                 CollectPair(condition.Kind, into);
                 break;
+        }
+    }
+
+    private void CollectCertificates(AlertCondition condition, List<AlertMatch> into)
+    {
+        if (_sources.Tls is not { } tls)
+        {
+            return;
+        }
+        foreach (var (name, seconds) in Metrics.TlsMetrics.Soonest(tls.Current, _sources.Time.GetUtcNow()))
+        {
+            if (condition.Holds(seconds))
+            {
+                var left = seconds <= 0 ? "has expired" : Invariant($"expires in {seconds / 86_400:0.#} days");
+                into.Add(new AlertMatch(null, null, seconds, $"TLS certificate {name} {left} ({condition.Text})") { Certificate = name });
+            }
         }
     }
 
@@ -236,4 +255,8 @@ internal sealed class AlertEvaluator : IDisposable
 }
 
 /// <summary>A label set for which a condition holds, with the value seen and a sentence for the description.</summary>
-internal readonly record struct AlertMatch(string? Pool, string? Server, double Value, string Description);
+internal readonly record struct AlertMatch(string? Pool, string? Server, double Value, string Description)
+{
+    /// <summary>The certificate's name for certificate conditions (the <c>certificate</c> label).</summary>
+    public string? Certificate { get; init; }
+}

@@ -7,7 +7,7 @@ namespace Tandem.Observability.Alerts;
 
 /// <summary>
 /// What alert conditions read: the pools' runtime state, the live per-second statistics, this node's resources, the
-/// pair's health and the forecasting planner's outlook. Any may be absent (null), and then its conditions never hold.
+/// pair's health, the forecasting planner's outlook and the served TLS certificates. Any may be absent (null), and then its conditions never hold.
 /// </summary>
 public sealed class AlertSources
 {
@@ -20,4 +20,10 @@ public sealed class AlertSources
     public PairHealth? Pair { get; init; }
 
     public ForecastSignals? Forecast { get; init; }
+
+    /// <summary>The certificates TLS listeners serve (certificate-expiry).</summary>
+    public TlsStatus? Tls { get; init; }
+
+    /// <summary>The clock certificate expiry is measured with.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }

@@ -24,7 +24,7 @@ public sealed class AlertingService : IAsyncDisposable
     private string _externalUrl = "";
 
     public AlertingService(TandemMetrics metrics, PoolRegistry pools, PairHealth pair, ForecastSignals forecast, TimeProvider time,
-        ILoggerFactory loggerFactory, WebhookOptions? webhookOptions = null)
+        ILoggerFactory loggerFactory, WebhookOptions? webhookOptions = null, TlsStatus? tls = null)
     {
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(loggerFactory);
@@ -35,7 +35,7 @@ public sealed class AlertingService : IAsyncDisposable
         Resources.Export(metrics.Registry);
         AgentLoadMetrics.Export(metrics.Registry, pools);
         _metrics = new AlertMetrics(metrics.Registry);
-        Engine = new AlertEngine(new AlertSources { Pools = pools, Live = metrics.Live, Resources = Resources, Pair = pair, Forecast = forecast },
+        Engine = new AlertEngine(new AlertSources { Pools = pools, Live = metrics.Live, Resources = Resources, Pair = pair, Forecast = forecast, Tls = tls, Time = time },
             time, _logger, _metrics);
         Engine.Notified += notice => _notifier?.Enqueue(notice);
     }

@@ -74,6 +74,7 @@ public static class PrometheusRules
                 $"sum by ({by}) (rate(tandem_requests_total{Selector(rule, "code=\"5xx\"")}[{window}])) / sum by ({by}) (rate(tandem_requests_total{Selector(rule, null)}[{window}])) * 100 {c.Operator} {threshold}",
             AlertConditionKind.Rate => $"sum by ({by}) (rate(tandem_requests_total{Selector(rule, null)}[{window}])) {c.Operator} {threshold}",
             AlertConditionKind.Queue => $"tandem_pool_queued_requests{Selector(rule, null, server: false)} {c.Operator} {threshold}",
+            AlertConditionKind.CertificateExpiry => $"tandem_tls_certificate_expiry_seconds {c.Operator} {threshold}",
             _ => throw new ArgumentOutOfRangeException(nameof(rule), c.Kind, "unknown condition"),
         };
     }
@@ -84,6 +85,7 @@ public static class PrometheusRules
         AlertConditionKind.PoolDown or AlertConditionKind.Queue or AlertConditionKind.PredictedOverload
             or AlertConditionKind.P50 or AlertConditionKind.P99 or AlertConditionKind.ErrorRate or AlertConditionKind.Rate
             => "pool {{ $labels.pool }}: " + rule.Condition.Text + " (value {{ $value }})",
+        AlertConditionKind.CertificateExpiry => "certificate {{ $labels.name }}: " + rule.Condition.Text + " (seconds left {{ $value }})",
         _ => "{{ $labels.instance }}: " + rule.Condition.Text + " (value {{ $value }})",
     };
 

@@ -10,6 +10,7 @@ using Tandem.Proxy.Pipeline;
 using Tandem.Proxy.Recording;
 using Tandem.Proxy.Routing;
 using Tandem.Proxy.Tls;
+using Tandem.Proxy.Tls.Acme;
 
 namespace Tandem.Proxy.Listeners;
 
@@ -92,7 +93,7 @@ internal sealed class ListenerHost
     private static async Task<ListenerHost> StartTlsAsync(ListenerConfig config, ListenerServices services, KestrelServerOptions options, IPEndPoint address,
         IListenerTelemetry? telemetry, CancellationToken cancellationToken)
     {
-        var tls = ListenerTls.Create(config, services.Time, services.LoggerFactory.CreateLogger("Tandem.Tls"));
+        var tls = ListenerTls.Create(config, services.Time, services.LoggerFactory.CreateLogger("Tandem.Tls"), services.Challenges);
         try
         {
             var protocols = config.HttpVersions switch
@@ -105,6 +106,7 @@ internal sealed class ListenerHost
             options.Listen(new SharedEndPoint(address, HttpProtocols.Http1, generation), o =>
             {
                 Configure(o, protocols, telemetry);
+                o.Use(AlpnChallengePeek.Create(services.Challenges));
                 o.UseHttps(tls.HandshakeOptions);
                 o.Use(ClientIdentityMiddleware.Create);
             });
@@ -124,7 +126,7 @@ internal sealed class ListenerHost
         var server = new KestrelServer(Options.Create(options), services.Transport, services.LoggerFactory);
         try
         {
-            await server.StartAsync(new ProxyApplication(pipeline, services.Pipeline), cancellationToken);
+            await server.StartAsync(new ProxyApplication(pipeline, services.Pipeline, services.Challenges), cancellationToken);
         }
         catch
         {

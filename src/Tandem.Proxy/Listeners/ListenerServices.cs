@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Tandem.Core.Telemetry;
 using Tandem.Proxy.Listeners.Transport;
 using Tandem.Proxy.Pipeline;
+using Tandem.Proxy.Tls.Acme;
 
 namespace Tandem.Proxy.Listeners;
 
@@ -12,4 +13,8 @@ internal sealed record ListenerServices(
     IDataPlaneTelemetry Telemetry,
     TimeProvider Time,
     ILoggerFactory LoggerFactory,
-    IServiceProvider ApplicationServices);
+    IServiceProvider ApplicationServices)
+{
+    /// <summary>ACME challenges being validated: every HTTP listener answers http-01, every TLS listener tls-alpn-01.</summary>
+    public AcmeChallengeStore Challenges { get; init; } = new();
+}

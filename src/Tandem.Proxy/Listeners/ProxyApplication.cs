@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Tandem.Proxy.Pipeline;
 using Tandem.Proxy.Recording;
+using Tandem.Proxy.Tls.Acme;
 
 namespace Tandem.Proxy.Listeners;
 
@@ -13,7 +14,8 @@ namespace Tandem.Proxy.Listeners;
 /// <see cref="HttpContext"/> and the <see cref="RequestState"/> are reused across the requests of a connection, as
 /// ASP.NET's own hosting layer does.
 /// </summary>
-internal sealed class ProxyApplication(ListenerPipeline listener, RequestPipeline pipeline) : IHttpApplication<ProxyApplication.Context>
+internal sealed class ProxyApplication(ListenerPipeline listener, RequestPipeline pipeline, AcmeChallengeStore? challenges = null)
+    : IHttpApplication<ProxyApplication.Context>
 {
     public Context CreateContext(IFeatureCollection contextFeatures)
     {
@@ -43,6 +45,13 @@ internal sealed class ProxyApplication(ListenerPipeline listener, RequestPipelin
         {
             // Handing over: the client's next request goes on a new connection, to the process that accepts now.
             context.HttpContext.Response.Headers.Connection = "close";
+        }
+        if (challenges is { HasHttp: true } && challenges.HttpResponse(context.HttpContext.Request.Path.Value) is { } keyAuthorization)
+        {
+            // An ACME http-01 validation (RFC 8555 section 8.3): answered here, ahead of routes and policies.
+            var response = context.HttpContext.Response;
+            response.ContentType = "application/octet-stream";
+            return response.WriteAsync(keyAuthorization);
         }
         if (_countBodies)
         {

@@ -3,7 +3,9 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Logging;
 using Tandem.Core.Config;
+using Tandem.Core.Runtime;
 using Tandem.Core.Tls;
+using Tandem.Proxy.Tls.Acme;
 
 namespace Tandem.Proxy.Tls;
 
@@ -20,6 +22,7 @@ internal sealed class ListenerTls : IDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly ClientCertificateValidator? _clients;
+    private readonly AcmeChallengeStore? _challenges;
     private readonly List<SslApplicationProtocol> _alpn;
     private readonly Lock _gate = new();
     private readonly CertificateFileWatcher? _watcher;
@@ -27,9 +30,14 @@ internal sealed class ListenerTls : IDisposable
     private IReadOnlyList<PemCertificate> _issued = [];
     private PemCertificate? _fallback;
     private volatile CertificateSet _set;
+    private DateTimeOffset _filesLoadedAt;
+    private string? _fileError;
+    private AcmeProgress? _acme;
 
-    private ListenerTls(ListenerConfig listener, IReadOnlyList<PemCertificate> files, ClientCertificateValidator? clients, TimeProvider time, ILogger logger)
+    private ListenerTls(ListenerConfig listener, IReadOnlyList<PemCertificate> files, ClientCertificateValidator? clients, TimeProvider time, ILogger logger,
+        AcmeChallengeStore? challenges)
     {
+        _challenges = challenges;
         _listener = listener;
         _config = listener.Tls!;
         _files = files;
@@ -37,6 +45,7 @@ internal sealed class ListenerTls : IDisposable
         _time = time;
         _logger = logger;
         _alpn = TlsPolicy.Alpn(listener.HttpVersions);
+        _filesLoadedAt = time.GetUtcNow();
         _set = Build();
         if (_config.Certificates.Count > 0)
         {
@@ -46,7 +55,11 @@ internal sealed class ListenerTls : IDisposable
     }
 
     /// <summary>Loads the listener's certificate and CA files; throws <see cref="InvalidOperationException"/> naming a file that cannot be served.</summary>
-    public static ListenerTls Create(ListenerConfig listener, TimeProvider time, ILogger logger)
+    /// <param name="listener">The listener, with its tls section.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="logger">Where reloads are logged.</param>
+    /// <param name="challenges">Pending tls-alpn-01 challenges, answered on handshakes that offer acme-tls/1; none when null.</param>
+    public static ListenerTls Create(ListenerConfig listener, TimeProvider time, ILogger logger, AcmeChallengeStore? challenges = null)
     {
         var config = listener.Tls ?? throw new ArgumentException("the listener has no tls section", nameof(listener));
         var files = Load(config, out var error) ?? throw new InvalidOperationException(error);
@@ -63,7 +76,7 @@ internal sealed class ListenerTls : IDisposable
                 TlsLog.KeyPermissions(logger, listener.Name, warning);
             }
         }
-        var tls = new ListenerTls(listener, files, clients, time, logger);
+        var tls = new ListenerTls(listener, files, clients, time, logger, challenges);
         tls.WarnExpired(files);
         return tls;
     }
@@ -73,6 +86,12 @@ internal sealed class ListenerTls : IDisposable
 
     /// <summary>The certificates serving now, the default first.</summary>
     public CertificateSet Current => _set;
+
+    /// <summary>The listener's name.</summary>
+    public string Name => _listener.Name;
+
+    /// <summary>The ACME section this listener orders its certificate with; null without one.</summary>
+    public AcmeConfig? Acme => _config.Acme;
 
     /// <summary>Certificates obtained outside the files (ACME), served beside them; replaces the previous ones.</summary>
     public void SetIssued(IReadOnlyList<PemCertificate> issued)
@@ -84,8 +103,63 @@ internal sealed class ListenerTls : IDisposable
         }
     }
 
+    /// <summary>How ordering the ACME certificate goes, for the status.</summary>
+    public void SetAcmeProgress(AcmeProgress progress)
+    {
+        lock (_gate)
+        {
+            _acme = progress;
+        }
+    }
+
+    /// <summary>Every certificate of the listener (files first, then ACME) with its validity and reload state.</summary>
+    public TlsListenerStatus Status()
+    {
+        lock (_gate)
+        {
+            var list = new List<TlsCertificateStatus>(_files.Count + Math.Max(1, _issued.Count));
+            foreach (var file in _files)
+            {
+                list.Add(Describe(file, TlsCertificateSources.File, _filesLoadedAt, null, _fileError));
+            }
+            if (_config.Acme is { } acme)
+            {
+                var progress = _acme;
+                if (_issued.Count == 0)
+                {
+                    list.Add(new TlsCertificateStatus(acme.Domains[0], acme.Domains, TlsCertificateSources.Acme, null, null, null,
+                        progress?.NextAttempt, progress?.LastError));
+                }
+                foreach (var issued in _issued)
+                {
+                    list.Add(Describe(issued, TlsCertificateSources.Acme, progress?.LastIssued, progress?.NextAttempt, progress?.LastError));
+                }
+            }
+            return new TlsListenerStatus(_listener.Name, list);
+        }
+    }
+
+    private static TlsCertificateStatus Describe(PemCertificate certificate, string source, DateTimeOffset? loaded, DateTimeOffset? next, string? error)
+    {
+        var names = certificate.Names;
+        return new TlsCertificateStatus(names.Count > 0 ? names[0] : certificate.Leaf.Subject, names, source,
+            new DateTimeOffset(certificate.Leaf.NotBefore.ToUniversalTime()), new DateTimeOffset(certificate.Leaf.NotAfter.ToUniversalTime()), loaded, next, error);
+    }
+
     private ValueTask<SslServerAuthenticationOptions> OnConnection(TlsHandshakeCallbackContext context)
     {
+        if (_challenges is { HasAlpn: true } && context.Connection.Items.ContainsKey(AlpnChallengePeek.Key)
+            && _challenges.Alpn(context.ClientHelloInfo.ServerName) is { } challenge)
+        {
+            return ValueTask.FromResult(new SslServerAuthenticationOptions
+            {
+                ServerCertificateContext = challenge.Context,
+                EnabledSslProtocols = TlsPolicy.Protocols(TlsVersion.Tls12),
+                CipherSuitesPolicy = TlsPolicy.CipherSuites,
+                ApplicationProtocols = AlpnChallengeCertificate.Protocols,
+                AllowRenegotiation = false,
+            });
+        }
         // A fresh options object per handshake: Kestrel may write ALPN into it, and it is small beside a handshake.
         var options = new SslServerAuthenticationOptions
         {
@@ -112,9 +186,12 @@ internal sealed class ListenerTls : IDisposable
             if (files is null)
             {
                 TlsLog.CertificateReloadRefused(_logger, _listener.Name, error!);
+                _fileError = error;
                 return;
             }
             _files = files;
+            _filesLoadedAt = _time.GetUtcNow();
+            _fileError = null;
             _set = Build();
             WarnExpired(files);
             var names = string.Join(", ", files.SelectMany(f => f.Names));

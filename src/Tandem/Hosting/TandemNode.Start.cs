@@ -83,8 +83,11 @@ internal sealed partial class TandemNode
             var pairHealth = new PairHealth();
             var pairMetrics = new PairMetrics(metrics, pairHealth);
             // Alert rules read the pair's health and the planner's outlook.
-            var alerting = new AlertingService(metrics, pools, pairHealth, forecastSignals, options.Time, loggerFactory);
-            var node = new TandemNode(shared, admin, runtime, status, metrics, pairHealth, alerting) { AccessLog = accessLog, Forecast = forecastSignals };
+            var tls = new TlsStatus();
+            tls.Observe(() => runtime.TlsCertificates);
+            TlsMetrics.Observe(metrics, tls, options.Time);
+            var alerting = new AlertingService(metrics, pools, pairHealth, forecastSignals, options.Time, loggerFactory, tls: tls);
+            var node = new TandemNode(shared, admin, runtime, status, metrics, pairHealth, alerting) { AccessLog = accessLog, Forecast = forecastSignals, Tls = tls };
             var operatorChanges = new OperatorChanges();
             node.MapAdmin(access, operatorChanges);
             node.AdminEndPoint = await StartAdminAsync(admin, config.Admin?.Bind ?? ConfigDefaults.AdminBind, cancellationToken);
@@ -220,6 +223,7 @@ internal sealed partial class TandemNode
         _admin.UseTandemAdminAccess(access);
         _admin.MapTandemAdmin(Pools, Metrics, Status, operatorChanges, Runtime.PolicyReport);
         _admin.MapPairApi(PairHealth);
+        _admin.MapTlsApi(Tls, _admin.Services.GetRequiredService<TimeProvider>());
         _admin.MapTandemForecast(Pools, RunningForecast);
         _admin.MapTandemAlerts(Alerting.Engine);
     }

@@ -71,6 +71,9 @@ internal sealed partial class TandemNode : IAsyncDisposable
     /// <summary>The scale-ahead planner's outlook per pool (empty without <c>forecast</c> in the config).</summary>
     public ForecastSignals Forecast { get; private init; } = new();
 
+    /// <summary>The certificates the TLS listeners serve (<c>/api/tls</c>, the expiry gauge and alert).</summary>
+    public TlsStatus Tls { get; private init; } = new();
+
     /// <summary>The pair's state for the admin API and alerts; standalone without a <c>pair</c> section.</summary>
     public PairHealth PairHealth { get; }
 

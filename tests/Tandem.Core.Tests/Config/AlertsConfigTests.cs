@@ -125,6 +125,23 @@ public sealed class AlertsConfigTests
         Assert.Collection(AlertDefaults.Rules,
             r => Assert.Equal((AlertLevel.Warning, AlertConditionKind.NodeCpu, 70d, TimeSpan.FromMinutes(5)), (r.Level, r.Condition.Kind, r.Condition.Threshold, r.For)),
             r => Assert.Equal((AlertLevel.Critical, AlertConditionKind.ServerDown, TimeSpan.FromSeconds(30)), (r.Level, r.Condition.Kind, r.For)),
-            r => Assert.Equal((AlertLevel.Disaster, AlertConditionKind.PrimaryDown, TimeSpan.Zero), (r.Level, r.Condition.Kind, r.For)));
+            r => Assert.Equal((AlertLevel.Disaster, AlertConditionKind.PrimaryDown, TimeSpan.Zero), (r.Level, r.Condition.Kind, r.For)),
+            r => Assert.Equal((AlertLevel.Warning, AlertConditionKind.CertificateExpiry, "<", 14d * 86_400), (r.Level, r.Condition.Kind, r.Condition.Operator, r.Condition.Threshold)));
+    }
+
+    [Theory]
+    [InlineData("certificate-expiry < 14d", 14 * 86_400)]
+    [InlineData("certificate-expiry < 72h", 72 * 3_600)]
+    public void Parse_CertificateExpiry_DaysOrDurationInSeconds(string text, double seconds)
+    {
+        Assert.True(AlertCondition.TryParse(text, out var condition, out var error), error);
+        Assert.Equal((AlertConditionKind.CertificateExpiry, seconds), (condition!.Kind, condition.Threshold));
+    }
+
+    [Fact]
+    public void Parse_CertificateExpiryNotADuration_NamesTheValue()
+    {
+        Assert.False(AlertCondition.TryParse("certificate-expiry < soon", out _, out var error));
+        Assert.Equal("bad time to expiry 'soon'; write a duration such as 14d or 336h", error);
     }
 }

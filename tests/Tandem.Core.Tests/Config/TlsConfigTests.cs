@@ -78,24 +78,61 @@ public sealed class TlsConfigTests
         Assert.Equal(8, problems.Count);
     }
 
-    [Theory]
-    [InlineData("[a.test, \"bad name\"]", "t.yaml:6:88: listeners[0].tls.acme.domains[1]: expected a DNS name, got 'bad name'")]
-    [InlineData("[a.test]", "t.yaml:6:13: listeners[0].tls.acme: ACME ordering is not supported yet; list 'certificates' (e.g. files kept current by certbot, which Tandem reloads on change)")]
-    public void Parse_Acme_CheckedThenRefusedUntilSupported(string domains, string expected)
+    [Fact]
+    public void Parse_Acme_BoundWithDefaults()
     {
-        var result = ConfigLoader.Parse($$"""
+        var result = ConfigLoader.Parse("""
             listeners:
               - name: web
                 bind: 127.0.0.1:8443
                 pool: app
                 tls:
-                  acme: { directory: "https://acme.test/dir", email: ops@a.test, domains: {{domains}} }
+                  acme: { directory: "https://acme.test/dir", email: ops@a.test, domains: [a.test, www.a.test] }
+            data-dir: /var/lib/tandem
             pools:
               - name: app
                 servers:
                   - address: 127.0.0.1:9001
             """, "t.yaml");
 
-        Assert.Equal([expected], result.Problems.Select(p => p.ToString()));
+        Assert.Empty(result.Problems);
+        var acme = result.Config!.Listeners[0].Tls!.Acme!;
+        Assert.Equal((new Uri("https://acme.test/dir"), "ops@a.test", AcmeChallenge.Http01, (string?)null), (acme.Directory, acme.Email, acme.Challenge, acme.Ca));
+        Assert.Equal(["a.test", "www.a.test"], acme.Domains);
+        Assert.Empty(result.Config.Listeners[0].Tls!.Certificates);
+        Assert.Equal("/var/lib/tandem", result.Config.DataDir);
+    }
+
+    [Fact]
+    public void Parse_AcmeBadValues_EachNamedWithKeyAndLine()
+    {
+        var result = ConfigLoader.Parse("""
+            listeners:
+              - name: web
+                bind: 127.0.0.1:8443
+                pool: app
+                tls:
+                  acme:
+                    directory: "ftp://acme.test/dir"
+                    email: nobody
+                    domains: [a.test, "bad name"]
+                    challenge: dns-01
+                    ca: /nonexistent/ca.pem
+            data-dir: ""
+            pools:
+              - name: app
+                servers:
+                  - address: 127.0.0.1:9001
+            """, "t.yaml");
+
+        Assert.Equal(
+        [
+            "t.yaml:7:20: listeners[0].tls.acme.directory: expected an https:// URL, got 'ftp://acme.test/dir'",
+            "t.yaml:8:16: listeners[0].tls.acme.email: expected an email address, got 'nobody'",
+            "t.yaml:9:27: listeners[0].tls.acme.domains[1]: expected a DNS name, got 'bad name'",
+            "t.yaml:10:20: listeners[0].tls.acme.challenge: unknown challenge 'dns-01'; expected http-01 or tls-alpn-01",
+            "t.yaml:11:13: listeners[0].tls.acme.ca: cannot read CA file /nonexistent/ca.pem: no such file",
+            "t.yaml:12:11: data-dir: must not be empty",
+        ], result.Problems.Select(p => p.ToString()));
     }
 }

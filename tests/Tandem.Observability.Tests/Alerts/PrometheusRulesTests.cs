@@ -29,6 +29,7 @@ public sealed class PrometheusRulesTests
         Assert.Equal("30s", down["for"].ToString());
         Assert.Equal("critical", ((YamlMappingNode)down["labels"])["severity"].ToString());
         Assert.Contains("tandem_pair_peer_up == 0", RuleNamed(yaml, "PrimaryNodeDown")["expr"].ToString(), StringComparison.Ordinal);
+        Assert.Equal("tandem_tls_certificate_expiry_seconds < 1209600", RuleNamed(yaml, "CertificateExpiresSoon")["expr"].ToString());
     }
 
     [Fact]

@@ -15,6 +15,20 @@ public sealed class ClientHelloParserTests
         Assert.Equal("api.example.com", name);
     }
 
+    [Theory]
+    [InlineData(new[] { "acme-tls/1" }, true)]
+    [InlineData(new[] { "h2", "acme-tls/1" }, true)]
+    [InlineData(new[] { "h2", "http/1.1" }, false)]
+    [InlineData(new string[0], false)]
+    public async Task OffersAlpn_RealClientHello_TrueOnlyWhenTheProtocolIsOffered(string[] alpn, bool expected)
+    {
+        var hello = await TlsTestServer.CaptureClientHelloAsync("a.test", alpn);
+
+        Assert.Equal(ClientHelloStatus.Complete, ClientHelloParser.OffersAlpn(hello, "acme-tls/1"u8, out var offered));
+        Assert.Equal(expected, offered);
+        Assert.Equal(ClientHelloStatus.NeedMore, ClientHelloParser.OffersAlpn(hello.AsSpan(0, hello.Length - 1), "acme-tls/1"u8, out _));
+    }
+
     [Fact]
     public async Task Parse_EveryShorterPrefix_NeedsMore()
     {

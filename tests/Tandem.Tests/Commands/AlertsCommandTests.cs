@@ -15,7 +15,7 @@ public sealed class AlertsCommandTests
         stream.Load(new StringReader(run.Stdout));
         var group = (YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)stream.Documents[0].RootNode)["groups"])[0];
         var rules = ((YamlSequenceNode)group["rules"]).Cast<YamlMappingNode>().ToList();
-        Assert.Equal(["NodeCpuHigh", "ServerDown", "PrimaryNodeDown"], rules.Select(r => r["alert"].ToString()));
+        Assert.Equal(["NodeCpuHigh", "ServerDown", "PrimaryNodeDown", "CertificateExpiresSoon"], rules.Select(r => r["alert"].ToString()));
         Assert.Equal("disaster", ((YamlMappingNode)rules[2]["labels"])["severity"].ToString());
     }
 

@@ -35,6 +35,7 @@ internal static class ClientHelloParser
     private const int RecordHeader = 5;
     private const int MaxRecord = 16 * 1024;
     private const ushort ServerNameExtension = 0;
+    private const ushort AlpnExtension = 16;
     private const byte HostNameType = 0;
 
     /// <summary>Parses the bytes received so far. <paramref name="serverName"/> is the lower-case SNI host name, or null when none was sent.</summary>
@@ -96,6 +97,56 @@ internal static class ClientHelloParser
                 return ClientHelloStatus.NeedMore;
             }
             data = data[(RecordHeader + recordLength)..];
+        }
+    }
+
+    /// <summary>
+    /// Whether a whole ClientHello in <paramref name="data"/> offers <paramref name="protocol"/> in its ALPN extension
+    /// (RFC 7301). <see cref="ClientHelloStatus.NeedMore"/> until the ClientHello is whole.
+    /// </summary>
+    public static ClientHelloStatus OffersAlpn(ReadOnlySpan<byte> data, ReadOnlySpan<byte> protocol, out bool offered)
+    {
+        offered = false;
+        var scratch = ArrayPool<byte>.Shared.Rent(MaxHandshake);
+        try
+        {
+            var status = Reassemble(data, scratch, out var length);
+            if (status != ClientHelloStatus.Complete)
+            {
+                return status;
+            }
+            var reader = new SpanReader(scratch.AsSpan(4, length - 4));
+            if (!reader.Skip(2 + 32) || !reader.Vector8(out _) || !reader.Vector16(out _) || !reader.Vector8(out _))
+            {
+                return ClientHelloStatus.Invalid;
+            }
+            if (reader.Remaining == 0 || !reader.Vector16(out var extensions))
+            {
+                return ClientHelloStatus.Complete;
+            }
+            var ext = new SpanReader(extensions);
+            while (ext.Remaining > 0 && ext.UInt16(out var type) && ext.Vector16(out var body))
+            {
+                if (type != AlpnExtension)
+                {
+                    continue;
+                }
+                var list = new SpanReader(body);
+                if (!list.Vector16(out var names))
+                {
+                    return ClientHelloStatus.Invalid;
+                }
+                var entries = new SpanReader(names);
+                while (entries.Remaining > 0 && entries.Vector8(out var name))
+                {
+                    offered |= name.SequenceEqual(protocol);
+                }
+            }
+            return ClientHelloStatus.Complete;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
         }
     }
 
