@@ -80,7 +80,8 @@ public sealed class QueueTests
         await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool(BalancingAlgorithms.RoundRobin,
             [a.ServerConfig() with { MaxConnections = 1 }, b.ServerConfig()]));
         using var client = TestHttp.Client();
-        var busy = client.GetAsync(new Uri(proxy.BaseAddress, "/delay/1000"));
+        // Held long enough that a stays full while the four below run, even on a loaded machine (1 s was not).
+        var busy = client.GetAsync(new Uri(proxy.BaseAddress, "/delay/6000"));
         Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(a.Requests + b.Requests == 1), TimeSpan.FromSeconds(5)));
         var holder = a.Requests == 1 ? "a" : "b";
 
