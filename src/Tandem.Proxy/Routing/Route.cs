@@ -1,5 +1,6 @@
 using System.Net;
 using Tandem.Core.Config;
+using Tandem.Core.Telemetry;
 using Tandem.Proxy.Admission;
 using Tandem.Proxy.Forwarding;
 using Tandem.Proxy.Retries;
@@ -83,6 +84,15 @@ internal sealed class Route
 
     /// <summary>What is changed on the way to the server and back: the forwarding headers, and the route's rewrite and headers.</summary>
     public HttpTransformer Transformer { get; }
+
+    /// <summary>
+    /// The route's series (<c>tandem_route_requests_total</c>); null when its listener counts no routes. Set once by
+    /// <see cref="ObserveWith"/> before the route's table is published to requests, never after.
+    /// </summary>
+    public IRouteTelemetry? Telemetry { get; private set; }
+
+    /// <summary>Resolves the route's series from its listener's telemetry; called while the table is not yet in use.</summary>
+    public void ObserveWith(IListenerTelemetry telemetry) => Telemetry ??= telemetry.ForRoute(Name);
 
     private static HttpTransformer TransformerFor(PoolTarget target, RouteConfig? config)
     {
