@@ -6,7 +6,9 @@ namespace Tandem.Core.Config;
 internal static partial class ConfigBinder
 {
     private static readonly string[] RouteKeys =
-        ["name", "match", "pool", "split", "split-key", "redirect", "respond", "rewrite", "request-headers", "response-headers", "policy", "retries"];
+        ["name", "match", "pool", "split", "split-key", "redirect", "respond", "rewrite", "request-headers", "response-headers", "policy", "retries",
+         "timeouts", "max-body"];
+    private static readonly string[] RouteTimeoutKeys = ["response", "idle", "connect"];
     private static readonly string[] RouteActionKeys = ["pool", "split", "redirect", "respond"];
     private static readonly string[] SplitKeys = ["pool", "weight"];
     private static readonly string[] RedirectKeys = ["to", "status"];
@@ -83,6 +85,10 @@ internal static partial class ConfigBinder
         ForwardingOnly(reader, map, path, "retries", forwards, ref ok);
         var retries = reader.Int(map, path, "retries", 0, 10);
         var policies = BindPolicyReference(reader, checks.Policies, map, path);
+        var timeoutsNode = ForwardingOnly(reader, map, path, "timeouts", forwards, ref ok);
+        var timeouts = timeoutsNode is null ? null : BindRouteTimeouts(reader, timeoutsNode, ConfigReader.Child(path, "timeouts"));
+        ok &= timeoutsNode is null || timeouts is not null;
+        var maxBody = BodyLimit(reader, map, path);
         ok &= (rewriteNode is null || rewrite is not null) && (requestHeadersNode is null || requestHeaders is not null)
             && (responseHeadersNode is null || responseHeaders is not null);
 
@@ -100,9 +106,30 @@ internal static partial class ConfigBinder
             ResponseHeaders = responseHeaders,
             Policies = policies,
             Retries = retries,
+            Timeouts = timeouts,
+            MaxBody = maxBody,
             Line = map.Line,
             Column = map.Column,
         };
+    }
+
+    /// <summary>A route's <c>timeouts</c>: the pool's keys but <c>connect</c>, which belongs to the pool's shared connections.</summary>
+    private static PoolTimeouts? BindRouteTimeouts(ConfigReader reader, YamlNode node, string path)
+    {
+        var map = reader.Mapping(node, path, RouteTimeoutKeys);
+        if (map is null)
+        {
+            return null;
+        }
+        if (ConfigReader.Value(map, "connect") is { } connect)
+        {
+            reader.Problem(connect, ConfigReader.Child(path, "connect"),
+                "a connection to a server is shared by every route of its pool; set connect in the pool's timeouts");
+            return null;
+        }
+        var response = reader.Duration(map, path, "response");
+        var idle = reader.Duration(map, path, "idle");
+        return new PoolTimeouts { Response = response, Idle = idle };
     }
 
     private static string? RouteName(ConfigReader reader, YamlMapping map, string path, int number, Dictionary<string, int> names, ref bool ok)

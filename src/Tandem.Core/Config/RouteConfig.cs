@@ -46,6 +46,18 @@ public sealed record RouteConfig
     /// <summary>Key <c>retries</c>: overrides the pool's <c>retries</c> for this route's requests.</summary>
     public int? Retries { get; init; }
 
+    /// <summary>
+    /// Key <c>timeouts</c>: <c>response</c> and <c>idle</c> override the pool's for this route's requests. (<c>connect</c>
+    /// stays the pool's: a connection to a server is shared by every route of its pool.)
+    /// </summary>
+    public PoolTimeouts? Timeouts { get; init; }
+
+    /// <summary>
+    /// Key <c>max-body</c>: the largest request body this route accepts, overriding the listener's <c>max-body</c> (larger
+    /// or smaller); <see cref="long.MaxValue"/> means unlimited. A larger body gets 413 from Tandem.
+    /// </summary>
+    public long? MaxBody { get; init; }
+
     /// <summary>The line of the route in its file, for warnings and <c>/api/explain</c>.</summary>
     public int Line { get; init; }
 

@@ -112,6 +112,11 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
         Exception? exception = null;
         try
         {
+            if (route.ResponseTimeout is { } responseTimeout)
+            {
+                // Scoped to this attempt's async context: restored when this method returns.
+                ResponseTimeoutHandler.RouteOverride.Value = responseTimeout;
+            }
             error = await forwarder.SendAsync(context, server.DestinationPrefix, target.Client, route.RequestConfig, route.Transformer);
             if (error != ForwarderError.None)
             {

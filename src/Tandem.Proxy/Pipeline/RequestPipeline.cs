@@ -23,6 +23,10 @@ internal sealed class RequestPipeline(ServerSelection selection, RequestForwarde
         {
             var route = listener.Routes.Match(state.Http.Request);
             state.Route = route;
+            if (route.MaxBody is { } maxBody)
+            {
+                RequestChecks.ApplyMaxBody(state.Http, maxBody);
+            }
             // What cannot be forwarded as received is refused before a server is chosen: the client's fault, never a server's.
             var refused = RequestChecks.Refuse(state.Http, out var why);
             if (refused != RequestError.None)

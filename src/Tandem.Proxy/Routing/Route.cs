@@ -31,12 +31,16 @@ internal sealed class Route
         Admission = admission;
         var pool = target.Pool.Config;
         Retry = RetryPolicy.For(config?.Retries is { } retries ? pool with { Retries = retries } : pool, target.Budget);
+        ResponseTimeout = config?.Timeouts?.Response;
+        MaxBody = config?.MaxBody;
+        var idle = config?.Timeouts?.Idle ?? pool.Timeouts?.Idle ?? ConfigDefaults.IdleTimeout;
+        var response = ResponseTimeout ?? pool.Timeouts?.Response ?? ConfigDefaults.ResponseTimeout;
         RequestConfig = new ForwarderRequestConfig
         {
             // YARP's activity timeout resets on every read and write: it bounds every silence of the server, including
             // the wait for the headers, so it is the larger of the idle and response timeouts; ResponseTimeoutHandler
             // bounds the wait for the headers alone.
-            ActivityTimeout = Max(pool.Timeouts?.Idle ?? ConfigDefaults.IdleTimeout, pool.Timeouts?.Response ?? ConfigDefaults.ResponseTimeout),
+            ActivityTimeout = Max(idle, response),
             Version = HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
             AllowResponseBuffering = false,
@@ -51,6 +55,7 @@ internal sealed class Route
         Config = config;
         Answer = answer;
         Admission = admission;
+        MaxBody = config?.MaxBody;
         RequestConfig = ForwarderRequestConfig.Empty;
         Transformer = ForwardedHeadersTransformer.Instance;
     }
@@ -78,6 +83,12 @@ internal sealed class Route
 
     /// <summary>When a failed attempt may be tried on another server; null when the route never retries.</summary>
     public RetryPolicy? Retry { get; }
+
+    /// <summary>The route's own wait for response headers (<c>timeouts.response</c>); null: the pool's.</summary>
+    public TimeSpan? ResponseTimeout { get; }
+
+    /// <summary>The route's <c>max-body</c> (<see cref="long.MaxValue"/>: unlimited); null: the listener's.</summary>
+    public long? MaxBody { get; }
 
     /// <summary>How YARP forwards the route's requests (timeouts, HTTP version).</summary>
     public ForwarderRequestConfig RequestConfig { get; }
