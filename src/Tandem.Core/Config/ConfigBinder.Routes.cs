@@ -7,7 +7,7 @@ internal static partial class ConfigBinder
 {
     private static readonly string[] RouteKeys =
         ["name", "match", "pool", "split", "split-key", "redirect", "respond", "rewrite", "request-headers", "response-headers", "policy", "retries",
-         "timeouts", "max-body"];
+         "timeouts", "max-body", "errors"];
     private static readonly string[] RouteTimeoutKeys = ["response", "idle", "connect"];
     private static readonly string[] RouteActionKeys = ["pool", "split", "redirect", "respond"];
     private static readonly string[] SplitKeys = ["pool", "weight"];
@@ -15,6 +15,9 @@ internal static partial class ConfigBinder
     private static readonly string[] RespondKeys = ["status", "body", "body-file", "content-type"];
     private static readonly string[] RewriteKeys = ["strip-prefix", "add-prefix", "path-regex", "replace", "host"];
     private static readonly int[] RedirectStatuses = [301, 302, 303, 307, 308];
+
+    /// <summary>The largest error page (<c>errors</c>): a page, not a site.</summary>
+    private const long MaxErrorPage = 64 * 1024;
 
     /// <summary>The largest <c>respond.body-file</c>: a page, not a download.</summary>
     private const long MaxBodyFile = 1024 * 1024;
@@ -89,6 +92,9 @@ internal static partial class ConfigBinder
         var timeouts = timeoutsNode is null ? null : BindRouteTimeouts(reader, timeoutsNode, ConfigReader.Child(path, "timeouts"));
         ok &= timeoutsNode is null || timeouts is not null;
         var maxBody = BodyLimit(reader, map, path);
+        var errorsNode = ConfigReader.Value(map, "errors");
+        var errors = errorsNode is null ? null : BindErrorPages(reader, errorsNode, ConfigReader.Child(path, "errors"), forwards);
+        ok &= errorsNode is null || errors is not null;
         ok &= (rewriteNode is null || rewrite is not null) && (requestHeadersNode is null || requestHeaders is not null)
             && (responseHeadersNode is null || responseHeaders is not null);
 
@@ -108,6 +114,7 @@ internal static partial class ConfigBinder
             Retries = retries,
             Timeouts = timeouts,
             MaxBody = maxBody,
+            Errors = errors,
             Line = map.Line,
             Column = map.Column,
         };
@@ -130,6 +137,60 @@ internal static partial class ConfigBinder
         var response = reader.Duration(map, path, "response");
         var idle = reader.Duration(map, path, "idle");
         return new PoolTimeouts { Response = response, Idle = idle };
+    }
+
+    /// <summary><c>errors</c>: status (400..599) to an HTML file read now, and <c>intercept</c>.</summary>
+    private static ErrorPagesConfig? BindErrorPages(ConfigReader reader, YamlNode node, string path, bool forwards)
+    {
+        if (node is not YamlMapping map)
+        {
+            reader.Problem(node, path, "expected a mapping of status to page file, e.g. { 502: /etc/tandem/502.html, intercept: true }");
+            return null;
+        }
+        var ok = true;
+        var pages = new List<ErrorPage>();
+        bool? intercept = null;
+        foreach (var (key, value) in map.Pairs)
+        {
+            var itemPath = ConfigReader.Child(path, key.Text);
+            if (key.Text == "intercept")
+            {
+                intercept = reader.Bool(map, path, "intercept");
+                ok &= intercept is not null;
+                if (intercept == true && !forwards)
+                {
+                    reader.Problem(value, itemPath, "applies only to a route that forwards (pool or split): a redirect or respond has no server answer to replace");
+                    ok = false;
+                }
+                continue;
+            }
+            if (!int.TryParse(key.Text, System.Globalization.NumberStyles.None, CultureInfo.InvariantCulture, out var status) || status is < 400 or > 599)
+            {
+                reader.Problem(key, itemPath, $"expected a status code 400..599 or 'intercept', got '{key.Text}'");
+                ok = false;
+                continue;
+            }
+            if (reader.Scalar(value, itemPath) is not { } file)
+            {
+                ok = false;
+                continue;
+            }
+            try
+            {
+                pages.Add(new ErrorPage(status, file.Text, Files.BoundedFile.ReadAllText(file.Text, MaxErrorPage, "an error page")));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                reader.Problem(file, itemPath, $"cannot read '{file.Text}': {ex.Message}");
+                ok = false;
+            }
+        }
+        if (ok && pages.Count == 0)
+        {
+            reader.Problem(map, path, "names no page; expected status: FILE entries such as 502: /etc/tandem/502.html");
+            ok = false;
+        }
+        return ok ? new ErrorPagesConfig { Pages = pages, Intercept = intercept ?? false } : null;
     }
 
     private static string? RouteName(ConfigReader reader, YamlMapping map, string path, int number, Dictionary<string, int> names, ref bool ok)

@@ -13,12 +13,19 @@ internal static class ErrorResponses
     private static readonly byte[] TooLarge = Encoding.ASCII.GetBytes("413 Content Too Large: the request body is larger than accepted here (max-body).\n");
     private static readonly byte[] InternalError = Encoding.ASCII.GetBytes("500 Internal Server Error: the proxy failed; the server was not at fault.\n");
 
-    /// <summary>Writes the body for <paramref name="statusCode"/> if the response has not started; otherwise nothing can be said.</summary>
-    public static Task WriteAsync(HttpResponse response, int statusCode)
+    /// <summary>
+    /// Writes the body for <paramref name="statusCode"/> if the response has not started (otherwise nothing can be said):
+    /// the route's error page for the status when <paramref name="pages"/> has one, else the plain-text line.
+    /// </summary>
+    public static Task WriteAsync(HttpResponse response, int statusCode, ErrorPages? pages = null)
     {
         if (response.HasStarted)
         {
             return Task.CompletedTask;
+        }
+        if (pages?.For(statusCode) is { } page)
+        {
+            return ErrorPages.WriteAsync(response, statusCode, page);
         }
         var body = statusCode switch
         {

@@ -79,7 +79,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
     }
 
     /// <summary>Tandem's 400/413 for a request it cannot forward as received; the connection closes after it, as the rest of the request is not read.</summary>
-    public static Task AnswerClientFaultAsync(HttpContext context, RequestError kind)
+    public static Task AnswerClientFaultAsync(HttpContext context, RequestError kind, ErrorPages? pages)
     {
         if (context.Response.HasStarted)
         {
@@ -90,7 +90,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
         {
             context.Response.Headers.Connection = "close";
         }
-        return ErrorResponses.WriteAsync(context.Response, ProxyErrors.StatusFor(kind));
+        return ErrorResponses.WriteAsync(context.Response, ProxyErrors.StatusFor(kind), pages);
     }
 
     /// <summary>One attempt on <paramref name="server"/> (already counted in flight), accounted when it ends.</summary>
@@ -161,7 +161,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
             {
                 ProxyLog.Unexpected(logger, context.Request.Method, context.Request.Path, pool.Name, server.Name, suppressed, exception!);
             }
-            await ErrorResponses.WriteAsync(context.Response, StatusCodes.Status500InternalServerError);
+            await ErrorResponses.WriteAsync(context.Response, StatusCodes.Status500InternalServerError, state.Route.ErrorPages);
             return;
         }
         if (kind == RequestError.IdleClosed)
@@ -177,7 +177,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
         }
         if (kind != RequestError.ClientAborted && !context.RequestAborted.IsCancellationRequested)
         {
-            await AnswerClientFaultAsync(context, kind);
+            await AnswerClientFaultAsync(context, kind, state.Route.ErrorPages);
         }
     }
 
@@ -191,6 +191,6 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
             ProxyLog.ServerFailed(logger, state.Route.Target!.Pool.Name, server.Name, server.Address.ToString(), context.Request.Method, context.Request.Path,
                 ProxyErrors.Describe(kind, exception), status, suppressed);
         }
-        await ErrorResponses.WriteAsync(context.Response, status);
+        await ErrorResponses.WriteAsync(context.Response, status, state.Route.ErrorPages);
     }
 }

@@ -38,7 +38,7 @@ internal sealed class RequestPipeline(ServerSelection selection, RequestForwarde
                     ProxyLog.Refused(logger, state.Http.Request.Method, state.Http.Request.Path, why, ProxyErrors.StatusFor(refused));
 #pragma warning restore CA1873
                 }
-                await RequestForwarder.AnswerClientFaultAsync(state.Http, refused);
+                await RequestForwarder.AnswerClientFaultAsync(state.Http, refused, route.ErrorPages);
                 return;
             }
             if (route.Admission is { } admission && !await admission.AdmitAsync(state))

@@ -45,7 +45,8 @@ internal sealed class Route
             VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
             AllowResponseBuffering = false,
         };
-        Transformer = TransformerFor(target, config);
+        ErrorPages = config?.Errors is { } errors ? new ErrorPages(errors) : null;
+        Transformer = TransformerFor(target, config, ErrorPages);
     }
 
     /// <summary>A route Tandem answers itself; <paramref name="config"/> is null for the listener's "no route matched".</summary>
@@ -56,6 +57,7 @@ internal sealed class Route
         Answer = answer;
         Admission = admission;
         MaxBody = config?.MaxBody;
+        ErrorPages = config?.Errors is { } errors ? new ErrorPages(errors) : null;
         RequestConfig = ForwarderRequestConfig.Empty;
         Transformer = ForwardedHeadersTransformer.Instance;
     }
@@ -90,6 +92,9 @@ internal sealed class Route
     /// <summary>The route's <c>max-body</c> (<see cref="long.MaxValue"/>: unlimited); null: the listener's.</summary>
     public long? MaxBody { get; }
 
+    /// <summary>The route's <c>errors</c> pages; null when it has none (Tandem's plain-text answers).</summary>
+    public ErrorPages? ErrorPages { get; }
+
     /// <summary>How YARP forwards the route's requests (timeouts, HTTP version).</summary>
     public ForwarderRequestConfig RequestConfig { get; }
 
@@ -105,8 +110,9 @@ internal sealed class Route
     /// <summary>Resolves the route's series from its listener's telemetry; called while the table is not yet in use.</summary>
     public void ObserveWith(IListenerTelemetry telemetry) => Telemetry ??= telemetry.ForRoute(Name);
 
-    private static HttpTransformer TransformerFor(PoolTarget target, RouteConfig? config)
+    private static HttpTransformer TransformerFor(PoolTarget target, RouteConfig? config, ErrorPages? pages)
     {
+        var intercept = pages is { Intercept: true } ? pages : null;
         var rewrite = config?.Rewrite is { } r ? new PathRewrite(r) : null;
         var host = config?.Rewrite?.Host;
         var request = config?.RequestHeaders is { } rq ? new HeaderChanges(rq) : null;
@@ -115,9 +121,9 @@ internal sealed class Route
         {
             rewrite = null;
         }
-        return rewrite is null && host is null && request is null && response is null
+        return rewrite is null && host is null && request is null && response is null && intercept is null
             ? ForwardedHeadersTransformer.Instance
-            : new RouteTransformer(target.Pool, rewrite, host, request, response);
+            : new RouteTransformer(target.Pool, rewrite, host, request, response, intercept);
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

@@ -91,7 +91,7 @@ internal sealed class ServerSelection(TimeProvider time, ILogger<ServerSelection
         {
             ProxyLog.NoServer(logger, pool.Name, context.Request.Method, context.Request.Path, suppressed);
         }
-        await ErrorResponses.WriteAsync(context.Response, StatusCodes.Status503ServiceUnavailable);
+        await ErrorResponses.WriteAsync(context.Response, StatusCodes.Status503ServiceUnavailable, state.Route.ErrorPages);
         pool.Unrouted.RequestCompleted(StatusCodes.Status503ServiceUnavailable, time.GetElapsedTime(state.Started).TotalSeconds);
     }
 }

@@ -71,4 +71,63 @@ public sealed class RouteOptionsConfigTests
             "test.yaml:16:19: listeners[0].routes[2].max-body: bad size 'lots'; write e.g. 100MB, 512KB, 1GB or a number of bytes",
         ], problems);
     }
+
+    [Fact]
+    public void Parse_ErrorPages_ReadWhenLoaded()
+    {
+        using var files = new TempFiles();
+        var page = files.Write("502.html", "<h1>down</h1>");
+        var config = LoadYaml.Valid(Listener($$"""
+                  - pool: app
+                    errors: { 502: {{page}}, 504: {{page}}, intercept: true }
+            """));
+
+        var errors = config.Listeners[0].Routes![0].Errors!;
+        Assert.True(errors.Intercept);
+        Assert.Equal([new ErrorPage(502, page, "<h1>down</h1>"), new ErrorPage(504, page, "<h1>down</h1>")], errors.Pages);
+    }
+
+    [Fact]
+    public void Parse_BadErrorPages_EachNamedWithLineAndPath()
+    {
+        using var files = new TempFiles();
+        var big = files.Write("big.html", new string('x', 64 * 1024 + 1));
+        var missing = Path.Combine(files.Directory, "missing.html");
+        var problems = LoadYaml.Problems(Listener($$"""
+                  - pool: app
+                    errors: { 302: a.html, oops: b.html, intercept: maybe }
+                  - pool: app
+                    errors: { 502: {{missing}} }
+                  - pool: app
+                    errors:
+                      503: {{big}}
+                  - respond: { body: ok }
+                    errors: { intercept: true }
+            """));
+
+        Assert.Equal(
+        [
+            "test.yaml:10:19: listeners[0].routes[0].errors.302: expected a status code 400..599 or 'intercept', got '302'",
+            "test.yaml:10:32: listeners[0].routes[0].errors.oops: expected a status code 400..599 or 'intercept', got 'oops'",
+            "test.yaml:10:57: listeners[0].routes[0].errors.intercept: expected true or false, got 'maybe'",
+            $"test.yaml:12:24: listeners[0].routes[1].errors.502: cannot read '{missing}': Could not find file '{missing}'.",
+            $"test.yaml:15:16: listeners[0].routes[2].errors.503: cannot read '{big}': {big} is larger than 64 KB, the most Tandem reads for an error page",
+            "test.yaml:17:30: listeners[0].routes[3].errors.intercept: applies only to a route that forwards (pool or split): a redirect or respond has no server answer to replace",
+        ], problems);
+    }
+
+    /// <summary>A temporary directory of files, removed on dispose.</summary>
+    private sealed class TempFiles : IDisposable
+    {
+        public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("tandem-routes-").FullName;
+
+        public string Write(string name, string content)
+        {
+            var path = Path.Combine(Directory, name);
+            File.WriteAllText(path, content);
+            return path;
+        }
+
+        public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
+    }
 }
