@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 
 namespace Tandem.Core.Config;
@@ -7,7 +8,10 @@ internal static partial class ConfigBinder
 {
     private static readonly string[] RouteKeys =
         ["name", "match", "pool", "split", "split-key", "redirect", "respond", "rewrite", "request-headers", "response-headers", "policy", "retries",
-         "timeouts", "max-body", "errors"];
+         "timeouts", "max-body", "errors", "compression"];
+    private static readonly string[] CompressionKeys = ["types", "level", "min-size"];
+    private static readonly FrozenDictionary<string, CompressionEffort> CompressionLevels =
+        new Dictionary<string, CompressionEffort> { ["fastest"] = CompressionEffort.Fastest, ["optimal"] = CompressionEffort.Optimal }.ToFrozenDictionary();
     private static readonly string[] RouteTimeoutKeys = ["response", "idle", "connect"];
     private static readonly string[] RouteActionKeys = ["pool", "split", "redirect", "respond"];
     private static readonly string[] SplitKeys = ["pool", "weight"];
@@ -95,6 +99,8 @@ internal static partial class ConfigBinder
         var errorsNode = ConfigReader.Value(map, "errors");
         var errors = errorsNode is null ? null : BindErrorPages(reader, errorsNode, ConfigReader.Child(path, "errors"), forwards);
         ok &= errorsNode is null || errors is not null;
+        var compressionNode = ForwardingOnly(reader, map, path, "compression", forwards, ref ok);
+        var compression = compressionNode is null ? null : BindCompression(reader, compressionNode, ConfigReader.Child(path, "compression"), ref ok);
         ok &= (rewriteNode is null || rewrite is not null) && (requestHeadersNode is null || requestHeaders is not null)
             && (responseHeadersNode is null || responseHeaders is not null);
 
@@ -115,6 +121,7 @@ internal static partial class ConfigBinder
             Timeouts = timeouts,
             MaxBody = maxBody,
             Errors = errors,
+            Compression = compression,
             Line = map.Line,
             Column = map.Column,
         };
@@ -192,6 +199,56 @@ internal static partial class ConfigBinder
         }
         return ok ? new ErrorPagesConfig { Pages = pages, Intercept = intercept ?? false } : null;
     }
+
+    /// <summary><c>compression: true</c> (the defaults), <c>false</c> (off, null) or <c>{ types, level, min-size }</c>.</summary>
+    private static CompressionConfig? BindCompression(ConfigReader reader, YamlNode node, string path, ref bool ok)
+    {
+        if (node is YamlScalar { Text: "true" or "false" } flag)
+        {
+            return flag.Text == "true" ? new CompressionConfig() : null;
+        }
+        if (node is not YamlMapping)
+        {
+            reader.Problem(node, path, "expected true, false or { types: [...], level: fastest|optimal, min-size: 1KB }");
+            ok = false;
+            return null;
+        }
+        var map = reader.Mapping(node, path, CompressionKeys);
+        if (map is null)
+        {
+            ok = false;
+            return null;
+        }
+        var typesOk = true;
+        var types = Strings(reader, ConfigReader.Value(map, "types"), ConfigReader.Child(path, "types"), (scalar, p) => MediaType(reader, scalar, p), ref typesOk);
+        var level = reader.Choice(map, path, "level", CompressionLevels, v => $"unknown level '{v}'; expected fastest or optimal");
+        var minSize = ConfigReader.Value(map, "min-size") is null ? null : CompressionMinSize(reader, map, path);
+        ok &= typesOk && (ConfigReader.Value(map, "level") is null || level is not null) && (ConfigReader.Value(map, "min-size") is null || minSize is not null);
+        return new CompressionConfig
+        {
+            Types = types ?? CompressionConfig.DefaultTypes,
+            Level = level ?? CompressionEffort.Fastest,
+            MinSize = minSize ?? CompressionConfig.DefaultMinSize,
+        };
+    }
+
+    /// <summary><c>type/subtype</c> or <c>type/*</c>, lower-cased, without parameters.</summary>
+    private static string? MediaType(ConfigReader reader, YamlScalar scalar, string path)
+    {
+        var text = scalar.Text.Trim().ToLowerInvariant();
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0 || slash == text.Length - 1 || text.IndexOf('/', slash + 1) >= 0 || text.AsSpan().IndexOfAny(" ;,\"") >= 0
+            || (text.Contains('*', StringComparison.Ordinal) && !text.EndsWith("/*", StringComparison.Ordinal)) || text.StartsWith('*'))
+        {
+            reader.Problem(scalar, path, $"expected a media type such as application/json or text/*, got '{scalar.Text}'");
+            return null;
+        }
+        return text;
+    }
+
+    /// <summary><c>min-size</c>: a size, 0 allowed (compress whatever the length).</summary>
+    private static long? CompressionMinSize(ConfigReader reader, YamlMapping map, string path) =>
+        ConfigReader.Value(map, "min-size") is YamlScalar { Text: "0" } ? 0 : ByteSize(reader, map, path, "min-size");
 
     private static string? RouteName(ConfigReader reader, YamlMapping map, string path, int number, Dictionary<string, int> names, ref bool ok)
     {

@@ -61,6 +61,9 @@ public sealed record RouteConfig
     /// <summary>Key <c>errors</c>: HTML pages for error statuses, served in place of Tandem's own plain-text answers (and, with <c>intercept</c>, the server's).</summary>
     public ErrorPagesConfig? Errors { get; init; }
 
+    /// <summary>Key <c>compression</c>: gzip or brotli for text responses the server did not compress; null: off.</summary>
+    public CompressionConfig? Compression { get; init; }
+
     /// <summary>The line of the route in its file, for warnings and <c>/api/explain</c>.</summary>
     public int Line { get; init; }
 

@@ -5,6 +5,7 @@ using Tandem.Core.Health;
 using Tandem.Core.Pools;
 using Tandem.Core.Requests;
 using Tandem.Core.Selection;
+using Tandem.Proxy.Compression;
 using Tandem.Proxy.Diagnostics;
 using Tandem.Proxy.Pipeline;
 using Tandem.Proxy.Retries;
@@ -133,6 +134,10 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
         }
         finally
         {
+            if (route.Compression is not null)
+            {
+                await CompressedBody.FinishAsync(context);
+            }
             var ended = time.GetTimestamp();
             var fault = ProxyErrors.FaultOf(kind);
             // What the server's metrics and count-5xx see: a client or Tandem fault records its own 4xx/499/500.

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Tandem.Proxy.Compression;
 using Tandem.Core.Pools;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -6,11 +7,11 @@ namespace Tandem.Proxy.Forwarding;
 
 /// <summary>
 /// The request and response changes of a route that has any (rewrite, host, request and response headers, error
-/// pages that replace the server's answers), on top of what <see cref="ForwardedHeadersTransformer"/> does for every
+/// pages that replace the server's answers, compression), on top of what <see cref="ForwardedHeadersTransformer"/> does for every
 /// route. One per route and config; shared by the route's concurrent requests, so it holds nothing per request.
 /// </summary>
 internal sealed class RouteTransformer(PoolState pool, PathRewrite? rewrite, string? host, HeaderChanges? requestHeaders, HeaderChanges? responseHeaders,
-    ErrorPages? intercept = null)
+    ErrorPages? intercept = null, ResponseCompression? compression = null)
     : HttpTransformer
 {
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
@@ -45,6 +46,10 @@ internal sealed class RouteTransformer(PoolState pool, PathRewrite? rewrite, str
         {
             responseHeaders.ApplyTo(httpContext.Response.Headers, httpContext,
                 responseHeaders.UsesServer ? ServerByUri(proxyResponse.RequestMessage?.RequestUri) : null);
+        }
+        if (compression is not null && proxyResponse is not null && copied)
+        {
+            compression.Start(httpContext);
         }
         return copied;
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using Tandem.Core.Config;
 using Tandem.Core.Telemetry;
+using Tandem.Proxy.Compression;
 using Tandem.Proxy.Admission;
 using Tandem.Proxy.Forwarding;
 using Tandem.Proxy.Retries;
@@ -46,7 +47,8 @@ internal sealed class Route
             AllowResponseBuffering = false,
         };
         ErrorPages = config?.Errors is { } errors ? new ErrorPages(errors) : null;
-        Transformer = TransformerFor(target, config, ErrorPages);
+        Compression = config?.Compression is { } compression ? new ResponseCompression(compression) : null;
+        Transformer = TransformerFor(target, config, ErrorPages, Compression);
     }
 
     /// <summary>A route Tandem answers itself; <paramref name="config"/> is null for the listener's "no route matched".</summary>
@@ -95,6 +97,9 @@ internal sealed class Route
     /// <summary>The route's <c>errors</c> pages; null when it has none (Tandem's plain-text answers).</summary>
     public ErrorPages? ErrorPages { get; }
 
+    /// <summary>The route's <c>compression</c>; null when responses go as the server sent them.</summary>
+    public ResponseCompression? Compression { get; }
+
     /// <summary>How YARP forwards the route's requests (timeouts, HTTP version).</summary>
     public ForwarderRequestConfig RequestConfig { get; }
 
@@ -110,7 +115,7 @@ internal sealed class Route
     /// <summary>Resolves the route's series from its listener's telemetry; called while the table is not yet in use.</summary>
     public void ObserveWith(IListenerTelemetry telemetry) => Telemetry ??= telemetry.ForRoute(Name);
 
-    private static HttpTransformer TransformerFor(PoolTarget target, RouteConfig? config, ErrorPages? pages)
+    private static HttpTransformer TransformerFor(PoolTarget target, RouteConfig? config, ErrorPages? pages, ResponseCompression? compression)
     {
         var intercept = pages is { Intercept: true } ? pages : null;
         var rewrite = config?.Rewrite is { } r ? new PathRewrite(r) : null;
@@ -121,9 +126,9 @@ internal sealed class Route
         {
             rewrite = null;
         }
-        return rewrite is null && host is null && request is null && response is null && intercept is null
+        return rewrite is null && host is null && request is null && response is null && intercept is null && compression is null
             ? ForwardedHeadersTransformer.Instance
-            : new RouteTransformer(target.Pool, rewrite, host, request, response, intercept);
+            : new RouteTransformer(target.Pool, rewrite, host, request, response, intercept, compression);
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

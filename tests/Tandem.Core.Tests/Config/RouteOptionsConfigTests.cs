@@ -116,6 +116,49 @@ public sealed class RouteOptionsConfigTests
         ], problems);
     }
 
+    [Fact]
+    public void Parse_Compression_TrueOrSettings()
+    {
+        var config = LoadYaml.Valid(Listener("""
+                  - pool: app
+                    compression: true
+                  - pool: app
+                    compression: { types: [Application/JSON, "text/*"], level: optimal, min-size: 4KB }
+                  - pool: app
+                    compression: false
+            """));
+
+        var routes = config.Listeners[0].Routes!;
+        Assert.Equal(new CompressionConfig(), routes[0].Compression);
+        Assert.Equal(["application/json", "text/*"], routes[1].Compression!.Types);
+        Assert.Equal(CompressionEffort.Optimal, routes[1].Compression!.Level);
+        Assert.Equal(4096, routes[1].Compression!.MinSize);
+        Assert.Null(routes[2].Compression);
+    }
+
+    [Fact]
+    public void Parse_BadCompression_EachNamedWithLineAndPath()
+    {
+        var problems = LoadYaml.Problems(Listener("""
+                  - pool: app
+                    compression: yes
+                  - pool: app
+                    compression: { types: [json, "*/*"], level: max, min-size: big }
+                  - redirect: { to: "https://{host}/" }
+                    compression: true
+            """));
+
+        Assert.Equal(
+        [
+            "test.yaml:10:22: listeners[0].routes[0].compression: expected true, false or { types: [...], level: fastest|optimal, min-size: 1KB }",
+            "test.yaml:12:32: listeners[0].routes[1].compression.types[0]: expected a media type such as application/json or text/*, got 'json'",
+            "test.yaml:12:38: listeners[0].routes[1].compression.types[1]: expected a media type such as application/json or text/*, got '*/*'",
+            "test.yaml:12:53: listeners[0].routes[1].compression.level: unknown level 'max'; expected fastest or optimal",
+            "test.yaml:12:68: listeners[0].routes[1].compression.min-size: bad size 'big'; write e.g. 100MB, 512KB, 1GB or a number of bytes",
+            "test.yaml:14:22: listeners[0].routes[2].compression: applies only to a route that forwards (pool or split), not to redirect or respond",
+        ], problems);
+    }
+
     /// <summary>A temporary directory of files, removed on dispose.</summary>
     private sealed class TempFiles : IDisposable
     {
