@@ -8,7 +8,7 @@ internal static partial class ConfigBinder
 {
     private static readonly string[] RouteKeys =
         ["name", "match", "pool", "split", "split-key", "redirect", "respond", "rewrite", "request-headers", "response-headers", "policy", "retries",
-         "timeouts", "max-body", "errors", "compression"];
+         "timeouts", "max-body", "errors", "compression", "header-routing"];
     private static readonly string[] CompressionKeys = ["types", "level", "min-size"];
     private static readonly FrozenDictionary<string, CompressionEffort> CompressionLevels =
         new Dictionary<string, CompressionEffort> { ["fastest"] = CompressionEffort.Fastest, ["optimal"] = CompressionEffort.Optimal }.ToFrozenDictionary();
@@ -101,6 +101,9 @@ internal static partial class ConfigBinder
         ok &= errorsNode is null || errors is not null;
         var compressionNode = ForwardingOnly(reader, map, path, "compression", forwards, ref ok);
         var compression = compressionNode is null ? null : BindCompression(reader, compressionNode, ConfigReader.Child(path, "compression"), ref ok);
+        var headerRoutingNode = ForwardingOnly(reader, map, path, "header-routing", forwards, ref ok);
+        var headerRouting = headerRoutingNode is null ? null : BindHeaderRouting(reader, headerRoutingNode, ConfigReader.Child(path, "header-routing"));
+        ok &= headerRoutingNode is null || headerRouting is not null;
         ok &= (rewriteNode is null || rewrite is not null) && (requestHeadersNode is null || requestHeaders is not null)
             && (responseHeadersNode is null || responseHeaders is not null);
 
@@ -122,6 +125,7 @@ internal static partial class ConfigBinder
             MaxBody = maxBody,
             Errors = errors,
             Compression = compression,
+            HeaderRouting = headerRouting,
             Line = map.Line,
             Column = map.Column,
         };

@@ -64,6 +64,9 @@ public sealed record RouteConfig
     /// <summary>Key <c>compression</c>: gzip or brotli for text responses the server did not compress; null: off.</summary>
     public CompressionConfig? Compression { get; init; }
 
+    /// <summary>Key <c>header-routing</c>: a trusted caller picks the pool or server by header; replaces the listener's.</summary>
+    public HeaderRoutingConfig? HeaderRouting { get; init; }
+
     /// <summary>The line of the route in its file, for warnings and <c>/api/explain</c>.</summary>
     public int Line { get; init; }
 

@@ -45,6 +45,12 @@ internal sealed class RequestPipeline(ServerSelection selection, RequestForwarde
             {
                 return;
             }
+            if (route.HeaderRouting is { } headerRouting)
+            {
+                // A trusted caller may name another pool (a copy of this route to it) or a server.
+                route = headerRouting.Apply(state, route);
+                state.Route = route;
+            }
             if (route.Answer is { } answer)
             {
                 await answer.AnswerAsync(state.Http);

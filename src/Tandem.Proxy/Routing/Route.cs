@@ -18,15 +18,16 @@ namespace Tandem.Proxy.Routing;
 internal sealed class Route
 {
     /// <summary>A catch-all route to <paramref name="target"/> with the pool's settings (a listener with only <c>pool:</c>).</summary>
-    public Route(PoolTarget target, AdmissionStage? admission = null)
-        : this(ListenerRouteName, target, null, admission)
+    public Route(PoolTarget target, AdmissionStage? admission = null, HeaderRouting? headerRouting = null)
+        : this(ListenerRouteName, target, null, admission, headerRouting)
     {
     }
 
     /// <summary>A route to <paramref name="target"/>; <paramref name="config"/>'s retries, rewrite and headers apply when given.</summary>
-    public Route(string name, PoolTarget target, RouteConfig? config, AdmissionStage? admission = null)
+    public Route(string name, PoolTarget target, RouteConfig? config, AdmissionStage? admission = null, HeaderRouting? headerRouting = null)
     {
         Name = name;
+        HeaderRouting = headerRouting;
         Config = config;
         Target = target;
         Admission = admission;
@@ -81,6 +82,9 @@ internal sealed class Route
 
     /// <summary>The answer Tandem gives without a server (respond, redirect, 404); null when the route forwards.</summary>
     public RouteAnswer? Answer { get; }
+
+    /// <summary>Where a trusted caller's headers may send the request instead (<c>header-routing</c>); null when not.</summary>
+    public HeaderRouting? HeaderRouting { get; }
 
     /// <summary>The checks a request must pass before a server is chosen; null when there are none.</summary>
     public AdmissionStage? Admission { get; }

@@ -159,6 +159,54 @@ public sealed class RouteOptionsConfigTests
         ], problems);
     }
 
+    [Fact]
+    public void Parse_HeaderRouting_OnListenerAndRoute()
+    {
+        var config = LoadYaml.Valid(Pools + """
+            listeners:
+              - name: web
+                bind: 127.0.0.1:8080
+                header-routing: { pool-header: X-Backend, server-header: X-Server-Pick, weight-header: X-Weight, from: [10.0.0.0/8] }
+                routes:
+                  - pool: app
+                    header-routing: { pool-header: X-Pool, from: [192.168.0.0/16, 127.0.0.1] }
+            """);
+
+        var listener = config.Listeners[0];
+        Assert.Equal(new HeaderRoutingConfig { PoolHeader = "X-Backend", ServerHeader = "X-Server-Pick", WeightHeader = "X-Weight", From = listener.HeaderRouting!.From },
+            listener.HeaderRouting);
+        Assert.Equal([System.Net.IPNetwork.Parse("10.0.0.0/8")], listener.HeaderRouting.From);
+        var route = listener.Routes![0].HeaderRouting!;
+        Assert.Equal("X-Pool", route.PoolHeader);
+        Assert.Null(route.ServerHeader);
+        Assert.Equal(2, route.From.Count);
+    }
+
+    [Fact]
+    public void Parse_BadHeaderRouting_EachNamedWithLineAndPath()
+    {
+
+        var problems = LoadYaml.Problems(Listener("""
+                  - pool: app
+                    header-routing: { pool-header: "X Backend", from: [nonsense] }
+                  - pool: app
+                    header-routing: { server-header: X-Pick }
+                  - pool: app
+                    header-routing: { from: [10.0.0.0/8] }
+                  - respond: { body: ok }
+                    header-routing: { pool-header: X-Backend, from: [10.0.0.0/8] }
+            """));
+
+        Assert.Equal(
+        [
+            "test.yaml:10:40: listeners[0].routes[0].header-routing.pool-header: 'X Backend' is not a valid header name (letters, digits and !#$%&'*+-.^_`|~)",
+            "test.yaml:10:60: listeners[0].routes[0].header-routing.from[0]: bad CIDR 'nonsense'; expected an address with a prefix length such as 10.0.0.0/8 or 2001:db8::/32",
+            "test.yaml:12:25: listeners[0].routes[1].header-routing: missing required key 'from'",
+            "test.yaml:14:25: listeners[0].routes[2].header-routing: names no header; give pool-header, server-header or weight-header",
+            "test.yaml:16:25: listeners[0].routes[3].header-routing: applies only to a route that forwards (pool or split), not to redirect or respond",
+        ], problems);
+    }
+
     /// <summary>A temporary directory of files, removed on dispose.</summary>
     private sealed class TempFiles : IDisposable
     {
