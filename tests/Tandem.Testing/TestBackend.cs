@@ -18,8 +18,7 @@ namespace Tandem.Testing;
 /// <summary>
 /// A real Kestrel server on 127.0.0.1 with an ephemeral port, for tests that need a server behind the proxy.
 /// Routes: <c>/</c> (its name), <c>/headers</c> (request headers as JSON), <c>/stream/{bytes}</c> (streams that many
-/// bytes), <c>/text/{bytes}</c> (text, <c>?chunked=1</c> without a length, <c>?type=</c> another type), <c>/gzipped</c>
-/// (a body the server compressed), <c>/upload</c> (counts the body), <c>/delay/{ms}</c>, <c>/status/{code}</c>, <c>/reset</c> (aborts the
+/// bytes), <c>/upload</c> (counts the body), <c>/delay/{ms}</c>, <c>/status/{code}</c>, <c>/reset</c> (aborts the
 /// connection), <c>/partial</c> (cuts the connection mid-body), <c>POST /echo</c> (name:body), <c>/ws</c> (WebSocket echo), <c>/healthz</c>, <c>/load</c> (<see cref="LoadReport"/>, for load agents).
 /// </summary>
 public sealed class TestBackend : IAsyncDisposable
@@ -112,32 +111,6 @@ public sealed class TestBackend : IAsyncDisposable
                 sent += n;
             }
         });
-        app.MapGet("/text/{bytes:int}", async (HttpContext context, int bytes) =>
-        {
-            // Text with a declared length, or (?chunked=1) streamed in 8 KB writes with no length: TextBody(bytes).
-            var body = TextBody(bytes);
-            context.Response.ContentType = context.Request.Query["type"].FirstOrDefault() ?? "text/plain; charset=utf-8";
-            if (context.Request.Query["chunked"] != "1")
-            {
-                context.Response.ContentLength = body.Length;
-                await context.Response.Body.WriteAsync(body, context.RequestAborted);
-                return;
-            }
-            for (var sent = 0; sent < body.Length; sent += 8192)
-            {
-                await context.Response.Body.WriteAsync(body.AsMemory(sent, Math.Min(8192, body.Length - sent)), context.RequestAborted);
-                await context.Response.Body.FlushAsync(context.RequestAborted);
-            }
-        });
-        app.MapGet("/gzipped", async (HttpContext context) =>
-        {
-            // A body the server compressed itself: GzippedBody, declared with Content-Encoding: gzip.
-            var body = GzippedBody();
-            context.Response.ContentType = "text/plain; charset=utf-8";
-            context.Response.Headers.ContentEncoding = "gzip";
-            context.Response.ContentLength = body.Length;
-            await context.Response.Body.WriteAsync(body, context.RequestAborted);
-        });
         app.MapPost("/upload", async (HttpContext context) =>
         {
             var buffer = new byte[64 * 1024];
@@ -217,28 +190,6 @@ public sealed class TestBackend : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         backend.Port = new Uri(address).Port;
         return backend;
-    }
-
-    /// <summary>What <c>/text/{bytes}</c> answers: numbered lines of text, cut at <paramref name="bytes"/>.</summary>
-    public static byte[] TextBody(int bytes)
-    {
-        var text = new StringBuilder(bytes + 64);
-        for (var line = 0; text.Length < bytes; line++)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"line {line}: the quick brown fox jumps over the lazy dog\n");
-        }
-        return Encoding.ASCII.GetBytes(text.ToString(0, bytes));
-    }
-
-    /// <summary>What <c>/gzipped</c> answers: <see cref="TextBody"/>(10000) compressed with gzip.</summary>
-    public static byte[] GzippedBody()
-    {
-        using var compressed = new MemoryStream();
-        using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
-        {
-            gzip.Write(TextBody(10_000));
-        }
-        return compressed.ToArray();
     }
 
     public ServerConfig ServerConfig(int? weight = null) => new() { Name = Name, Address = Address, Weight = weight };

@@ -9,7 +9,7 @@ namespace Tandem.Proxy.Tests.Routing;
 /// <summary>A route's <c>compression</c> through a real proxy: what the client gets, byte for byte, after decompressing.</summary>
 public sealed class RouteCompressionTests
 {
-    private static TandemConfig Config(TestBackend backend, CompressionConfig? compression) => new()
+    private static TandemConfig Config(TextBackend backend, CompressionConfig? compression) => new()
     {
         Listeners =
         [
@@ -56,7 +56,7 @@ public sealed class RouteCompressionTests
     [InlineData("*", "br")]
     public async Task Compression_TextWithLength_CompressedAsAcceptedWithVary(string accept, string coding)
     {
-        await using var a = await TestBackend.StartAsync("a");
+        await using var a = await TextBackend.StartAsync();
         await using var proxy = await ProxyHarness.StartAsync(Config(a, new CompressionConfig()));
         using var client = RawClient();
 
@@ -68,7 +68,7 @@ public sealed class RouteCompressionTests
             Assert.Equal([coding], response.Content.Headers.ContentEncoding);
             Assert.Contains("Accept-Encoding", response.Headers.Vary);
             Assert.True(body.Length < 100_000 / 4, $"{body.Length} bytes compressed from 100000");
-            Assert.Equal(TestBackend.TextBody(100_000), Decompress(body, coding));
+            Assert.Equal(TextBackend.TextBody(100_000), Decompress(body, coding));
         }
     }
 
@@ -78,7 +78,7 @@ public sealed class RouteCompressionTests
     public async Task Compression_LargeStreamedBody_DecompressesToTheExactBytes(string coding)
     {
         const int size = 8 * 1024 * 1024;
-        await using var a = await TestBackend.StartAsync("a");
+        await using var a = await TextBackend.StartAsync();
         await using var proxy = await ProxyHarness.StartAsync(Config(a, new CompressionConfig()));
         using var client = RawClient();
 
@@ -88,14 +88,14 @@ public sealed class RouteCompressionTests
         {
             Assert.Equal([coding], response.Content.Headers.ContentEncoding);
             Assert.True(response.Headers.TransferEncodingChunked, "no length: the body streamed in chunks");
-            Assert.Equal(TestBackend.TextBody(size), Decompress(body, coding));
+            Assert.Equal(TextBackend.TextBody(size), Decompress(body, coding));
         }
     }
 
     [Fact]
     public async Task Compression_ClientAcceptsNoCoding_SentAsItIsWithVary()
     {
-        await using var a = await TestBackend.StartAsync("a");
+        await using var a = await TextBackend.StartAsync();
         await using var proxy = await ProxyHarness.StartAsync(Config(a, new CompressionConfig()));
         using var client = RawClient();
 
@@ -108,16 +108,16 @@ public sealed class RouteCompressionTests
             Assert.Empty(none.Content.Headers.ContentEncoding);
             Assert.Equal(5000, none.Content.Headers.ContentLength);
             Assert.Contains("Accept-Encoding", none.Headers.Vary);
-            Assert.Equal(TestBackend.TextBody(5000), plain);
+            Assert.Equal(TextBackend.TextBody(5000), plain);
             Assert.Empty(refused.Content.Headers.ContentEncoding);
-            Assert.Equal(TestBackend.TextBody(5000), refusedBody);
+            Assert.Equal(TextBackend.TextBody(5000), refusedBody);
         }
     }
 
     [Fact]
     public async Task Compression_Off_SentAsItIsWhateverTheClientAccepts()
     {
-        await using var a = await TestBackend.StartAsync("a");
+        await using var a = await TextBackend.StartAsync();
         await using var proxy = await ProxyHarness.StartAsync(Config(a, compression: null));
         using var client = RawClient();
 
@@ -127,14 +127,14 @@ public sealed class RouteCompressionTests
         {
             Assert.Empty(response.Content.Headers.ContentEncoding);
             Assert.Empty(response.Headers.Vary);
-            Assert.Equal(TestBackend.TextBody(100_000), body);
+            Assert.Equal(TextBackend.TextBody(100_000), body);
         }
     }
 
     [Fact]
     public async Task Compression_ServerAlreadyCompressed_PassedThroughUntouched()
     {
-        await using var a = await TestBackend.StartAsync("a");
+        await using var a = await TextBackend.StartAsync();
         await using var proxy = await ProxyHarness.StartAsync(Config(a, new CompressionConfig()));
         using var client = RawClient();
 
@@ -143,7 +143,7 @@ public sealed class RouteCompressionTests
         using (response)
         {
             Assert.Equal(["gzip"], response.Content.Headers.ContentEncoding);
-            Assert.Equal(TestBackend.GzippedBody(), body);
+            Assert.Equal(TextBackend.GzippedBody(), body);
         }
     }
 
@@ -153,7 +153,7 @@ public sealed class RouteCompressionTests
     [InlineData("/text/100000?type=image/png")]
     public async Task Compression_SmallOrNotText_SentAsItIs(string path)
     {
-        await using var a = await TestBackend.StartAsync("a");
+        await using var a = await TextBackend.StartAsync();
         await using var proxy = await ProxyHarness.StartAsync(Config(a, new CompressionConfig()));
         using var client = RawClient();
 
@@ -169,7 +169,7 @@ public sealed class RouteCompressionTests
     [Fact]
     public async Task Compression_ConfiguredTypes_OnlyThoseCompressed()
     {
-        await using var a = await TestBackend.StartAsync("a");
+        await using var a = await TextBackend.StartAsync();
         await using var proxy = await ProxyHarness.StartAsync(Config(a, new CompressionConfig { Types = ["application/json"], MinSize = 0 }));
         using var client = RawClient();
 
@@ -180,7 +180,7 @@ public sealed class RouteCompressionTests
         using (text)
         {
             Assert.Equal(["gzip"], json.Content.Headers.ContentEncoding);
-            Assert.Equal(TestBackend.TextBody(300), Decompress(jsonBody, "gzip"));
+            Assert.Equal(TextBackend.TextBody(300), Decompress(jsonBody, "gzip"));
             Assert.Empty(text.Content.Headers.ContentEncoding);
         }
     }
