@@ -207,6 +207,21 @@ public sealed class RouteOptionsConfigTests
         ], problems);
     }
 
+    [Fact]
+    public void Parse_HeaderRoutingOnTcpListener_Refused()
+    {
+        var problems = LoadYaml.Problems(Pools + """
+            listeners:
+              - name: tcp
+                bind: 127.0.0.1:9000
+                protocol: tcp
+                pool: app
+                header-routing: { pool-header: X-Backend, from: [10.0.0.0/8] }
+            """);
+
+        Assert.Equal(["test.yaml:10:21: listeners[0].header-routing: applies only to protocol http"], problems);
+    }
+
     /// <summary>A temporary directory of files, removed on dispose.</summary>
     private sealed class TempFiles : IDisposable
     {
