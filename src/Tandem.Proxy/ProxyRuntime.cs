@@ -246,7 +246,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
                     continue;
                 }
                 var host = next[listener.Name];
-                var routes = RouteTable.For(listener, _targets, policies);
+                var routes = RouteTable.For(listener, _targets, policies, trustedProxies: config.TrustedProxies);
                 if (started.Contains(host))
                 {
                     host.Activate(routes);

@@ -34,8 +34,10 @@ public static class RawHttp
             ? int.Parse(response.AsSpan(9, 3), CultureInfo.InvariantCulture)
             : 0;
 
-    private static async Task<string> ReadResponseAsync(Socket socket, CancellationToken cancellationToken)
+    /// <summary>Reads one response (head and a Content-Length body) or what came before the server closed, as Latin-1 text.</summary>
+    public static async Task<string> ReadResponseAsync(Socket socket, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(socket);
         var received = new MemoryStream();
         var buffer = new byte[16 * 1024];
         try

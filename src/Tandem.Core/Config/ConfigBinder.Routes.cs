@@ -6,7 +6,8 @@ namespace Tandem.Core.Config;
 internal static partial class ConfigBinder
 {
     private static readonly string[] RouteKeys =
-        ["name", "match", "pool", "split", "split-key", "redirect", "respond", "rewrite", "request-headers", "response-headers", "policy", "retries"];
+        ["name", "match", "pool", "split", "split-key", "redirect", "respond", "rewrite", "request-headers", "response-headers", "policy", "retries",
+         "timeouts", "max-body", "errors", "compression", "header-routing"];
     private static readonly string[] RouteActionKeys = ["pool", "split", "redirect", "respond"];
     private static readonly string[] SplitKeys = ["pool", "weight"];
     private static readonly string[] RedirectKeys = ["to", "status"];
@@ -83,6 +84,18 @@ internal static partial class ConfigBinder
         ForwardingOnly(reader, map, path, "retries", forwards, ref ok);
         var retries = reader.Int(map, path, "retries", 0, 10);
         var policies = BindPolicyReference(reader, checks.Policies, map, path);
+        var timeoutsNode = ForwardingOnly(reader, map, path, "timeouts", forwards, ref ok);
+        var timeouts = timeoutsNode is null ? null : BindRouteTimeouts(reader, timeoutsNode, ConfigReader.Child(path, "timeouts"));
+        ok &= timeoutsNode is null || timeouts is not null;
+        var maxBody = BodyLimit(reader, map, path);
+        var errorsNode = ConfigReader.Value(map, "errors");
+        var errors = errorsNode is null ? null : BindErrorPages(reader, errorsNode, ConfigReader.Child(path, "errors"), forwards);
+        ok &= errorsNode is null || errors is not null;
+        var compressionNode = ForwardingOnly(reader, map, path, "compression", forwards, ref ok);
+        var compression = compressionNode is null ? null : BindCompression(reader, compressionNode, ConfigReader.Child(path, "compression"), ref ok);
+        var headerRoutingNode = ForwardingOnly(reader, map, path, "header-routing", forwards, ref ok);
+        var headerRouting = headerRoutingNode is null ? null : BindHeaderRouting(reader, headerRoutingNode, ConfigReader.Child(path, "header-routing"));
+        ok &= headerRoutingNode is null || headerRouting is not null;
         ok &= (rewriteNode is null || rewrite is not null) && (requestHeadersNode is null || requestHeaders is not null)
             && (responseHeadersNode is null || responseHeaders is not null);
 
@@ -100,6 +113,11 @@ internal static partial class ConfigBinder
             ResponseHeaders = responseHeaders,
             Policies = policies,
             Retries = retries,
+            Timeouts = timeouts,
+            MaxBody = maxBody,
+            Errors = errors,
+            Compression = compression,
+            HeaderRouting = headerRouting,
             Line = map.Line,
             Column = map.Column,
         };

@@ -11,7 +11,7 @@ internal static partial class ConfigBinder
 {
     private static readonly string[] SniRouteKeys = ["match", "pool"];
     private static readonly string[] SniMatchKeys = ["sni"];
-    private static readonly string[] HttpOnlyListenerKeys = ["http-versions", "keepalive-timeout", "max-body", "non-ascii-headers", "tls"];
+    private static readonly string[] HttpOnlyListenerKeys = ["http-versions", "keepalive-timeout", "max-body", "non-ascii-headers", "tls", "header-routing"];
 
     private static readonly Keywords<ProxyProtocolVersion> SendProxyVersions = new(("v1", ProxyProtocolVersion.V1), ("v2", ProxyProtocolVersion.V2));
 

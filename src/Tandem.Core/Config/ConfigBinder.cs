@@ -12,7 +12,7 @@ internal static partial class ConfigBinder
     private static readonly string[] RootKeys = ["listeners", "admin", "pools", "drain-timeout", "pair", "access-log", "metrics", "forecast", "alerts", "logging",
         "resolver", "resolve-interval", "policies", "default-policy", "trusted-proxies", "data-dir"];
     private static readonly string[] ListenerKeys = ["name", "bind", "protocol", "pool", "http-versions", "keepalive-timeout", "max-connections", "max-body", "non-ascii-headers",
-        "policy", "trusted-proxies", "routes", "tls", "accept-proxy", "max-sessions", "idle-timeout"];
+        "policy", "trusted-proxies", "routes", "tls", "accept-proxy", "max-sessions", "idle-timeout", "header-routing"];
     private static readonly string[] AdminKeys = ["bind", "token-file"];
     private static readonly string[] PoolKeys =
         ["name", "algorithm", "servers", "health", "timeouts", "keepalive-timeout", "hash-key", "agent", "server-header",
@@ -149,11 +149,14 @@ internal static partial class ConfigBinder
         var trustedProxies = Networks(reader, ConfigReader.Value(map, "trusted-proxies"), ConfigReader.Child(path, "trusted-proxies"));
         var tlsNode = ConfigReader.Value(map, "tls");
         var tls = tlsNode is null ? null : BindListenerTls(reader, tlsNode, ConfigReader.Child(path, "tls"));
+        var headerRoutingNode = stream is null ? ConfigReader.Value(map, "header-routing") : null;
+        var headerRouting = headerRoutingNode is null ? null : BindHeaderRouting(reader, headerRoutingNode, ConfigReader.Child(path, "header-routing"));
         if (bind is { } b && name is not null)
         {
             checks.ListenerBind(name, b.Value, b.Node, ConfigReader.Child(path, "bind"), udp: protocol == ListenerProtocol.Udp);
         }
-        if (name is null || bind is null || !streamOk || (routesNode is null ? pool is null : routes is null) || (tlsNode is not null && tls is null))
+        if (name is null || bind is null || !streamOk || (routesNode is null ? pool is null : routes is null) || (tlsNode is not null && tls is null)
+            || (headerRoutingNode is not null && headerRouting is null))
         {
             return null;
         }
@@ -173,6 +176,7 @@ internal static partial class ConfigBinder
             Policy = policy,
             TrustedProxies = trustedProxies,
             Tls = tls,
+            HeaderRouting = headerRouting,
             Stream = stream,
         };
     }

@@ -60,6 +60,9 @@ public sealed record ListenerConfig
     /// </summary>
     public IReadOnlyList<System.Net.IPNetwork>? TrustedProxies { get; init; }
 
+    /// <summary>Key <c>header-routing</c>: for every route that forwards (unless the route has its own).</summary>
+    public HeaderRoutingConfig? HeaderRouting { get; init; }
+
     /// <summary>Key <c>tls</c>: Tandem terminates TLS on this listener (HTTPS, HTTP/2 by ALPN); plain HTTP when absent.</summary>
     public ListenerTlsConfig? Tls { get; init; }
 

@@ -46,6 +46,27 @@ public sealed record RouteConfig
     /// <summary>Key <c>retries</c>: overrides the pool's <c>retries</c> for this route's requests.</summary>
     public int? Retries { get; init; }
 
+    /// <summary>
+    /// Key <c>timeouts</c>: <c>response</c> and <c>idle</c> override the pool's for this route's requests. (<c>connect</c>
+    /// stays the pool's: a connection to a server is shared by every route of its pool.)
+    /// </summary>
+    public PoolTimeouts? Timeouts { get; init; }
+
+    /// <summary>
+    /// Key <c>max-body</c>: the largest request body this route accepts, overriding the listener's <c>max-body</c> (larger
+    /// or smaller); <see cref="long.MaxValue"/> means unlimited. A larger body gets 413 from Tandem.
+    /// </summary>
+    public long? MaxBody { get; init; }
+
+    /// <summary>Key <c>errors</c>: HTML pages for error statuses, served in place of Tandem's own plain-text answers (and, with <c>intercept</c>, the server's).</summary>
+    public ErrorPagesConfig? Errors { get; init; }
+
+    /// <summary>Key <c>compression</c>: gzip or brotli for text responses the server did not compress; null: off.</summary>
+    public CompressionConfig? Compression { get; init; }
+
+    /// <summary>Key <c>header-routing</c>: a trusted caller picks the pool or server by header; replaces the listener's.</summary>
+    public HeaderRoutingConfig? HeaderRouting { get; init; }
+
     /// <summary>The line of the route in its file, for warnings and <c>/api/explain</c>.</summary>
     public int Line { get; init; }
 
@@ -55,3 +76,21 @@ public sealed record RouteConfig
 
 /// <summary>One side of a <c>split</c>: a pool and its share.</summary>
 public sealed record SplitTarget(string Pool, int Weight);
+
+/// <summary>
+/// A route's <c>errors</c>: <c>{502: /etc/tandem/502.html, 503: ..., intercept: true}</c>. Each page is read when the
+/// config loads (at most 64 KB) and served as <c>text/html</c> when Tandem itself answers the route's request with that
+/// status (a server failed, none is up, a timeout, a refused body); with <see cref="Intercept"/> also when the server
+/// answers with it, in place of the server's body.
+/// </summary>
+public sealed record ErrorPagesConfig
+{
+    /// <summary>The pages by status (400..599), in the order written.</summary>
+    public required IReadOnlyList<ErrorPage> Pages { get; init; }
+
+    /// <summary>Key <c>intercept</c>: also replace the server's answers with these statuses; default false.</summary>
+    public bool Intercept { get; init; }
+}
+
+/// <summary>One error page: the status it answers, the file it came from and its content.</summary>
+public sealed record ErrorPage(int Status, string File, string Body);

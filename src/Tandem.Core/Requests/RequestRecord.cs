@@ -15,6 +15,9 @@ public readonly struct RequestRecord
     /// <summary>The name of the route it matched (<c>default</c> on a listener without routes).</summary>
     public string? Route { get; init; }
 
+    /// <summary>The route's series (<see cref="Telemetry.IListenerTelemetry.ForRoute"/>); null when routes are not counted.</summary>
+    public Telemetry.IRouteTelemetry? RouteTelemetry { get; init; }
+
     /// <summary>The server of the last attempt; null when none was tried.</summary>
     public ServerState? Server { get; init; }
 

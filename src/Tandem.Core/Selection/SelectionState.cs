@@ -19,6 +19,12 @@ public sealed class SelectionState
     /// <summary>The server this client is stuck to and may stay on (<c>sticky</c>); null when none.</summary>
     public ServerState? StuckTo { get; private set; }
 
+    /// <summary>
+    /// The server a trusted caller picked for this request (<c>header-routing</c>); tried first while usable, with room
+    /// and not yet tried, else the request is balanced as usual. Null when none.
+    /// </summary>
+    public ServerState? Preferred { get; private set; }
+
     /// <summary>Table mode: the hash of the client's sticky key, when the request carried one.</summary>
     public ulong? StickyKey { get; private set; }
 
@@ -27,6 +33,7 @@ public sealed class SelectionState
     {
         _context = context;
         StuckTo = null;
+        Preferred = null;
         StickyKey = null;
         _tried.Clear();
     }
@@ -37,6 +44,9 @@ public sealed class SelectionState
         StuckTo = server;
         StickyKey = key;
     }
+
+    /// <summary>See <see cref="Preferred"/>.</summary>
+    public void Prefer(ServerState? server) => Preferred = server;
 
     /// <summary>An attempt goes to <paramref name="server"/>; a retry picks another.</summary>
     public void Tried(ServerState server)
@@ -51,6 +61,7 @@ public sealed class SelectionState
     public void End()
     {
         StuckTo = null;
+        Preferred = null;
         _tried.Clear();
     }
 }

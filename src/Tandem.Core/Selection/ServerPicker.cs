@@ -3,7 +3,8 @@ using Tandem.Core.Pools;
 namespace Tandem.Core.Selection;
 
 /// <summary>
-/// The one place that answers "which server" for a request: the server a sticky client is bound to, else the
+/// The one place that answers "which server" for a request: the server a trusted caller named (header routing), else
+/// the server a sticky client is bound to, else the
 /// balancer's pick, else, when that one is full (at <c>max-connections</c>) or already tried, a few more picks and then
 /// the first usable server with room in <see cref="UsableServers.FirstWithRoom"/>'s order. The server returned is
 /// counted in flight (<see cref="ServerState.TryStartRequest"/>). Lock-free; allocates nothing.
@@ -19,6 +20,11 @@ public static class ServerPicker
     {
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(selection);
+        // A server a trusted caller named comes before stickiness and the balancer, while it can take the request.
+        if (selection.Preferred is { IsUsable: true } preferred && !selection.WasTried(preferred) && preferred.TryStartRequest())
+        {
+            return preferred;
+        }
         if (selection.StuckTo is { } stuckTo && !selection.WasTried(stuckTo))
         {
             return stuckTo.TryStartRequest() ? stuckTo : null;

@@ -31,4 +31,10 @@ public interface IListenerTelemetry
 
     /// <summary>Counts the ended request and hands its line to the access log.</summary>
     void Record(in RequestRecord record);
+
+    /// <summary>
+    /// The series of route <paramref name="route"/> of this listener, resolved once per config (not per request); null
+    /// when routes are not counted.
+    /// </summary>
+    IRouteTelemetry? ForRoute(string route) => null;
 }

@@ -33,6 +33,9 @@ internal readonly struct AccessLogEntry
 
     public required string Listener { get; init; }
 
+    /// <summary>The route the request matched (<c>default</c> on a listener without routes); null when unknown.</summary>
+    public string? Route { get; init; }
+
     public int Attempts { get; init; }
 
     public double TotalMs { get; init; }

@@ -99,6 +99,14 @@ internal sealed class AccessLogFormatter : IDisposable
         }
         json.WriteString("pool"u8, e.Pool);
         json.WriteString("listener"u8, e.Listener);
+        if (e.Route is null)
+        {
+            json.WriteNull("route"u8);
+        }
+        else
+        {
+            json.WriteString("route"u8, e.Route);
+        }
         json.WriteNumber("attempts"u8, e.Attempts);
         Span<byte> number = stackalloc byte[32];
         json.WritePropertyName("duration_ms"u8);
@@ -144,7 +152,7 @@ internal sealed class AccessLogFormatter : IDisposable
         }
     }
 
-    /// <summary><c>$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"</c>.</summary>
+    /// <summary><c>$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$route"</c>.</summary>
     private void AppendCombined(in AccessLogEntry e)
     {
         Span<char> scratch = stackalloc char[64];
@@ -173,6 +181,10 @@ internal sealed class AccessLogFormatter : IDisposable
         AppendHeader(e.Referer);
         AppendAscii("\" \"");
         AppendHeader(e.UserAgent);
+        // The route, quoted after the user agent as nginx configs append variables ("$route"); parsers of the
+        // combined format read up to the user agent and ignore what follows.
+        AppendAscii("\" \"");
+        AppendEscaped(e.Route ?? "-");
         AppendAscii("\"\n");
     }
 

@@ -95,6 +95,7 @@ public sealed class ListenerTelemetry : IListenerTelemetry
             var slot = (methodIndex * ServerTelemetry.CodeLabels.Length) + code;
             var counter = _counters.Requests[slot] ??= _metrics.ListenerRequestCounter(_name, methodIndex, code);
             counter.Inc();
+            record.RouteTelemetry?.RequestCompleted(record.Status, record.TotalSeconds);
             if ((record.Server?.Telemetry ?? record.Pool?.Unrouted) is ServerTelemetry telemetry)
             {
                 telemetry.ExchangeCompleted(upstream, Math.Max(0, record.TotalSeconds - upstream), record.BytesIn, record.BytesOut, record.Server is not null);
@@ -115,6 +116,7 @@ public sealed class ListenerTelemetry : IListenerTelemetry
                 Server = record.Server?.Name,
                 Pool = record.Pool?.Name ?? "-",
                 Listener = _name,
+                Route = record.Route,
                 Attempts = record.Attempts,
                 TotalMs = record.TotalSeconds * 1000,
                 UpstreamMs = upstream * 1000,
@@ -128,6 +130,9 @@ public sealed class ListenerTelemetry : IListenerTelemetry
             });
         }
     }
+
+    /// <summary>The series of route <paramref name="route"/> of this listener; null when per-request series are off.</summary>
+    public IRouteTelemetry? ForRoute(string route) => _enabled ? new RouteTelemetry(_metrics, _name, route) : null;
 
     /// <summary>GET, HEAD, POST, PUT, DELETE or other: Kestrel interns known methods, so these are reference compares.</summary>
     internal static int MethodIndex(string method) =>

@@ -34,6 +34,8 @@ public sealed class TandemMetrics : IServerTelemetryFactory
     private readonly Counter _responseBytes;
     private readonly Counter _retries;
     private readonly Counter _listenerRequests;
+    private readonly Counter _routeRequests;
+    private readonly Histogram _routeDuration;
     private readonly Gauge _listenerInFlight;
     private readonly Gauge _queued;
     private readonly Counter _accessLogDropped;
@@ -96,6 +98,11 @@ public sealed class TandemMetrics : IServerTelemetryFactory
             "Attempts retried on another server, by pool and the failure that caused the retry.", ["pool", "reason"]);
         _listenerRequests = factory.CreateCounter("tandem_listener_requests_total",
             "Requests answered, by listener, method (GET, HEAD, POST, PUT, DELETE, other) and status class.", ["listener", "method", "code"]);
+        _routeRequests = factory.CreateCounter("tandem_route_requests_total",
+            "Requests answered, by listener, route (a name from the config) and status class.", ["listener", "route", "code"]);
+        _routeDuration = factory.CreateHistogram("tandem_route_request_duration_seconds",
+            "Time from receiving a request to the end of its response, by listener and route.",
+            ["listener", "route"], new HistogramConfiguration { Buckets = DurationBuckets });
         _listenerInFlight = factory.CreateGauge("tandem_listener_requests_in_flight", "Requests being served, by listener.", ["listener"]);
         _queued = factory.CreateGauge("tandem_pool_queued_requests", "Requests waiting in a pool's queue for a server with room.", ["pool"]);
         _accessLogDropped = factory.CreateCounter("tandem_access_log_dropped_total", "Access log lines dropped because the writer fell behind.");
@@ -245,6 +252,10 @@ public sealed class TandemMetrics : IServerTelemetryFactory
 
     internal Counter.Child ListenerRequestCounter(string listener, int method, int code) =>
         _listenerRequests.WithLabels(listener, MethodLabels[method], ServerTelemetry.CodeLabels[code]);
+
+    internal Counter.Child RouteRequestCounter(string listener, string route, string code) => _routeRequests.WithLabels(listener, route, code);
+
+    internal Histogram.Child RouteDurationHistogram(string listener, string route) => _routeDuration.WithLabels(listener, route);
 
     internal Histogram.Child UpstreamHistogram(string pool, string server) => _upstreamDuration.WithLabels(pool, server);
 

@@ -12,6 +12,19 @@ namespace Tandem.Proxy.Forwarding;
 /// </summary>
 internal static class RequestChecks
 {
+    /// <summary>
+    /// Puts the route's <c>max-body</c> in force for this request in place of the listener's (Kestrel's per-request
+    /// limit, so a chunked body is still cut off while streaming). Not possible once the body is being read, and not for
+    /// an upgrade request, whose body is the upgraded stream.
+    /// </summary>
+    public static void ApplyMaxBody(HttpContext context, long maxBody)
+    {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            feature.MaxRequestBodySize = maxBody == long.MaxValue ? null : maxBody;
+        }
+    }
+
     /// <summary><see cref="RequestError.None"/> when the request may be forwarded; otherwise why not.</summary>
     public static RequestError Refuse(HttpContext context, out string reason)
     {

@@ -5,6 +5,7 @@ using Tandem.Core.Health;
 using Tandem.Core.Pools;
 using Tandem.Core.Requests;
 using Tandem.Core.Selection;
+using Tandem.Proxy.Compression;
 using Tandem.Proxy.Diagnostics;
 using Tandem.Proxy.Pipeline;
 using Tandem.Proxy.Retries;
@@ -79,7 +80,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
     }
 
     /// <summary>Tandem's 400/413 for a request it cannot forward as received; the connection closes after it, as the rest of the request is not read.</summary>
-    public static Task AnswerClientFaultAsync(HttpContext context, RequestError kind)
+    public static Task AnswerClientFaultAsync(HttpContext context, RequestError kind, ErrorPages? pages)
     {
         if (context.Response.HasStarted)
         {
@@ -90,7 +91,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
         {
             context.Response.Headers.Connection = "close";
         }
-        return ErrorResponses.WriteAsync(context.Response, ProxyErrors.StatusFor(kind));
+        return ErrorResponses.WriteAsync(context.Response, ProxyErrors.StatusFor(kind), pages);
     }
 
     /// <summary>One attempt on <paramref name="server"/> (already counted in flight), accounted when it ends.</summary>
@@ -112,6 +113,11 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
         Exception? exception = null;
         try
         {
+            if (route.ResponseTimeout is { } responseTimeout)
+            {
+                // Scoped to this attempt's async context: restored when this method returns.
+                ResponseTimeoutHandler.RouteOverride.Value = responseTimeout;
+            }
             error = await forwarder.SendAsync(context, server.DestinationPrefix, target.Client, route.RequestConfig, route.Transformer);
             if (error != ForwarderError.None)
             {
@@ -128,6 +134,10 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
         }
         finally
         {
+            if (route.Compression is not null)
+            {
+                await CompressedBody.FinishAsync(context);
+            }
             var ended = time.GetTimestamp();
             var fault = ProxyErrors.FaultOf(kind);
             // What the server's metrics and count-5xx see: a client or Tandem fault records its own 4xx/499/500.
@@ -156,7 +166,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
             {
                 ProxyLog.Unexpected(logger, context.Request.Method, context.Request.Path, pool.Name, server.Name, suppressed, exception!);
             }
-            await ErrorResponses.WriteAsync(context.Response, StatusCodes.Status500InternalServerError);
+            await ErrorResponses.WriteAsync(context.Response, StatusCodes.Status500InternalServerError, state.Route.ErrorPages);
             return;
         }
         if (kind == RequestError.IdleClosed)
@@ -172,7 +182,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
         }
         if (kind != RequestError.ClientAborted && !context.RequestAborted.IsCancellationRequested)
         {
-            await AnswerClientFaultAsync(context, kind);
+            await AnswerClientFaultAsync(context, kind, state.Route.ErrorPages);
         }
     }
 
@@ -186,6 +196,6 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
             ProxyLog.ServerFailed(logger, state.Route.Target!.Pool.Name, server.Name, server.Address.ToString(), context.Request.Method, context.Request.Path,
                 ProxyErrors.Describe(kind, exception), status, suppressed);
         }
-        await ErrorResponses.WriteAsync(context.Response, status);
+        await ErrorResponses.WriteAsync(context.Response, status, state.Route.ErrorPages);
     }
 }

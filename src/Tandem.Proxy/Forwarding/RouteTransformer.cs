@@ -1,15 +1,17 @@
 using Microsoft.AspNetCore.Http;
+using Tandem.Proxy.Compression;
 using Tandem.Core.Pools;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Tandem.Proxy.Forwarding;
 
 /// <summary>
-/// The request and response changes of a route that has any (rewrite, host, request and response headers), on top
-/// of what <see cref="ForwardedHeadersTransformer"/> does for every route. One per route and config; shared by the
-/// route's concurrent requests, so it holds nothing per request.
+/// The request and response changes of a route that has any (rewrite, host, request and response headers, error
+/// pages that replace the server's answers, compression), on top of what <see cref="ForwardedHeadersTransformer"/> does for every
+/// route. One per route and config; shared by the route's concurrent requests, so it holds nothing per request.
 /// </summary>
-internal sealed class RouteTransformer(PoolState pool, PathRewrite? rewrite, string? host, HeaderChanges? requestHeaders, HeaderChanges? responseHeaders)
+internal sealed class RouteTransformer(PoolState pool, PathRewrite? rewrite, string? host, HeaderChanges? requestHeaders, HeaderChanges? responseHeaders,
+    ErrorPages? intercept = null, ResponseCompression? compression = null)
     : HttpTransformer
 {
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
@@ -29,11 +31,25 @@ internal sealed class RouteTransformer(PoolState pool, PathRewrite? rewrite, str
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
+        if (intercept is not null && proxyResponse is not null && intercept.For((int)proxyResponse.StatusCode) is { } page)
+        {
+            // The server's status stays (health and metrics see what the server said); its headers and body do not.
+            var response = httpContext.Response;
+            response.StatusCode = (int)proxyResponse.StatusCode;
+            responseHeaders?.ApplyTo(response.Headers, httpContext,
+                responseHeaders.UsesServer ? ServerByUri(proxyResponse.RequestMessage?.RequestUri) : null);
+            await ErrorPages.WriteAsync(response, response.StatusCode, page);
+            return false;
+        }
         var copied = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         if (responseHeaders is not null && proxyResponse is not null)
         {
             responseHeaders.ApplyTo(httpContext.Response.Headers, httpContext,
                 responseHeaders.UsesServer ? ServerByUri(proxyResponse.RequestMessage?.RequestUri) : null);
+        }
+        if (compression is not null && proxyResponse is not null && copied)
+        {
+            compression.Start(httpContext);
         }
         return copied;
     }

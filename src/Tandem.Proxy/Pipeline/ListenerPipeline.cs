@@ -28,6 +28,14 @@ internal sealed class ListenerPipeline(ListenerConfig config, RequestRecorder? r
 
     public void Update(ListenerConfig config, RouteTable routes)
     {
+        if (Recorder is { } recorder)
+        {
+            // Before the table is published: a request sees its routes' series resolved.
+            foreach (var route in routes.Routes)
+            {
+                recorder.Observe(route);
+            }
+        }
         _config = config;
         _routes = routes;
     }

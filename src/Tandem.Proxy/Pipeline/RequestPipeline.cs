@@ -23,6 +23,10 @@ internal sealed class RequestPipeline(ServerSelection selection, RequestForwarde
         {
             var route = listener.Routes.Match(state.Http.Request);
             state.Route = route;
+            if (route.MaxBody is { } maxBody)
+            {
+                RequestChecks.ApplyMaxBody(state.Http, maxBody);
+            }
             // What cannot be forwarded as received is refused before a server is chosen: the client's fault, never a server's.
             var refused = RequestChecks.Refuse(state.Http, out var why);
             if (refused != RequestError.None)
@@ -34,12 +38,18 @@ internal sealed class RequestPipeline(ServerSelection selection, RequestForwarde
                     ProxyLog.Refused(logger, state.Http.Request.Method, state.Http.Request.Path, why, ProxyErrors.StatusFor(refused));
 #pragma warning restore CA1873
                 }
-                await RequestForwarder.AnswerClientFaultAsync(state.Http, refused);
+                await RequestForwarder.AnswerClientFaultAsync(state.Http, refused, route.ErrorPages);
                 return;
             }
             if (route.Admission is { } admission && !await admission.AdmitAsync(state))
             {
                 return;
+            }
+            if (route.HeaderRouting is { } headerRouting)
+            {
+                // A trusted caller may name another pool (a copy of this route to it) or a server.
+                route = headerRouting.Apply(state, route);
+                state.Route = route;
             }
             if (route.Answer is { } answer)
             {

@@ -48,6 +48,9 @@ internal sealed class RequestState(HttpContext http)
     /// <summary>Whether the request's body can be sent again (none, or buffered).</summary>
     public bool Replayable { get; set; }
 
+    /// <summary>The server a trusted caller picked by header (<c>header-routing</c>); null when none.</summary>
+    public ServerState? PickedServer { get; set; }
+
     /// <summary>The real client address (after <c>trusted-proxies</c>) once the admit stage worked it out; null before.</summary>
     public IPAddress? ClientAddress { get; set; }
 
@@ -71,6 +74,7 @@ internal sealed class RequestState(HttpContext http)
         RetriesLeft = 0;
         Replayable = false;
         ClientAddress = null;
+        PickedServer = null;
         Principal = null;
         RefusedBy = null;
         RefusalReason = null;
@@ -81,6 +85,7 @@ internal sealed class RequestState(HttpContext http)
     {
         Route = null!;
         Server = null;
+        PickedServer = null;
         Recorder = null;
         Selection.End();
     }

@@ -19,6 +19,15 @@ internal sealed class RequestRecorder(IListenerTelemetry telemetry, TimeProvider
     /// <summary>Whether the response bytes of each request are worth counting (<see cref="ResponseBodyCounter"/>).</summary>
     public bool CountsResponseBodies => _records;
 
+    /// <summary>Resolves <paramref name="route"/>'s series (once per config, before the route serves requests).</summary>
+    public void Observe(Routing.Route route)
+    {
+        if (_records)
+        {
+            route.ObserveWith(telemetry);
+        }
+    }
+
     public void RequestStarted() => telemetry.RequestStarted();
 
     /// <summary>An attempt on <paramref name="server"/> failed for <paramref name="reason"/>; the request goes elsewhere.</summary>
@@ -40,6 +49,7 @@ internal sealed class RequestRecorder(IListenerTelemetry telemetry, TimeProvider
         {
             Pool = state.Route.Target?.Pool,
             Route = state.Route.Name,
+            RouteTelemetry = state.Route.Telemetry,
             Server = state.Attempts == 0 ? null : state.Server,
             Attempts = state.Attempts,
             Error = state.Error,

@@ -1,5 +1,7 @@
 using System.Net;
 using Tandem.Core.Config;
+using Tandem.Core.Telemetry;
+using Tandem.Proxy.Compression;
 using Tandem.Proxy.Admission;
 using Tandem.Proxy.Forwarding;
 using Tandem.Proxy.Retries;
@@ -16,31 +18,38 @@ namespace Tandem.Proxy.Routing;
 internal sealed class Route
 {
     /// <summary>A catch-all route to <paramref name="target"/> with the pool's settings (a listener with only <c>pool:</c>).</summary>
-    public Route(PoolTarget target, AdmissionStage? admission = null)
-        : this(ListenerRouteName, target, null, admission)
+    public Route(PoolTarget target, AdmissionStage? admission = null, HeaderRouting? headerRouting = null)
+        : this(ListenerRouteName, target, null, admission, headerRouting)
     {
     }
 
     /// <summary>A route to <paramref name="target"/>; <paramref name="config"/>'s retries, rewrite and headers apply when given.</summary>
-    public Route(string name, PoolTarget target, RouteConfig? config, AdmissionStage? admission = null)
+    public Route(string name, PoolTarget target, RouteConfig? config, AdmissionStage? admission = null, HeaderRouting? headerRouting = null)
     {
         Name = name;
+        HeaderRouting = headerRouting;
         Config = config;
         Target = target;
         Admission = admission;
         var pool = target.Pool.Config;
         Retry = RetryPolicy.For(config?.Retries is { } retries ? pool with { Retries = retries } : pool, target.Budget);
+        ResponseTimeout = config?.Timeouts?.Response;
+        MaxBody = config?.MaxBody;
+        var idle = config?.Timeouts?.Idle ?? pool.Timeouts?.Idle ?? ConfigDefaults.IdleTimeout;
+        var response = ResponseTimeout ?? pool.Timeouts?.Response ?? ConfigDefaults.ResponseTimeout;
         RequestConfig = new ForwarderRequestConfig
         {
             // YARP's activity timeout resets on every read and write: it bounds every silence of the server, including
             // the wait for the headers, so it is the larger of the idle and response timeouts; ResponseTimeoutHandler
             // bounds the wait for the headers alone.
-            ActivityTimeout = Max(pool.Timeouts?.Idle ?? ConfigDefaults.IdleTimeout, pool.Timeouts?.Response ?? ConfigDefaults.ResponseTimeout),
+            ActivityTimeout = Max(idle, response),
             Version = HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
             AllowResponseBuffering = false,
         };
-        Transformer = TransformerFor(target, config);
+        ErrorPages = config?.Errors is { } errors ? new ErrorPages(errors) : null;
+        Compression = config?.Compression is { } compression ? new ResponseCompression(compression) : null;
+        Transformer = TransformerFor(target, config, ErrorPages, Compression);
     }
 
     /// <summary>A route Tandem answers itself; <paramref name="config"/> is null for the listener's "no route matched".</summary>
@@ -50,6 +59,8 @@ internal sealed class Route
         Config = config;
         Answer = answer;
         Admission = admission;
+        MaxBody = config?.MaxBody;
+        ErrorPages = config?.Errors is { } errors ? new ErrorPages(errors) : null;
         RequestConfig = ForwarderRequestConfig.Empty;
         Transformer = ForwardedHeadersTransformer.Instance;
     }
@@ -72,11 +83,26 @@ internal sealed class Route
     /// <summary>The answer Tandem gives without a server (respond, redirect, 404); null when the route forwards.</summary>
     public RouteAnswer? Answer { get; }
 
+    /// <summary>Where a trusted caller's headers may send the request instead (<c>header-routing</c>); null when not.</summary>
+    public HeaderRouting? HeaderRouting { get; }
+
     /// <summary>The checks a request must pass before a server is chosen; null when there are none.</summary>
     public AdmissionStage? Admission { get; }
 
     /// <summary>When a failed attempt may be tried on another server; null when the route never retries.</summary>
     public RetryPolicy? Retry { get; }
+
+    /// <summary>The route's own wait for response headers (<c>timeouts.response</c>); null: the pool's.</summary>
+    public TimeSpan? ResponseTimeout { get; }
+
+    /// <summary>The route's <c>max-body</c> (<see cref="long.MaxValue"/>: unlimited); null: the listener's.</summary>
+    public long? MaxBody { get; }
+
+    /// <summary>The route's <c>errors</c> pages; null when it has none (Tandem's plain-text answers).</summary>
+    public ErrorPages? ErrorPages { get; }
+
+    /// <summary>The route's <c>compression</c>; null when responses go as the server sent them.</summary>
+    public ResponseCompression? Compression { get; }
 
     /// <summary>How YARP forwards the route's requests (timeouts, HTTP version).</summary>
     public ForwarderRequestConfig RequestConfig { get; }
@@ -84,8 +110,18 @@ internal sealed class Route
     /// <summary>What is changed on the way to the server and back: the forwarding headers, and the route's rewrite and headers.</summary>
     public HttpTransformer Transformer { get; }
 
-    private static HttpTransformer TransformerFor(PoolTarget target, RouteConfig? config)
+    /// <summary>
+    /// The route's series (<c>tandem_route_requests_total</c>); null when its listener counts no routes. Set once by
+    /// <see cref="ObserveWith"/> before the route's table is published to requests, never after.
+    /// </summary>
+    public IRouteTelemetry? Telemetry { get; private set; }
+
+    /// <summary>Resolves the route's series from its listener's telemetry; called while the table is not yet in use.</summary>
+    public void ObserveWith(IListenerTelemetry telemetry) => Telemetry ??= telemetry.ForRoute(Name);
+
+    private static HttpTransformer TransformerFor(PoolTarget target, RouteConfig? config, ErrorPages? pages, ResponseCompression? compression)
     {
+        var intercept = pages is { Intercept: true } ? pages : null;
         var rewrite = config?.Rewrite is { } r ? new PathRewrite(r) : null;
         var host = config?.Rewrite?.Host;
         var request = config?.RequestHeaders is { } rq ? new HeaderChanges(rq) : null;
@@ -94,9 +130,9 @@ internal sealed class Route
         {
             rewrite = null;
         }
-        return rewrite is null && host is null && request is null && response is null
+        return rewrite is null && host is null && request is null && response is null && intercept is null && compression is null
             ? ForwardedHeadersTransformer.Instance
-            : new RouteTransformer(target.Pool, rewrite, host, request, response);
+            : new RouteTransformer(target.Pool, rewrite, host, request, response, intercept, compression);
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

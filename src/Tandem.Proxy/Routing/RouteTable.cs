@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Net;
 using Microsoft.AspNetCore.Http;
 using Tandem.Core.Balancing;
 using Tandem.Core.Config;
@@ -38,9 +39,17 @@ internal sealed class RouteTable
         var routes = new List<Route>();
         var byHost = new Dictionary<string, List<RouteRule>>(StringComparer.OrdinalIgnoreCase);
         var anyHost = new List<RouteRule>();
+        var alternates = new HashSet<HeaderRouting>(ReferenceEqualityComparer.Instance);
         foreach (var rule in rules)
         {
             routes.AddRange(rule.Routes);
+            foreach (var route in rule.Routes)
+            {
+                if (route.HeaderRouting is { } headerRouting && alternates.Add(headerRouting))
+                {
+                    routes.AddRange(headerRouting.Alternates);
+                }
+            }
             if (rule.Hosts is null || rule.Hosts.HasWildcards)
             {
                 anyHost.Add(rule);
@@ -51,6 +60,10 @@ internal sealed class RouteTable
             }
         }
         routes.Add(fallback);
+        if (fallback.HeaderRouting is { } fallbackRouting)
+        {
+            routes.AddRange(fallbackRouting.Alternates);
+        }
         _routes = [.. routes];
         // Each exact host's list keeps the written order of every rule that can take the host.
         foreach (var (host, list) in byHost)
@@ -68,7 +81,7 @@ internal sealed class RouteTable
         _anyHost = [.. anyHost];
     }
 
-    /// <summary>Every route a request may end on, the fallback last.</summary>
+    /// <summary>Every route a request may end on (a header-routed route's copies after it), the fallback last.</summary>
     public IReadOnlyList<Route> Routes => _routes;
 
     /// <summary>The listener's routes in order, with their conditions.</summary>
@@ -78,25 +91,56 @@ internal sealed class RouteTable
     /// <remarks>
     /// <c>policies</c>: the config's compiled access policies; a route is admitted by its listener's and its own (all must
     /// allow); nothing is checked when null.
+    /// <c>trustedProxies</c>: the config's top-level <c>trusted-proxies</c>, for a listener without its own (header routing
+    /// reads the client address through them).
     /// </remarks>
     public static RouteTable For(ListenerConfig listener, IReadOnlyDictionary<string, PoolTarget> targets, PolicyCompiler? policies = null,
-        IRandomSource? random = null)
+        IRandomSource? random = null, IReadOnlyList<IPNetwork>? trustedProxies = null)
     {
+        random ??= SharedRandomSource.Instance;
         var listenerAdmission = policies?.ForListener(listener);
+        var trusted = listener.TrustedProxies ?? trustedProxies;
+        var addresses = trusted is { Count: > 0 } ? new ClientAddressResolver([.. trusted]) : ClientAddressResolver.Direct;
         if (listener.Routes is null)
         {
-            return new([new Route(targets[listener.Pool], listenerAdmission)]);
+            return new([DefaultRoute(listener, targets, listenerAdmission, addresses, random)]);
         }
         var rules = new RouteRule[listener.Routes.Count];
         for (var i = 0; i < rules.Length; i++)
         {
             var route = listener.Routes[i];
             var admission = route.Policies is null ? listenerAdmission : policies?.Compile([.. listener.Policy ?? [], .. route.Policies], listener.TrustedProxies);
-            rules[i] = Compile(route, targets, random ?? SharedRandomSource.Instance, admission);
+            var headerRouting = (route.HeaderRouting ?? listener.HeaderRouting) is { } h && route.Redirect is null && route.Respond is null
+                ? Alternates(new HeaderRouting(h, addresses, random), route.Name, route, targets, admission)
+                : null;
+            rules[i] = Compile(route, targets, random, admission, headerRouting);
         }
-        var fallback = listener.HasDefaultPool ? new Route(targets[listener.Pool], listenerAdmission)
+        var fallback = listener.HasDefaultPool ? DefaultRoute(listener, targets, listenerAdmission, addresses, random)
             : new Route(Route.NoRouteName, FixedAnswer.NotFound, null, listenerAdmission);
         return new RouteTable(rules, fallback);
+    }
+
+    /// <summary>The listener's own route to its <c>pool</c>, with the listener's header routing.</summary>
+    private static Route DefaultRoute(ListenerConfig listener, IReadOnlyDictionary<string, PoolTarget> targets, AdmissionStage? admission,
+        ClientAddressResolver addresses, IRandomSource random)
+    {
+        var headerRouting = listener.HeaderRouting is { } h
+            ? Alternates(new HeaderRouting(h, addresses, random), Route.ListenerRouteName, null, targets, admission)
+            : null;
+        return new Route(targets[listener.Pool], admission, headerRouting);
+    }
+
+    /// <summary>Gives <paramref name="headerRouting"/> a copy of the route (name, settings, admission) for every pool.</summary>
+    private static HeaderRouting Alternates(HeaderRouting headerRouting, string name, RouteConfig? config, IReadOnlyDictionary<string, PoolTarget> targets,
+        AdmissionStage? admission)
+    {
+        var byPool = new Dictionary<string, Route>(targets.Count, StringComparer.Ordinal);
+        foreach (var (pool, target) in targets)
+        {
+            byPool[pool] = new Route(name, target, config, admission);
+        }
+        headerRouting.SetAlternates(byPool);
+        return headerRouting;
     }
 
     /// <summary>A table with one catch-all route to <paramref name="target"/>.</summary>
@@ -159,7 +203,8 @@ internal sealed class RouteTable
         return merged.ToString();
     }
 
-    private static RouteRule Compile(RouteConfig config, IReadOnlyDictionary<string, PoolTarget> targets, IRandomSource random, AdmissionStage? admission)
+    private static RouteRule Compile(RouteConfig config, IReadOnlyDictionary<string, PoolTarget> targets, IRandomSource random, AdmissionStage? admission,
+        HeaderRouting? headerRouting)
     {
         var hosts = config.Match?.Hosts is { } h ? new HostPatterns(h) : null;
         var conditions = new RouteConditions(config.Match);
@@ -171,7 +216,7 @@ internal sealed class RouteTable
             for (var i = 0; i < sides.Length; i++)
             {
                 var target = targets[split[i].Pool];
-                sides[i] = new Route(config.Name, target, config, admission);
+                sides[i] = new Route(config.Name, target, config, admission, headerRouting);
                 weights[i] = split[i].Weight;
                 if (target.Pool.Config.Sticky is not null)
                 {
@@ -181,7 +226,7 @@ internal sealed class RouteTable
             return new RouteRule(config.Name, config.Line, hosts, conditions, null, new RouteSplit(sides, weights, sticky, random));
         }
         var responseHeaders = config.ResponseHeaders is { } rs ? new HeaderChanges(rs) : null;
-        var route = config.Pool is { } pool ? new Route(config.Name, targets[pool], config, admission)
+        var route = config.Pool is { } pool ? new Route(config.Name, targets[pool], config, admission, headerRouting)
             : config.Redirect is { } redirect ? new Route(config.Name, new RedirectAnswer(redirect, responseHeaders), config, admission)
             : new Route(config.Name, new FixedAnswer(config.Respond!, responseHeaders), config, admission);
         return new RouteRule(config.Name, config.Line, hosts, conditions, route, null);

@@ -29,6 +29,7 @@ internal sealed class ServerSelection(TimeProvider time, ILogger<ServerSelection
         selection.Begin(SelectionContexts.For(state.Http, pool));
         // A sticky client goes to its server, waiting in the queue for it when it is full (as HAProxy does).
         StickySessions.Find(state.Http, pool, selection, time);
+        selection.Prefer(state.PickedServer);
         return ServerPicker.Acquire(pool, selection);
     }
 
@@ -91,7 +92,7 @@ internal sealed class ServerSelection(TimeProvider time, ILogger<ServerSelection
         {
             ProxyLog.NoServer(logger, pool.Name, context.Request.Method, context.Request.Path, suppressed);
         }
-        await ErrorResponses.WriteAsync(context.Response, StatusCodes.Status503ServiceUnavailable);
+        await ErrorResponses.WriteAsync(context.Response, StatusCodes.Status503ServiceUnavailable, state.Route.ErrorPages);
         pool.Unrouted.RequestCompleted(StatusCodes.Status503ServiceUnavailable, time.GetElapsedTime(state.Started).TotalSeconds);
     }
 }

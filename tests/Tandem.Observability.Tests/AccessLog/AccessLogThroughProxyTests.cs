@@ -113,7 +113,7 @@ public sealed partial class AccessLogThroughProxyTests
 
         var line = Assert.Single(await proxy.LogLinesAsync(1));
         Assert.Matches(Combined(), line);
-        Assert.EndsWith("\"GET /stream/10?q=1 HTTP/1.1\" 200 10 \"-\" \"say \\x22hi\\x22\"", line, StringComparison.Ordinal);
+        Assert.EndsWith("\"GET /stream/10?q=1 HTTP/1.1\" 200 10 \"-\" \"say \\x22hi\\x22\" \"default\"", line, StringComparison.Ordinal);
     }
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")]

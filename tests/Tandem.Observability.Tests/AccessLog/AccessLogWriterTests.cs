@@ -114,7 +114,7 @@ public sealed class AccessLogWriterTests : IDisposable
         var line = AccessLogFormatter.Format(Entry(7) with { Client = null, Server = null, Error = RequestError.QueueFull, Status = 503 }, AccessLogFormat.Json);
 
         Assert.Equal(
-            """{"time":"2026-11-25T08:30:00.123Z","client":null,"method":"GET","host":null,"path":"/item/7","protocol":"HTTP/1.1","status":503,"server":null,"pool":"app","listener":"web","attempts":1,"duration_ms":1.5,"upstream_ms":1.25,"bytes_in":0,"bytes_out":10,"user_agent":null,"referer":null,"error":"queue-full"}""" + "\n",
+            """{"time":"2026-11-25T08:30:00.123Z","client":null,"method":"GET","host":null,"path":"/item/7","protocol":"HTTP/1.1","status":503,"server":null,"pool":"app","listener":"web","route":null,"attempts":1,"duration_ms":1.5,"upstream_ms":1.25,"bytes_in":0,"bytes_out":10,"user_agent":null,"referer":null,"error":"queue-full"}""" + "\n",
             line);
     }
 
@@ -131,7 +131,7 @@ public sealed class AccessLogWriterTests : IDisposable
 
         var line = AccessLogFormatter.Format(entry, AccessLogFormat.Combined);
 
-        Assert.Equal("10.1.2.3 - - [25/Nov/2026:08:30:00 +0000] \"GET /item/7?a=\\x22b\\x22 HTTP/1.1\" 200 10 \"http://r/\" \"curl/8 \\x5C \\xC3\\xA9\"\n", line);
+        Assert.Equal("10.1.2.3 - - [25/Nov/2026:08:30:00 +0000] \"GET /item/7?a=\\x22b\\x22 HTTP/1.1\" 200 10 \"http://r/\" \"curl/8 \\x5C \\xC3\\xA9\" \"-\"\n", line);
     }
 
     private AccessLogWriter FileWriter(long maxSize, int maxFiles) =>
