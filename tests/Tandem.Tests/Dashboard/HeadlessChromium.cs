@@ -55,7 +55,8 @@ internal sealed class HeadlessChromium : IAsyncDisposable
     {
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         var profile = Directory.CreateTempSubdirectory("tandem-chromium-");
-        var playwright = await Playwright.CreateAsync();
+        // Bounded like every page action: a driver that never answers fails this test instead of hanging the run.
+        var playwright = await Playwright.CreateAsync().WaitAsync(Bound);
         try
         {
             var context = await playwright.Chromium.LaunchPersistentContextAsync(profile.FullName, new BrowserTypeLaunchPersistentContextOptions
@@ -67,7 +68,7 @@ internal sealed class HeadlessChromium : IAsyncDisposable
                 ViewportSize = new ViewportSize { Width = width, Height = height },
                 Timeout = (float)Bound.TotalMilliseconds,
             });
-            var page = context.Pages.Count > 0 ? context.Pages[0] : await context.NewPageAsync();
+            var page = context.Pages.Count > 0 ? context.Pages[0] : await context.NewPageAsync().WaitAsync(Bound);
             return new HeadlessChromium(playwright, context, profile, page);
         }
         catch
@@ -97,8 +98,15 @@ internal sealed class HeadlessChromium : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _context.DisposeAsync();
-        _playwright.Dispose();
-        _profile.Delete(recursive: true);
+        try
+        {
+            // Closing a browser that hangs must not hang the run: after the bound the driver is disposed regardless.
+            await _context.DisposeAsync().AsTask().WaitAsync(Bound);
+        }
+        finally
+        {
+            _playwright.Dispose();
+            _profile.Delete(recursive: true);
+        }
     }
 }
