@@ -36,6 +36,12 @@ public static class KeySetFile
             error = "";
             return true;
         }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // Worded like the certificate and CA files' errors, not .NET's "Could not find a part of the path".
+            error = $"cannot read JWKS file {path}: no such file";
+            return false;
+        }
         catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
         {
             error = ex.Message;
