@@ -7,7 +7,7 @@ internal static partial class ConfigBinder
 {
     private static readonly string[] RouteKeys =
         ["name", "match", "pool", "split", "split-key", "redirect", "respond", "rewrite", "request-headers", "response-headers", "policy", "retries",
-         "timeouts", "max-body", "errors", "compression", "header-routing"];
+         "timeouts", "max-body", "errors", "compression", "header-routing", "cache"];
     private static readonly string[] RouteActionKeys = ["pool", "split", "redirect", "respond"];
     private static readonly string[] SplitKeys = ["pool", "weight"];
     private static readonly string[] RedirectKeys = ["to", "status"];
@@ -39,6 +39,7 @@ internal static partial class ConfigBinder
             return null;
         }
         var ok = true;
+        RefuseNotBuilt(reader, map, path, "cache", "the HTTP cache");
         var name = RouteName(reader, map, path, number, names, ref ok);
         var matchNode = ConfigReader.Value(map, "match");
         var match = matchNode is null ? null : BindRouteMatch(reader, matchNode, ConfigReader.Child(path, "match"));
