@@ -87,6 +87,9 @@ internal sealed class RouteTable
     /// <summary>The listener's routes in order, with their conditions.</summary>
     public IReadOnlyList<RouteRule> Rules => _rules;
 
+    /// <summary>What serves a request no rule matches: the listener's <c>pool</c>, or Tandem's 404.</summary>
+    public Route Fallback => _fallback;
+
     /// <summary>The table of a listener: its routes in order, then its pool (or 404) for what none matches.</summary>
     /// <remarks>
     /// <c>policies</c>: the config's compiled access policies; a route is admitted by its listener's and its own (all must
