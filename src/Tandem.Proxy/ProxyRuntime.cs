@@ -101,6 +101,18 @@ public sealed class ProxyRuntime : IAsyncDisposable
     public PoliciesReport PolicyReport() =>
         _policies is { } policies ? PolicyReporter.Report(policies) : new PoliciesReport("allow", [], 0);
 
+    /// <summary>
+    /// Which route of http listener <c>query.Listener</c> would serve the described request, and why the earlier ones
+    /// would not (the admin API's <c>/api/explain?listener=...</c>); null when there is no such http listener.
+    /// </summary>
+    public RouteExplanation? ExplainRoute(RouteQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return _listeners.TryGetValue(query.Listener, out var host)
+            ? RouteExplainer.Explain(host.Pipeline.Config, host.Pipeline.Routes, query)
+            : null;
+    }
+
     /// <summary>The rate limiters' spending, for the pair to exchange with the peer's.</summary>
     public IRateLimitLedger RateLimits { get; }
 

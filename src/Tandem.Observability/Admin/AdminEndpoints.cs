@@ -23,8 +23,12 @@ public static class AdminEndpoints
     /// <param name="status">What the node runs.</param>
     /// <param name="changes">Told about every server change made through the API (the pair replicates them); none when null.</param>
     /// <param name="policies">The access policies in force (<c>/api/policies</c>); the endpoint answers an empty list when null.</param>
+    /// <param name="routes">
+    /// Explains which route of an http listener serves a request (<c>/api/explain?listener=...</c>), null for an unknown
+    /// listener; when null, every listener is unknown.
+    /// </param>
     public static IEndpointRouteBuilder MapTandemAdmin(this IEndpointRouteBuilder endpoints, PoolRegistry pools, TandemMetrics metrics, NodeStatus status,
-        OperatorChanges? changes = null, Func<PoliciesReport>? policies = null)
+        OperatorChanges? changes = null, Func<PoliciesReport>? policies = null, Func<RouteQuery, RouteExplanation?>? routes = null)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(pools);
@@ -81,7 +85,9 @@ public static class AdminEndpoints
         endpoints.MapGet("/api/policies", () =>
             Json(policies?.Invoke() ?? new PoliciesReport("allow", [], 0), AdminJsonContext.Relaxed.PoliciesReport));
 
-        endpoints.MapGet("/api/explain", (HttpRequest request) => PickExplainer.Explain(request, pools));
+        // ?listener=: which route serves a request; ?pool=: which server the pool picks.
+        endpoints.MapGet("/api/explain", (HttpRequest request) =>
+            request.Query.ContainsKey("listener") ? RouteExplainEndpoint.Explain(request, routes) : PickExplainer.Explain(request, pools));
 
         endpoints.MapGet("/api/status", () => Json(StatusOf(status), AdminJsonContext.Relaxed.StatusView));
 

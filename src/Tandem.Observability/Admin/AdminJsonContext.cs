@@ -14,6 +14,7 @@ namespace Tandem.Observability.Admin;
 [JsonSerializable(typeof(StickyView))]
 [JsonSerializable(typeof(StickyCleared))]
 [JsonSerializable(typeof(Tandem.Core.Runtime.PoliciesReport))]
+[JsonSerializable(typeof(Tandem.Core.Runtime.RouteExplanation))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext
 {
     /// <summary>Readable output for humans with curl: quotes and '+' unescaped (the API is not embedded in HTML).</summary>

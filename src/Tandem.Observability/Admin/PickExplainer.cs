@@ -19,7 +19,8 @@ internal static class PickExplainer
         var poolName = query["pool"].ToString();
         if (poolName.Length == 0)
         {
-            return AdminEndpoints.Error(StatusCodes.Status400BadRequest, "query parameter 'pool' is required, e.g. /api/explain?pool=app&client=203.0.113.7");
+            return AdminEndpoints.Error(StatusCodes.Status400BadRequest,
+                "query parameter 'pool' is required, e.g. /api/explain?pool=app&client=203.0.113.7 (or 'listener', host and path: which route serves a request)");
         }
         if (pools.Find(poolName) is not { } pool)
         {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Tandem.Core.Config;
+using Tandem.Proxy.Admission.Policies;
 
 namespace Tandem.Proxy.Forwarding;
 
@@ -14,11 +15,12 @@ internal sealed class HeaderChanges
     private readonly (string Name, HeaderValue Value)[] _set;
     private readonly (string Name, HeaderValue Value)[] _add;
 
-    public HeaderChanges(HeaderActions actions)
+    /// <summary><paramref name="addresses"/>: the listener's <c>trusted-proxies</c>, for <c>{client.ip}</c> (default: the peer).</summary>
+    public HeaderChanges(HeaderActions actions, ClientAddressResolver? addresses = null)
     {
         _remove = [.. actions.Remove];
-        _set = Compile(actions.Set);
-        _add = Compile(actions.Add);
+        _set = Compile(actions.Set, addresses);
+        _add = Compile(actions.Add, addresses);
         foreach (var (_, value) in _set)
         {
             UsesServer |= value.UsesServer;
@@ -81,12 +83,12 @@ internal sealed class HeaderChanges
         }
     }
 
-    private static (string, HeaderValue)[] Compile(IReadOnlyList<KeyValuePair<string, string>> values)
+    private static (string, HeaderValue)[] Compile(IReadOnlyList<KeyValuePair<string, string>> values, ClientAddressResolver? addresses)
     {
         var compiled = new (string, HeaderValue)[values.Count];
         for (var i = 0; i < compiled.Length; i++)
         {
-            compiled[i] = (values[i].Key, HeaderValue.Compile(values[i].Value, RouteTemplate.HeaderNames));
+            compiled[i] = (values[i].Key, HeaderValue.Compile(values[i].Value, RouteTemplate.HeaderNames, addresses));
         }
         return compiled;
     }

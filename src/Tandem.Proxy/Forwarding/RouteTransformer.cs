@@ -10,13 +10,13 @@ namespace Tandem.Proxy.Forwarding;
 /// pages that replace the server's answers, compression), on top of what <see cref="ForwardedHeadersTransformer"/> does for every
 /// route. One per route and config; shared by the route's concurrent requests, so it holds nothing per request.
 /// </summary>
-internal sealed class RouteTransformer(PoolState pool, PathRewrite? rewrite, string? host, HeaderChanges? requestHeaders, HeaderChanges? responseHeaders,
-    ErrorPages? intercept = null, ResponseCompression? compression = null)
+internal sealed class RouteTransformer(PoolState pool, ForwardedHeadersTransformer forwarded, PathRewrite? rewrite, string? host, HeaderChanges? requestHeaders,
+    HeaderChanges? responseHeaders, ErrorPages? intercept = null, ResponseCompression? compression = null)
     : HttpTransformer
 {
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
-        await ForwardedHeadersTransformer.Instance.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        await forwarded.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
         var request = httpContext.Request;
         if (rewrite is { ChangesPath: true } && !AsteriskForm.Is(request))
         {

@@ -11,6 +11,7 @@ internal sealed class HostPatterns
 
     public HostPatterns(IReadOnlyList<string> patterns)
     {
+        Patterns = patterns;
         var exact = new List<string>();
         var suffixes = new List<string>();
         foreach (var pattern in patterns)
@@ -27,6 +28,9 @@ internal sealed class HostPatterns
         _exact = [.. exact];
         _suffixes = [.. suffixes];
     }
+
+    /// <summary>The patterns as written (for explanations).</summary>
+    public IReadOnlyList<string> Patterns { get; }
 
     /// <summary>The exact names (lower-case): the route table indexes the route under each.</summary>
     public IReadOnlyList<string> Exact => _exact;

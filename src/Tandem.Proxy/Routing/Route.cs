@@ -18,13 +18,17 @@ namespace Tandem.Proxy.Routing;
 internal sealed class Route
 {
     /// <summary>A catch-all route to <paramref name="target"/> with the pool's settings (a listener with only <c>pool:</c>).</summary>
-    public Route(PoolTarget target, AdmissionStage? admission = null, HeaderRouting? headerRouting = null)
-        : this(ListenerRouteName, target, null, admission, headerRouting)
+    public Route(PoolTarget target, AdmissionStage? admission = null, HeaderRouting? headerRouting = null, ForwardedHeadersTransformer? forwarded = null)
+        : this(ListenerRouteName, target, null, admission, headerRouting, forwarded)
     {
     }
 
-    /// <summary>A route to <paramref name="target"/>; <paramref name="config"/>'s retries, rewrite and headers apply when given.</summary>
-    public Route(string name, PoolTarget target, RouteConfig? config, AdmissionStage? admission = null, HeaderRouting? headerRouting = null)
+    /// <summary>
+    /// A route to <paramref name="target"/>; <paramref name="config"/>'s retries, rewrite and headers apply when given.
+    /// <paramref name="forwarded"/>: the listener's forwarding headers (its <c>trusted-proxies</c>); default: no proxy trusted.
+    /// </summary>
+    public Route(string name, PoolTarget target, RouteConfig? config, AdmissionStage? admission = null, HeaderRouting? headerRouting = null,
+        ForwardedHeadersTransformer? forwarded = null)
     {
         Name = name;
         HeaderRouting = headerRouting;
@@ -49,7 +53,7 @@ internal sealed class Route
         };
         ErrorPages = config?.Errors is { } errors ? new ErrorPages(errors) : null;
         Compression = config?.Compression is { } compression ? new ResponseCompression(compression) : null;
-        Transformer = TransformerFor(target, config, ErrorPages, Compression);
+        Transformer = TransformerFor(target, config, ErrorPages, Compression, forwarded ?? ForwardedHeadersTransformer.Direct);
     }
 
     /// <summary>A route Tandem answers itself; <paramref name="config"/> is null for the listener's "no route matched".</summary>
@@ -62,7 +66,7 @@ internal sealed class Route
         MaxBody = config?.MaxBody;
         ErrorPages = config?.Errors is { } errors ? new ErrorPages(errors) : null;
         RequestConfig = ForwarderRequestConfig.Empty;
-        Transformer = ForwardedHeadersTransformer.Instance;
+        Transformer = ForwardedHeadersTransformer.Direct;
     }
 
     /// <summary>What the one route of a listener without <c>routes</c> is called.</summary>
@@ -119,20 +123,21 @@ internal sealed class Route
     /// <summary>Resolves the route's series from its listener's telemetry; called while the table is not yet in use.</summary>
     public void ObserveWith(IListenerTelemetry telemetry) => Telemetry ??= telemetry.ForRoute(Name);
 
-    private static HttpTransformer TransformerFor(PoolTarget target, RouteConfig? config, ErrorPages? pages, ResponseCompression? compression)
+    private static HttpTransformer TransformerFor(PoolTarget target, RouteConfig? config, ErrorPages? pages, ResponseCompression? compression,
+        ForwardedHeadersTransformer forwarded)
     {
         var intercept = pages is { Intercept: true } ? pages : null;
         var rewrite = config?.Rewrite is { } r ? new PathRewrite(r) : null;
         var host = config?.Rewrite?.Host;
-        var request = config?.RequestHeaders is { } rq ? new HeaderChanges(rq) : null;
-        var response = config?.ResponseHeaders is { } rs ? new HeaderChanges(rs) : null;
+        var request = config?.RequestHeaders is { } rq ? new HeaderChanges(rq, forwarded.Addresses) : null;
+        var response = config?.ResponseHeaders is { } rs ? new HeaderChanges(rs, forwarded.Addresses) : null;
         if (rewrite is { ChangesPath: false })
         {
             rewrite = null;
         }
         return rewrite is null && host is null && request is null && response is null && intercept is null && compression is null
-            ? ForwardedHeadersTransformer.Instance
-            : new RouteTransformer(target.Pool, rewrite, host, request, response, intercept, compression);
+            ? forwarded
+            : new RouteTransformer(target.Pool, forwarded, rewrite, host, request, response, intercept, compression);
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

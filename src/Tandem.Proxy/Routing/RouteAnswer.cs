@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Tandem.Core.Config;
+using Tandem.Proxy.Admission.Policies;
 using Tandem.Proxy.Forwarding;
 
 namespace Tandem.Proxy.Routing;
@@ -50,9 +51,9 @@ internal sealed class FixedAnswer(RespondConfig config, HeaderChanges? responseH
 }
 
 /// <summary><c>redirect</c>: the status and a Location built from the <c>to</c> template; no body.</summary>
-internal sealed class RedirectAnswer(RedirectConfig config, HeaderChanges? responseHeaders) : RouteAnswer(responseHeaders)
+internal sealed class RedirectAnswer(RedirectConfig config, HeaderChanges? responseHeaders, ClientAddressResolver? addresses = null) : RouteAnswer(responseHeaders)
 {
-    private readonly HeaderValue _location = HeaderValue.Compile(config.To, RouteTemplate.RedirectNames);
+    private readonly HeaderValue _location = HeaderValue.Compile(config.To, RouteTemplate.RedirectNames, addresses);
 
     protected override int Status => config.Status;
 

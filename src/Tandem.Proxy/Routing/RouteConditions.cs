@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Tandem.Core.Config;
+using Tandem.Core.Runtime;
 
 namespace Tandem.Proxy.Routing;
 
@@ -32,45 +33,78 @@ internal sealed class RouteConditions
         _query = Compile(match.Query);
     }
 
-    public bool Matches(HttpRequest request, string path)
+    public bool Matches(HttpRequest request, string path) =>
+        PrefixHolds(path) && ExactHolds(path) && PatternHolds(path) && (_methods is null || HasMethod(request.Method))
+        && FailedHeader(request) is null && FailedQuery(request) is null;
+
+    /// <summary>
+    /// Adds to <paramref name="failed"/> each condition that does not hold for <paramref name="request"/>, with the same
+    /// checks as <see cref="Matches"/> (for <c>/api/explain</c>, off the request path).
+    /// </summary>
+    public void Explain(HttpRequest request, string path, List<RouteConditionMiss> failed)
     {
-        if (_prefix is not null && !HasPrefix(path, _prefix))
+        if (!PrefixHolds(path))
         {
-            return false;
+            failed.Add(new("path", $"path '{path}' is not '{_prefix}' or under it"));
         }
-        if (_exact is not null && !string.Equals(path, _exact, StringComparison.Ordinal))
+        if (!ExactHolds(path))
         {
-            return false;
+            failed.Add(new("path-exact", $"path '{path}' is not '{_exact}'"));
         }
-        if (_pattern is not null && !_pattern.IsMatch(path))
+        if (!PatternHolds(path))
         {
-            return false;
+            failed.Add(new("path-regex", $"path '{path}' does not match '{_pattern}'"));
         }
         if (_methods is not null && !HasMethod(request.Method))
         {
-            return false;
+            failed.Add(new("methods", $"method '{request.Method}' is not one of [{string.Join(", ", _methods)}]"));
         }
+        if (FailedHeader(request) is { } header)
+        {
+            failed.Add(new("headers", header.Explain("header", request.Headers[header.Name])));
+        }
+        if (FailedQuery(request) is { } parameter)
+        {
+            failed.Add(new("query", parameter.Explain("query parameter", request.Query[parameter.Name])));
+        }
+    }
+
+    private bool PrefixHolds(string path) => _prefix is null || HasPrefix(path, _prefix);
+
+    private bool ExactHolds(string path) => _exact is null || string.Equals(path, _exact, StringComparison.Ordinal);
+
+    private bool PatternHolds(string path) => _pattern is null || _pattern.IsMatch(path);
+
+    /// <summary>The first header condition that does not hold; null when all do.</summary>
+    private ValueCondition? FailedHeader(HttpRequest request)
+    {
         if (_headers is not null)
         {
             foreach (var header in _headers)
             {
                 if (!header.Matches(request.Headers[header.Name]))
                 {
-                    return false;
+                    return header;
                 }
             }
         }
+        return null;
+    }
+
+    /// <summary>The first query condition that does not hold; null when all do (the query is parsed only when there are some).</summary>
+    private ValueCondition? FailedQuery(HttpRequest request)
+    {
         if (_query is not null)
         {
             foreach (var parameter in _query)
             {
                 if (!parameter.Matches(request.Query[parameter.Name]))
                 {
-                    return false;
+                    return parameter;
                 }
             }
         }
-        return true;
+        return null;
     }
 
     /// <summary><paramref name="prefix"/> (no trailing slash) followed by nothing or by a '/'.</summary>
@@ -127,5 +161,11 @@ internal sealed class RouteConditions
             }
             return false;
         }
+
+        /// <summary>Why <paramref name="values"/> (of a <paramref name="what"/>) do not meet the condition.</summary>
+        public string Explain(string what, Microsoft.Extensions.Primitives.StringValues values) =>
+            values.Count == 0 ? $"{what} '{Name}' is missing"
+            : Exact is not null ? $"{what} '{Name}' is '{values}', not '{Exact}'"
+            : $"{what} '{Name}' is '{values}', which does not match '{Pattern}'";
     }
 }

@@ -19,7 +19,10 @@ internal sealed class RouteRule(string name, int line, HostPatterns? hosts, Rout
     public RouteConditions Conditions { get; } = conditions;
 
     /// <summary>The routes a request may end on: the one route, or each side of the split.</summary>
-    public IReadOnlyList<Route> Routes => route is not null ? [route] : split!.Sides;
+    public IReadOnlyList<Route> Routes => route is not null ? [route] : Split!.Sides;
 
-    public Route Select(HttpContext context) => route ?? split!.Pick(context);
+    /// <summary>The split that picks the route; null when there is one route.</summary>
+    public RouteSplit? Split { get; } = split;
+
+    public Route Select(HttpContext context) => route ?? Split!.Pick(context);
 }

@@ -39,6 +39,9 @@ internal sealed class RouteSplit
 
     public IReadOnlyList<Route> Sides => _sides;
 
+    /// <summary>What keeps a client on its side; null when each request draws.</summary>
+    public HashKey? Key => _key;
+
     public Route Pick(HttpContext context)
     {
         var draw = _key is null ? _random.NextInt(_total) : (int)(HashOf(context, _key) % (ulong)_total);

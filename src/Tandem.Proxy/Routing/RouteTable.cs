@@ -87,12 +87,15 @@ internal sealed class RouteTable
     /// <summary>The listener's routes in order, with their conditions.</summary>
     public IReadOnlyList<RouteRule> Rules => _rules;
 
+    /// <summary>What serves a request no rule matches: the listener's <c>pool</c>, or Tandem's 404.</summary>
+    public Route Fallback => _fallback;
+
     /// <summary>The table of a listener: its routes in order, then its pool (or 404) for what none matches.</summary>
     /// <remarks>
     /// <c>policies</c>: the config's compiled access policies; a route is admitted by its listener's and its own (all must
     /// allow); nothing is checked when null.
-    /// <c>trustedProxies</c>: the config's top-level <c>trusted-proxies</c>, for a listener without its own (header routing
-    /// reads the client address through them).
+    /// <c>trustedProxies</c>: the config's top-level <c>trusted-proxies</c>, for a listener without its own (the forwarding
+    /// headers, header routing and <c>{client.ip}</c> read the client address through them).
     /// </remarks>
     public static RouteTable For(ListenerConfig listener, IReadOnlyDictionary<string, PoolTarget> targets, PolicyCompiler? policies = null,
         IRandomSource? random = null, IReadOnlyList<IPNetwork>? trustedProxies = null)
@@ -101,9 +104,11 @@ internal sealed class RouteTable
         var listenerAdmission = policies?.ForListener(listener);
         var trusted = listener.TrustedProxies ?? trustedProxies;
         var addresses = trusted is { Count: > 0 } ? new ClientAddressResolver([.. trusted]) : ClientAddressResolver.Direct;
+        // One per listener and config: every route of the listener trusts the same proxies.
+        var forwarded = trusted is { Count: > 0 } ? new ForwardedHeadersTransformer(addresses) : ForwardedHeadersTransformer.Direct;
         if (listener.Routes is null)
         {
-            return new([DefaultRoute(listener, targets, listenerAdmission, addresses, random)]);
+            return new([DefaultRoute(listener, targets, listenerAdmission, forwarded, random)]);
         }
         var rules = new RouteRule[listener.Routes.Count];
         for (var i = 0; i < rules.Length; i++)
@@ -111,33 +116,33 @@ internal sealed class RouteTable
             var route = listener.Routes[i];
             var admission = route.Policies is null ? listenerAdmission : policies?.Compile([.. listener.Policy ?? [], .. route.Policies], listener.TrustedProxies);
             var headerRouting = (route.HeaderRouting ?? listener.HeaderRouting) is { } h && route.Redirect is null && route.Respond is null
-                ? Alternates(new HeaderRouting(h, addresses, random), route.Name, route, targets, admission)
+                ? Alternates(new HeaderRouting(h, addresses, random), route.Name, route, targets, admission, forwarded)
                 : null;
-            rules[i] = Compile(route, targets, random, admission, headerRouting);
+            rules[i] = Compile(route, targets, random, admission, headerRouting, forwarded);
         }
-        var fallback = listener.HasDefaultPool ? DefaultRoute(listener, targets, listenerAdmission, addresses, random)
+        var fallback = listener.HasDefaultPool ? DefaultRoute(listener, targets, listenerAdmission, forwarded, random)
             : new Route(Route.NoRouteName, FixedAnswer.NotFound, null, listenerAdmission);
         return new RouteTable(rules, fallback);
     }
 
     /// <summary>The listener's own route to its <c>pool</c>, with the listener's header routing.</summary>
     private static Route DefaultRoute(ListenerConfig listener, IReadOnlyDictionary<string, PoolTarget> targets, AdmissionStage? admission,
-        ClientAddressResolver addresses, IRandomSource random)
+        ForwardedHeadersTransformer forwarded, IRandomSource random)
     {
         var headerRouting = listener.HeaderRouting is { } h
-            ? Alternates(new HeaderRouting(h, addresses, random), Route.ListenerRouteName, null, targets, admission)
+            ? Alternates(new HeaderRouting(h, forwarded.Addresses, random), Route.ListenerRouteName, null, targets, admission, forwarded)
             : null;
-        return new Route(targets[listener.Pool], admission, headerRouting);
+        return new Route(targets[listener.Pool], admission, headerRouting, forwarded);
     }
 
     /// <summary>Gives <paramref name="headerRouting"/> a copy of the route (name, settings, admission) for every pool.</summary>
     private static HeaderRouting Alternates(HeaderRouting headerRouting, string name, RouteConfig? config, IReadOnlyDictionary<string, PoolTarget> targets,
-        AdmissionStage? admission)
+        AdmissionStage? admission, ForwardedHeadersTransformer forwarded)
     {
         var byPool = new Dictionary<string, Route>(targets.Count, StringComparer.Ordinal);
         foreach (var (pool, target) in targets)
         {
-            byPool[pool] = new Route(name, target, config, admission);
+            byPool[pool] = new Route(name, target, config, admission, forwarded: forwarded);
         }
         headerRouting.SetAlternates(byPool);
         return headerRouting;
@@ -204,7 +209,7 @@ internal sealed class RouteTable
     }
 
     private static RouteRule Compile(RouteConfig config, IReadOnlyDictionary<string, PoolTarget> targets, IRandomSource random, AdmissionStage? admission,
-        HeaderRouting? headerRouting)
+        HeaderRouting? headerRouting, ForwardedHeadersTransformer forwarded)
     {
         var hosts = config.Match?.Hosts is { } h ? new HostPatterns(h) : null;
         var conditions = new RouteConditions(config.Match);
@@ -216,7 +221,7 @@ internal sealed class RouteTable
             for (var i = 0; i < sides.Length; i++)
             {
                 var target = targets[split[i].Pool];
-                sides[i] = new Route(config.Name, target, config, admission, headerRouting);
+                sides[i] = new Route(config.Name, target, config, admission, headerRouting, forwarded);
                 weights[i] = split[i].Weight;
                 if (target.Pool.Config.Sticky is not null)
                 {
@@ -225,9 +230,9 @@ internal sealed class RouteTable
             }
             return new RouteRule(config.Name, config.Line, hosts, conditions, null, new RouteSplit(sides, weights, sticky, random));
         }
-        var responseHeaders = config.ResponseHeaders is { } rs ? new HeaderChanges(rs) : null;
-        var route = config.Pool is { } pool ? new Route(config.Name, targets[pool], config, admission, headerRouting)
-            : config.Redirect is { } redirect ? new Route(config.Name, new RedirectAnswer(redirect, responseHeaders), config, admission)
+        var responseHeaders = config.ResponseHeaders is { } rs ? new HeaderChanges(rs, forwarded.Addresses) : null;
+        var route = config.Pool is { } pool ? new Route(config.Name, targets[pool], config, admission, headerRouting, forwarded)
+            : config.Redirect is { } redirect ? new Route(config.Name, new RedirectAnswer(redirect, responseHeaders, forwarded.Addresses), config, admission)
             : new Route(config.Name, new FixedAnswer(config.Respond!, responseHeaders), config, admission);
         return new RouteRule(config.Name, config.Line, hosts, conditions, route, null);
     }

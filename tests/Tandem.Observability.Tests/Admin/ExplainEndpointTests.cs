@@ -92,7 +92,8 @@ public sealed class ExplainEndpointTests
     }
 
     [Theory]
-    [InlineData("/api/explain", 400, "query parameter 'pool' is required, e.g. /api/explain?pool=app&client=203.0.113.7")]
+    [InlineData("/api/explain", 400,
+        "query parameter 'pool' is required, e.g. /api/explain?pool=app&client=203.0.113.7 (or 'listener', host and path: which route serves a request)")]
     [InlineData("/api/explain?pool=nope", 404, "no pool named 'nope'")]
     [InlineData("/api/explain?pool=app&client=not-an-ip", 400, "client must be an IP address, got 'not-an-ip'")]
     public async Task Explain_BadQuery_ClearError(string path, int expectedStatus, string message)

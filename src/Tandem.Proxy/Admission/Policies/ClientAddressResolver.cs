@@ -13,6 +13,9 @@ internal sealed class ClientAddressResolver(IPNetwork[] trusted)
 {
     public static readonly ClientAddressResolver Direct = new([]);
 
+    /// <summary>Whether <paramref name="peer"/> (a connection's remote address) is one of the trusted proxies.</summary>
+    public bool Trusts(IPAddress peer) => trusted.Length > 0 && Contains(trusted, Normalize(peer));
+
     public IPAddress Resolve(HttpContext http)
     {
         var address = Normalize(http.Connection.RemoteIpAddress ?? IPAddress.IPv6None);

@@ -1,0 +1,82 @@
+using Microsoft.AspNetCore.Http;
+using Tandem.Core.Runtime;
+
+namespace Tandem.Observability.Admin;
+
+/// <summary>
+/// <c>GET /api/explain?listener=web&amp;host=api.example.com&amp;path=/v1/users[&amp;method=POST]</c>: which route of the
+/// listener would serve such a request and why each earlier one would not. Headers and query parameters for
+/// <c>match.headers</c> and <c>match.query</c> come as <c>header.NAME=VALUE</c> and <c>query.NAME=VALUE</c>.
+/// </summary>
+internal static class RouteExplainEndpoint
+{
+    private const string Example = "/api/explain?listener=web&host=example.com&path=/";
+
+    /// <summary>The parameters this endpoint reads besides <c>header.*</c> and <c>query.*</c>.</summary>
+    private static readonly string[] Known = ["listener", "host", "path", "method"];
+
+    public static IResult Explain(HttpRequest request, Func<RouteQuery, RouteExplanation?>? routes)
+    {
+        var query = request.Query;
+        var listener = query["listener"].ToString();
+        var host = query["host"].ToString();
+        var path = query["path"].ToString();
+        var method = query["method"].ToString();
+        var missing = new List<string>(3);
+        foreach (var (name, value) in new[] { ("listener", listener), ("host", host), ("path", path) })
+        {
+            if (value.Length == 0)
+            {
+                missing.Add($"'{name}'");
+            }
+        }
+        if (missing.Count > 0)
+        {
+            return AdminEndpoints.Error(StatusCodes.Status400BadRequest,
+                $"query parameter{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)} {(missing.Count > 1 ? "are" : "is")} required, e.g. {Example}");
+        }
+        if (path[0] != '/')
+        {
+            return AdminEndpoints.Error(StatusCodes.Status400BadRequest, $"path must start with '/', got '{path}'");
+        }
+        if (query.ContainsKey("pool"))
+        {
+            return AdminEndpoints.Error(StatusCodes.Status400BadRequest,
+                "give 'listener' (which route serves a request) or 'pool' (which server a pool picks), not both");
+        }
+        var headers = new List<KeyValuePair<string, string>>();
+        var parameters = new List<KeyValuePair<string, string>>();
+        foreach (var (name, values) in query)
+        {
+            if (name.StartsWith("header.", StringComparison.OrdinalIgnoreCase) && name.Length > "header.".Length)
+            {
+                headers.Add(new(name["header.".Length..], values.ToString()));
+            }
+            else if (name.StartsWith("query.", StringComparison.OrdinalIgnoreCase) && name.Length > "query.".Length)
+            {
+                parameters.Add(new(name["query.".Length..], values.ToString()));
+            }
+            else if (!IsKnown(name))
+            {
+                return AdminEndpoints.Error(StatusCodes.Status400BadRequest,
+                    $"unknown query parameter '{name}': give listener, host, path, method, header.NAME or query.NAME");
+            }
+        }
+        var explanation = routes?.Invoke(new RouteQuery(listener, host, path, method.Length == 0 ? HttpMethods.Get : method.ToUpperInvariant(), headers, parameters));
+        return explanation is null
+            ? AdminEndpoints.Error(StatusCodes.Status404NotFound, $"no http listener named '{listener}'")
+            : Results.Json(explanation, AdminJsonContext.Relaxed.RouteExplanation);
+    }
+
+    private static bool IsKnown(string name)
+    {
+        foreach (var known in Known)
+        {
+            if (string.Equals(name, known, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}
