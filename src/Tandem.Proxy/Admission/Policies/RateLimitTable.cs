@@ -137,7 +137,8 @@ internal sealed class RateLimitTable
     private Bucket Add(ReadOnlySpan<char> key)
     {
         var name = key.ToString();
-        var bucket = new Bucket(name, new TokenBucketRateLimiter(_options));
+        // Seen from its first moment: a sweep this insertion starts must not take the new key for the least recent one.
+        var bucket = new Bucket(name, new TokenBucketRateLimiter(_options)) { LastSeen = _time.GetTimestamp() };
         if (!_buckets.TryAdd(name, bucket))
         {
             return _buckets.TryGetValue(name, out var existing) ? existing : Add(key);
