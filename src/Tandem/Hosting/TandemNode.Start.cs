@@ -33,8 +33,8 @@ internal sealed partial class TandemNode
 
     /// <summary>
     /// Starts a node. The data plane comes first: its listeners serve as soon as they are bound, while the admin
-    /// listener (a whole ASP.NET Core app: a quarter of the CPU from exec to the first answer when it was built before
-    /// the data plane), alerting, the pair, forecasting and the warm-up start behind them. With a control socket and a node
+    /// listener (a whole ASP.NET Core app: ~130 ms of CPU on the way to the first answer when it was built before the
+    /// data plane), alerting, the pair, forecasting and the warm-up start behind them. With a control socket and a node
     /// already running on it, the listening sockets are taken over from that node (see <see cref="HandoverServer"/>).
     /// A step that fails releases what the earlier ones started (<see cref="StartedParts"/>).
     /// </summary>
