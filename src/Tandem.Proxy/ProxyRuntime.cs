@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using Microsoft.Extensions.Logging;
 using Tandem.Core.Balancing;
 using Tandem.Core.Config;
+using Tandem.Core.Config.Policies;
 using Tandem.Core.Pools;
 using Tandem.Core.Runtime;
 using Tandem.Core.Telemetry;
@@ -109,7 +110,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(query);
         return _listeners.TryGetValue(query.Listener, out var host)
-            ? RouteExplainer.Explain(host.Pipeline.Config, host.Pipeline.Routes, query)
+            ? RouteExplainer.Explain(host.Pipeline.Config, host.Pipeline.Routes, query, _policies?.Default ?? DefaultPolicy.Allow)
             : null;
     }
 

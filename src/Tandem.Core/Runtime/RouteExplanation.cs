@@ -17,21 +17,37 @@ public sealed record RouteQuery(string Listener, string Host, string Path, strin
 /// <summary>The answer of <c>GET /api/explain?listener=...</c>: the route that serves the request and why each earlier one does not.</summary>
 /// <param name="Listener">The listener.</param>
 /// <param name="Host">The host as routes compare it (no port, no trailing dot).</param>
-/// <param name="Path">The path as routes compare it.</param>
+/// <param name="Path">The path as routes compare it: the given path with its percent-encodings decoded (except <c>%2F</c>) and its dot segments resolved, as Kestrel does, then runs of '/' merged.</param>
 /// <param name="Method">The method.</param>
 /// <param name="Matched">Whether one of the listener's routes matched; false when the listener's <c>pool</c> (or its 404) serves the request.</param>
 /// <param name="Route">The route that serves the request.</param>
 /// <param name="Skipped">Each route written before it (all of them when none matched), in order, with the conditions that failed.</param>
+/// <param name="RequestPath">The path as given, when it differs from <paramref name="Path"/>.</param>
 public sealed record RouteExplanation(string Listener, string Host, string Path, string Method, bool Matched, RouteVerdict Route,
-    IReadOnlyList<RouteMiss> Skipped);
+    IReadOnlyList<RouteMiss> Skipped, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RequestPath = null);
 
 /// <summary>The route that serves an explained request.</summary>
 /// <param name="Name">Its name: <c>routes[].name</c> or <c>route-N</c>; <c>default</c> for the listener's <c>pool</c>, <c>none</c> for its 404.</param>
 /// <param name="Line">Its line in the config file; null for <c>default</c> and <c>none</c>.</param>
 /// <param name="Action">What it does.</param>
 /// <param name="Policies">The access policies its requests must pass, by name: the listener's, then the route's own.</param>
+/// <param name="DefaultPolicy">When it names no policy: what <c>default-policy</c> does with its requests (<c>allow</c> or <c>deny</c>).</param>
+/// <param name="HeaderRouting">Its <c>header-routing</c> (its own or its listener's): who may steer its requests and with which headers.</param>
 public sealed record RouteVerdict(string Name, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Line, RouteAction Action,
-    IReadOnlyList<string> Policies);
+    IReadOnlyList<string> Policies,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DefaultPolicy = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RouteSteering? HeaderRouting = null);
+
+/// <summary>A route's <c>header-routing</c>, as an explanation shows it.</summary>
+/// <param name="PoolHeader">The header that names another pool, if any.</param>
+/// <param name="ServerHeader">The header that names a server, if any.</param>
+/// <param name="WeightHeader">The header that weighs servers, if any.</param>
+/// <param name="From">The callers (CIDRs) that are obeyed; everyone else's headers are removed.</param>
+public sealed record RouteSteering(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PoolHeader,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ServerHeader,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? WeightHeader,
+    IReadOnlyList<string> From);
 
 /// <summary>A route's action.</summary>
 /// <param name="Kind"><c>pool</c>, <c>split</c>, <c>redirect</c> or <c>respond</c>.</param>

@@ -31,6 +31,7 @@ internal sealed class HeaderRouting
 
     public HeaderRouting(Core.Config.HeaderRoutingConfig config, ClientAddressResolver addresses, IRandomSource random)
     {
+        Config = config;
         _poolHeader = config.PoolHeader;
         _serverHeader = config.ServerHeader;
         _weightHeader = config.WeightHeader;
@@ -38,6 +39,9 @@ internal sealed class HeaderRouting
         _addresses = addresses;
         _random = random;
     }
+
+    /// <summary>What the config says (for explanations).</summary>
+    public Core.Config.HeaderRoutingConfig Config { get; }
 
     /// <summary>The copies of the route, one per pool a caller may name.</summary>
     public IEnumerable<Route> Alternates => _byPool.Values;

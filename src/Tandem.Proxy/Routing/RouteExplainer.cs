@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Tandem.Core.Config;
+using Tandem.Core.Config.Policies;
 using Tandem.Core.Runtime;
 
 namespace Tandem.Proxy.Routing;
@@ -12,13 +13,19 @@ namespace Tandem.Proxy.Routing;
 /// </summary>
 internal static class RouteExplainer
 {
-    public static RouteExplanation Explain(ListenerConfig listener, RouteTable table, RouteQuery query)
+    /// <param name="listener">The http listener's config.</param>
+    /// <param name="table">Its compiled routes in force.</param>
+    /// <param name="query">The request to explain; its path as a client would send it.</param>
+    /// <param name="defaultPolicy">What <c>default-policy</c> does with a route that names no policy.</param>
+    public static RouteExplanation Explain(ListenerConfig listener, RouteTable table, RouteQuery query, DefaultPolicy defaultPolicy)
     {
         var context = new DefaultHttpContext();
         var request = context.Request;
         request.Method = query.Method;
         request.Host = new HostString(query.Host);
-        request.Path = new PathString(query.Path);
+        // The path as a client sends it; Kestrel would decode and resolve it before any route sees it.
+        var received = RequestTargetPath.Normalize(query.Path);
+        request.Path = new PathString(received);
         foreach (var (name, value) in query.Headers)
         {
             request.Headers.Append(name, value);
@@ -43,14 +50,29 @@ internal static class RouteExplainer
             rule.Conditions.Explain(request, path, failed);
             if (failed.Count == 0)
             {
-                return new(listener.Name, host, path, request.Method, Matched: true, Verdict(listener, rule), skipped);
+                return new(listener.Name, host, path, request.Method, Matched: true, Verdict(listener, rule, defaultPolicy), skipped, Given(query, path));
             }
             skipped.Add(new RouteMiss(rule.Name, rule.Line, failed));
         }
-        return new(listener.Name, host, path, request.Method, Matched: false, Fallback(listener, table.Fallback), skipped);
+        return new(listener.Name, host, path, request.Method, Matched: false, Fallback(listener, table.Fallback, defaultPolicy), skipped, Given(query, path));
     }
 
-    private static RouteVerdict Verdict(ListenerConfig listener, RouteRule rule)
+    private static string? Given(RouteQuery query, string path) => query.Path == path ? null : query.Path;
+
+    /// <summary>The policies a route's requests pass; when there are none, what the default policy does with them.</summary>
+    private static RouteVerdict WithPolicies(RouteVerdict verdict, Route route, DefaultPolicy defaultPolicy)
+    {
+        var steering = route.HeaderRouting?.Config is { } h
+            ? new RouteSteering(h.PoolHeader, h.ServerHeader, h.WeightHeader, [.. h.From.Select(n => n.ToString())])
+            : null;
+        return verdict with
+        {
+            DefaultPolicy = verdict.Policies.Count == 0 ? (defaultPolicy == DefaultPolicy.Deny ? "deny" : "allow") : null,
+            HeaderRouting = steering,
+        };
+    }
+
+    private static RouteVerdict Verdict(ListenerConfig listener, RouteRule rule, DefaultPolicy defaultPolicy)
     {
         var config = rule.Routes[0].Config!;
         RouteAction action;
@@ -75,15 +97,15 @@ internal static class RouteExplainer
         {
             action = new RouteAction("respond", Status: config.Respond!.Status);
         }
-        return new RouteVerdict(rule.Name, rule.Line, action, [.. listener.Policy ?? [], .. config.Policies ?? []]);
+        return WithPolicies(new RouteVerdict(rule.Name, rule.Line, action, [.. listener.Policy ?? [], .. config.Policies ?? []]), rule.Routes[0], defaultPolicy);
     }
 
     /// <summary>The listener's own route to its <c>pool</c>, or its 404.</summary>
-    private static RouteVerdict Fallback(ListenerConfig listener, Route fallback)
+    private static RouteVerdict Fallback(ListenerConfig listener, Route fallback, DefaultPolicy defaultPolicy)
     {
         var action = fallback.Target is not null
             ? new RouteAction("pool", Pool: fallback.Target.Pool.Name)
             : new RouteAction("respond", Status: StatusCodes.Status404NotFound);
-        return new RouteVerdict(fallback.Name, null, action, [.. listener.Policy ?? []]);
+        return WithPolicies(new RouteVerdict(fallback.Name, null, action, [.. listener.Policy ?? []]), fallback, defaultPolicy);
     }
 }

@@ -1,6 +1,8 @@
+using System.Net;
 using Microsoft.AspNetCore.Http;
 using Tandem.Core.Balancing;
 using Tandem.Core.Config;
+using Tandem.Core.Config.Policies;
 using Tandem.Core.Pools;
 using Tandem.Core.Runtime;
 using Tandem.Proxy.Forwarding;
@@ -45,18 +47,23 @@ public sealed class RouteExplainerTests : IDisposable
         new() { Name = "old", Line = 24, Match = new RouteMatch { PathRegex = "^/old/" }, Redirect = new RedirectConfig { To = "https://{host}/new", Status = 301 } },
         new() { Name = "ua", Line = 28, Pool = "app", Match = new RouteMatch { Headers = [new NamedValueMatch("User-Agent", null, "Mobile")] } },
         new() { Name = "canary", Line = 31, Match = new RouteMatch { PathPrefix = "/shop" }, Split = [new SplitTarget("v1", 95), new SplitTarget("sticky", 5)] },
+        new()
+        {
+            Name = "edge", Line = 40, Pool = "v2", Match = new RouteMatch { PathPrefix = "/edge" },
+            HeaderRouting = new HeaderRoutingConfig { PoolHeader = "X-Backend", ServerHeader = "X-Server", From = [IPNetwork.Parse("10.0.0.0/8")] },
+        },
     ];
 
     private RouteExplanation Explain(string host, string path, string method = "GET", (string, string)[]? headers = null, (string, string)[]? query = null,
-        bool defaultPool = true)
+        bool defaultPool = true, IReadOnlyList<string>? listenerPolicy = null, DefaultPolicy defaultPolicy = DefaultPolicy.Allow)
     {
         var listener = new ListenerConfig
         {
-            Name = "web", Bind = new HostPort("127.0.0.1", 0), Pool = "app", Routes = Routes, HasDefaultPool = defaultPool, Policy = ["office"],
+            Name = "web", Bind = new HostPort("127.0.0.1", 0), Pool = "app", Routes = Routes, HasDefaultPool = defaultPool, Policy = listenerPolicy ?? ["office"],
         };
         var table = RouteTable.For(listener, _targets);
         var explanation = RouteExplainer.Explain(listener, table,
-            new RouteQuery("web", host, path, method, Pairs(headers), Pairs(query)));
+            new RouteQuery("web", host, path, method, Pairs(headers), Pairs(query)), defaultPolicy);
         // The explanation names the route the table itself matches for the same request.
         Assert.Equal(Matched(table, host, path, method, headers, query), explanation.Route.Name);
         return explanation;
@@ -70,7 +77,8 @@ public sealed class RouteExplainerTests : IDisposable
     {
         var http = new DefaultHttpContext();
         http.Request.Method = method;
-        http.Request.Path = path;
+        // What Kestrel hands over for the path as sent: decoded, dot segments resolved.
+        http.Request.Path = RequestTargetPath.Normalize(path);
         http.Request.Headers.Host = host;
         foreach (var (name, value) in headers ?? [])
         {
@@ -119,7 +127,7 @@ public sealed class RouteExplainerTests : IDisposable
         Assert.Null(explanation.Route.Line);
         Assert.Equal(new RouteAction("pool", Pool: "app"), explanation.Route.Action);
         Assert.Equal(["office"], explanation.Route.Policies);
-        Assert.Equal(["api", "login", "old", "ua", "canary"], explanation.Skipped.Select(s => s.Name));
+        Assert.Equal(["api", "login", "old", "ua", "canary", "edge"], explanation.Skipped.Select(s => s.Name));
         Assert.Equal(new RouteConditionMiss("path-exact", "path '/elsewhere' is not '/login'"), explanation.Skipped[1].Failed.Single());
         Assert.Equal(new RouteConditionMiss("path-regex", "path '/elsewhere' does not match '^/old/'"), explanation.Skipped[2].Failed.Single());
         Assert.Equal(new RouteConditionMiss("headers", "header 'User-Agent' is 'curl/8', which does not match 'Mobile'"), explanation.Skipped[3].Failed.Single());
@@ -148,6 +156,60 @@ public sealed class RouteExplainerTests : IDisposable
         Assert.Equal([new RouteSplitSide("v1", 95), new RouteSplitSide("sticky", 5)], split.Route.Action.Split!);
         // A side's pool is sticky: the split keeps a client on its side by address.
         Assert.Equal("ip", split.Route.Action.SplitKey);
+    }
+
+    [Fact]
+    public void Explain_PathAsSent_DecodedAndResolvedAsKestrelWould()
+    {
+        // "/old/../shop/%63art" reaches the routes as "/shop/cart": the canary split serves it, not the "old" redirect.
+        var explanation = Explain("x.example", "/old/../shop/%63art");
+
+        Assert.Equal("/shop/cart", explanation.Path);
+        Assert.Equal("/old/../shop/%63art", explanation.RequestPath);
+        Assert.Equal("canary", explanation.Route.Name);
+        Assert.Null(Explain("x.example", "/shop/cart").RequestPath);
+        // An encoded '/' stays encoded: "/shop%2Fcart" is not under "/shop".
+        Assert.Equal("default", Explain("x.example", "/shop%2Fcart").Route.Name);
+    }
+
+    [Theory]
+    [InlineData("/a/b", "/a/b")]
+    [InlineData("/a//../b", "/a/b")]
+    [InlineData("/a/./b/../c", "/a/c")]
+    [InlineData("/../a", "/a")]
+    [InlineData("/a/..", "/")]
+    [InlineData("/a/.", "/a/")]
+    [InlineData("/%2e%2E/admin", "/admin")]
+    [InlineData("/%61dmin", "/admin")]
+    [InlineData("/a%2Fb", "/a%2Fb")]
+    [InlineData("/a/%zz", "/a/%zz")]
+    [InlineData("/caf%C3%A9", "/café")]
+    public void Normalize_PathAsSent_AsKestrelHandsItOver(string sent, string expected) =>
+        Assert.Equal(expected, RequestTargetPath.Normalize(sent));
+
+    [Fact]
+    public void Explain_NoPolicyNamed_DefaultPolicyShown()
+    {
+        var open = Explain("x.example", "/login", listenerPolicy: []);
+        var closed = Explain("x.example", "/login", listenerPolicy: [], defaultPolicy: DefaultPolicy.Deny);
+        var named = Explain("x.example", "/login", defaultPolicy: DefaultPolicy.Deny);
+
+        Assert.Equal(("allow", "deny"), (open.Route.DefaultPolicy, closed.Route.DefaultPolicy));
+        // A route whose requests pass named policies is not subject to the default.
+        Assert.Equal(["office"], named.Route.Policies);
+        Assert.Null(named.Route.DefaultPolicy);
+    }
+
+    [Fact]
+    public void Explain_HeaderRouting_WhoMaySteerAndWithWhichHeaders()
+    {
+        var explanation = Explain("x.example", "/edge/a");
+
+        Assert.Equal("edge", explanation.Route.Name);
+        var steering = explanation.Route.HeaderRouting!;
+        Assert.Equal(("X-Backend", "X-Server", (string?)null), (steering.PoolHeader, steering.ServerHeader, steering.WeightHeader));
+        Assert.Equal(["10.0.0.0/8"], steering.From);
+        Assert.Null(Explain("x.example", "/login").Route.HeaderRouting);
     }
 
     public void Dispose() => _client.Dispose();
