@@ -11,8 +11,8 @@ internal static partial class RedisCacheLog
     [LoggerMessage(EventId = 1951, Level = LogLevel.Warning, Message = "Redis cache tier {Endpoints} is unavailable ({Reason}); caching in memory only, probing in the background")]
     public static partial void Unavailable(ILogger logger, string endpoints, string reason);
 
-    [LoggerMessage(EventId = 1952, Level = LogLevel.Warning, Message = "Cache purge {Kind} {Value} did not reach Redis; it is applied and announced when Redis is back")]
-    public static partial void PurgeDeferred(ILogger logger, CachePurgeKind kind, string value);
+    [LoggerMessage(EventId = 1952, Level = LogLevel.Warning, Message = "Cache purge {Kind} {Value} did not reach Redis ({Reason}); it is applied and announced when Redis is back")]
+    public static partial void PurgeDeferred(ILogger logger, CachePurgeKind kind, string value, string reason);
 
     [LoggerMessage(EventId = 1953, Level = LogLevel.Warning, Message = "More than {Count} cache purges waited for Redis; everything under {Prefix} is purged when it is back")]
     public static partial void PurgesOverflowed(ILogger logger, int count, string prefix);

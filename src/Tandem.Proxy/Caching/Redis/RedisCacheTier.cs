@@ -190,7 +190,7 @@ public sealed partial class RedisCacheTier : ISharedCacheTier
         var redis = _redis;
         if (redis is null || !_circuit.IsClosed)
         {
-            Defer(purge);
+            Defer(purge, "Redis is unavailable");
             return -1;
         }
         try
@@ -202,7 +202,7 @@ public sealed partial class RedisCacheTier : ISharedCacheTier
         catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
         {
             Failed(ex);
-            Defer(purge);
+            Defer(purge, ex is OperationCanceledException ? "not done within " + _options.PurgeTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s" : Reason(ex));
             return -1;
         }
     }
@@ -217,7 +217,7 @@ public sealed partial class RedisCacheTier : ISharedCacheTier
         return removed;
     }
 
-    private void Defer(CachePurge purge)
+    private void Defer(CachePurge purge, string reason)
     {
         if (_pending.Add(purge))
         {
@@ -225,7 +225,7 @@ public sealed partial class RedisCacheTier : ISharedCacheTier
         }
         else
         {
-            RedisCacheLog.PurgeDeferred(_logger, purge.Kind, purge.Value);
+            RedisCacheLog.PurgeDeferred(_logger, purge.Kind, purge.Value, reason);
         }
     }
 
