@@ -305,6 +305,7 @@ public sealed partial class RedisCacheTier : ISharedCacheTier
         _database = null;
         await _stopping.CancelAsync();
         await _loop;
+        _database = null;
         if (_redis is { } redis)
         {
             await redis.CloseAsync(allowCommandsToComplete: false);
