@@ -281,9 +281,10 @@ public sealed partial class RedisCacheTier : ISharedCacheTier
             // Never wait for Redis at start; keep reconnecting in the background.
             AbortOnConnectFail = false,
             ConnectTimeout = (int)options.ConnectTimeout.TotalMilliseconds,
-            // Ours bounds every call (OperationTimeout); the client's own, checked once a second, only frees what we gave up on.
-            AsyncTimeout = (int)Math.Max(1000, options.OperationTimeout.TotalMilliseconds),
-            SyncTimeout = (int)Math.Max(1000, options.OperationTimeout.TotalMilliseconds),
+            // Ours bounds every call (OperationTimeout); the client's own, checked once a second, frees what we gave up on
+            // and bounds each page of a purge.
+            AsyncTimeout = (int)Math.Max(2000, options.OperationTimeout.TotalMilliseconds),
+            SyncTimeout = (int)Math.Max(2000, options.OperationTimeout.TotalMilliseconds),
             // Disconnected: fail at once instead of queueing commands until their timeout.
             BacklogPolicy = BacklogPolicy.FailFast,
             ReconnectRetryPolicy = new LinearRetry(500),

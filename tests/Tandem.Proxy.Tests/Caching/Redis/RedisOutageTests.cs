@@ -168,4 +168,41 @@ public sealed class RedisOutageTests(ITestOutputHelper output)
         Assert.Single(logs.Messages(1952));
         Assert.Single(logs.Messages(1954));
     }
+
+    [RequiresFact("redis-server", "redis-cli")]
+    public async Task PurgesPastTheBoundWhileRedisHangs_BecomeOnePurgeOfEverything()
+    {
+        Requirements.Check(RedisServer.Tools);
+        await using var redis = await RedisServer.StartAsync();
+        var logs = new CapturingLoggerProvider();
+        await using var tier = await StartAvailableAsync([redis.Endpoint], "one", logs, o => o with { MaxPendingPurges = 2 });
+        await using var other = await StartAvailableAsync([redis.Endpoint], "two");
+        var heardByOther = Record(other);
+        await tier.SetAsync("http://h/a", Bytes("a"), TimeSpan.FromMinutes(1), [], default);
+        await tier.SetAsync("http://h/b", Bytes("b"), TimeSpan.FromMinutes(1), [], default);
+
+        await redis.PauseAsync();
+        try
+        {
+            Assert.True(await TestHttp.WaitUntilAsync(async () =>
+            {
+                await tier.GetAsync("http://h/a", default);
+                return !tier.Available;
+            }, TimeSpan.FromSeconds(5)));
+            for (var i = 0; i < 3; i++)
+            {
+                Assert.Equal(-1, await tier.PurgeAsync(new CachePurge(CachePurgeKind.Key, "http://h/x" + i.ToString(CultureInfo.InvariantCulture)), default));
+            }
+        }
+        finally
+        {
+            await redis.ResumeAsync();
+        }
+
+        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(tier.Available), Wait));
+        Assert.Equal("0", (await redis.CliAsync("dbsize")).Trim());
+        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(heardByOther.Contains(new CachePurge(CachePurgeKind.Prefix, ""))), TimeSpan.FromSeconds(5)));
+        Assert.Single(logs.Messages(1953));
+        Assert.Equal(["Applied 3 cache purges that waited for Redis"], logs.Messages(1954));
+    }
 }
