@@ -8,7 +8,7 @@ namespace Tandem.Testing;
 /// <summary>
 /// A standalone redis-server on 127.0.0.1 (an ephemeral port, no persistence, its own temporary directory), killed on
 /// dispose. <see cref="Kill"/> and <see cref="StartAgainAsync"/> take it down and bring it back on the same port;
-/// <see cref="PauseAsync"/> makes it hang (SIGSTOP) without closing its connections.
+/// <see cref="PauseAsync"/> makes it hang (SIGSTOP, sent with procps' kill) without closing its connections.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {

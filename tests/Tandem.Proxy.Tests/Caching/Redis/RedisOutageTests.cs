@@ -127,10 +127,10 @@ public sealed class RedisOutageTests(ITestOutputHelper output)
         Assert.Null(await tier.GetAsync("http://h/back", default));
     }
 
-    [RequiresFact("redis-server", "redis-cli")]
+    [RequiresFact("redis-server", "redis-cli", "kill")]
     public async Task RedisHung_CallsBoundedByTheTimeout_PurgeKeptAndAppliedWhenItAnswers()
     {
-        Requirements.Check(RedisServer.Tools);
+        Requirements.Check([.. RedisServer.Tools, "kill"]);
         await using var redis = await RedisServer.StartAsync();
         var logs = new CapturingLoggerProvider();
         await using var tier = await StartAvailableAsync([redis.Endpoint], "one", logs);
@@ -169,10 +169,10 @@ public sealed class RedisOutageTests(ITestOutputHelper output)
         Assert.Single(logs.Messages(1954));
     }
 
-    [RequiresFact("redis-server", "redis-cli")]
+    [RequiresFact("redis-server", "redis-cli", "kill")]
     public async Task PurgesPastTheBoundWhileRedisHangs_BecomeOnePurgeOfEverything()
     {
-        Requirements.Check(RedisServer.Tools);
+        Requirements.Check([.. RedisServer.Tools, "kill"]);
         await using var redis = await RedisServer.StartAsync();
         var logs = new CapturingLoggerProvider();
         await using var tier = await StartAvailableAsync([redis.Endpoint], "one", logs, o => o with { MaxPendingPurges = 2 });
