@@ -14,6 +14,9 @@ public sealed class PeerProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process id, for signals a test sends itself (SIGSTOP to make a server hang).</summary>
+    public int Id => _process.Id;
+
     public static PeerProcess Start(string tool, params string[] args)
     {
         var info = new ProcessStartInfo(Requirements.Find(tool) ?? tool)

@@ -1,0 +1,130 @@
+using StackExchange.Redis;
+
+namespace Tandem.Proxy.Caching.Redis;
+
+/// <summary>The tier's background loop: connect, probe while the circuit is open, subscribe, replay deferred purges.</summary>
+public sealed partial class RedisCacheTier
+{
+    private bool _subscribed;
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        var attempt = 0;
+        var reported = false;
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                if (_circuit.IsClosed)
+                {
+                    // The call that opened the circuit logged it; wait for that.
+                    await _opened.WaitAsync(stopping);
+                    attempt = 0;
+                    reported = true;
+                    continue;
+                }
+                var failure = await ProbeAsync(stopping);
+                if (failure is null)
+                {
+                    if (_circuit.TryClose())
+                    {
+                        RedisCacheLog.Available(_logger, _endpoints);
+                    }
+                    reported = false;
+                    continue;
+                }
+                if (!reported)
+                {
+                    RedisCacheLog.Unavailable(_logger, _endpoints, failure);
+                    reported = true;
+                }
+                await Task.Delay(_circuit.ProbeDelay(attempt++), _time, stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Null when Redis answers (every master, in a cluster) and is ready to serve; otherwise why not.</summary>
+    private async Task<string?> ProbeAsync(CancellationToken stopping)
+    {
+        try
+        {
+            // Bounded by the connect timeout; with AbortOnConnectFail off it returns a client that keeps reconnecting.
+            var redis = _redis ??= await ConnectionMultiplexer.ConnectAsync(_configuration);
+            var masters = redis.GetServers().Where(s => !s.IsReplica).ToList();
+            if (masters.Count == 0)
+            {
+                return "no master known";
+            }
+            foreach (var master in masters)
+            {
+                await Bounded(master.PingAsync(), stopping);
+            }
+            if (!_subscribed)
+            {
+                await Subscribe(redis, stopping);
+            }
+            await ReplayAsync(redis, stopping);
+            _database ??= redis.GetDatabase();
+            return null;
+        }
+        catch (Exception ex) when (IsStoreFailure(ex, stopping))
+        {
+            return Reason(ex);
+        }
+    }
+
+    /// <summary>Once: the client subscribes again by itself after every reconnect.</summary>
+    private async Task Subscribe(ConnectionMultiplexer redis, CancellationToken stopping)
+    {
+        var subscriber = redis.GetSubscriber();
+        try
+        {
+            await RedisTasks.Bounded(subscriber.SubscribeAsync(_channel, _onMessage), _options.OperationTimeout, _time, stopping);
+            _subscribed = true;
+        }
+        catch (Exception ex) when (IsStoreFailure(ex, stopping))
+        {
+            // The client may have kept the handler even though the command failed: drop it, or a later try would add it twice.
+            subscriber.Unsubscribe(_channel, _onMessage, CommandFlags.FireAndForget);
+            throw;
+        }
+    }
+
+    /// <summary>Applies the purges deferred while Redis was down, oldest first; one that fails stops the replay (the probe retries).</summary>
+    private async Task ReplayAsync(ConnectionMultiplexer redis, CancellationToken stopping)
+    {
+        var replayed = 0;
+        if (_pending.TakeOverflow())
+        {
+            var subsumed = _pending.Count;
+            try
+            {
+                await ApplyAsync(redis, PendingPurges.Everything, stopping);
+            }
+            catch
+            {
+                _pending.MarkOverflow();
+                throw;
+            }
+            for (var i = 0; i < subsumed; i++)
+            {
+                _pending.Done();
+            }
+            replayed += subsumed + 1;
+        }
+        while (_pending.TryPeek(out var purge))
+        {
+            await ApplyAsync(redis, purge, stopping);
+            _pending.Done();
+            replayed++;
+        }
+        if (replayed > 0)
+        {
+            RedisCacheLog.PurgesReplayed(_logger, replayed);
+        }
+    }
+}
