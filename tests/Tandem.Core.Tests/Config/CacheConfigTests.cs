@@ -1,5 +1,3 @@
-using Tandem.Core.Config;
-
 namespace Tandem.Core.Tests.Config;
 
 /// <summary>The top-level <c>cache</c> and a route's <c>cache</c>: defaults, and each bad value named with its key and line.</summary>
