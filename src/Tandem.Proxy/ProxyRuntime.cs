@@ -323,9 +323,13 @@ public sealed class ProxyRuntime : IAsyncDisposable, ICacheAdmin
             return (current, null);
         }
         ISharedCacheTier? shared = null;
-        if (wanted.Redis is { Count: > 0 } && _sharedCacheTier is not null)
+        if (wanted.Redis is { Count: > 0 })
         {
-            shared = _sharedCacheTier(wanted);
+            shared = _sharedCacheTier?.Invoke(wanted);
+            if (shared is null)
+            {
+                CacheLog.NoSharedTier(_logger);
+            }
         }
         _cache = new HttpCache(wanted, shared, _time, _cacheTelemetry, _logger);
         return (_cache, current);

@@ -11,4 +11,7 @@ internal static partial class CacheLog
 
     [LoggerMessage(EventId = 1951, Level = LogLevel.Warning, Message = "cache: the background refresh of {Key} failed ({Reason})")]
     public static partial void RefreshFailed(ILogger logger, string key, string reason);
+
+    [LoggerMessage(EventId = 1952, Level = LogLevel.Warning, Message = "cache: cache.redis is set but this node has no shared tier to use it; the cache keeps to memory")]
+    public static partial void NoSharedTier(ILogger logger);
 }
