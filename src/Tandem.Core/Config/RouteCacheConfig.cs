@@ -28,7 +28,7 @@ public sealed record RouteCacheConfig
     /// <summary>Key <c>stale-if-error</c>: how long a stale object may be served when no server can answer; default none.</summary>
     public TimeSpan StaleIfError { get; init; }
 
-    /// <summary>Key <c>x-cache-header</c>: add <c>X-Cache: HIT|MISS|STALE|REVALIDATED|BYPASS</c> to the route's responses; default false.</summary>
+    /// <summary>Key <c>x-cache-header</c>: add <c>X-Cache: HIT|MISS|STALE|REVALIDATED</c> to the route's GET and HEAD responses; default false.</summary>
     public bool XCacheHeader { get; init; }
 
     /// <summary>Key <c>collapse-timeout</c>: see <see cref="DefaultCollapseTimeout"/>; after it a waiting miss goes to a server itself.</summary>
