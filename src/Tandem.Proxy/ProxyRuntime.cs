@@ -74,6 +74,7 @@ public sealed class ProxyRuntime : IAsyncDisposable, ICacheAdmin
         _pools = pools;
         _time = time;
         _sharedCacheTier = sharedCacheTier;
+        CachePurges.ApplyLocal = PurgeLocal;
         _cacheTelemetry = telemetry.Cache;
         _logger = loggerFactory.CreateLogger<ProxyRuntime>();
         var pipeline = new RequestPipeline(
@@ -378,18 +379,31 @@ public sealed class ProxyRuntime : IAsyncDisposable, ICacheAdmin
             _ => new CachePurge(CachePurgeKind.Tag, value),
         };
         var (memory, shared) = await cache.PurgeAsync(purge, cancellationToken);
-        CachePurged?.Invoke(purge);
+        if (cache.Shared is null)
+        {
+            // No shared tier tells the other node: the pair does, when there is one.
+            CachePurges.Report(new CachePurgeOrder(scope, purge.Value));
+        }
         return new CachePurgeResult(purge.Value, memory, shared);
     }
 
     /// <summary>
-    /// Raised after an operator's purge (not one a peer sent): the pair forwards it to the other node when there is no
-    /// shared tier to carry it. See <see cref="PurgeLocal"/> for the receiving side.
+    /// Operators' purges that no shared tier carries (reported for the pair to send to the other node), and where the
+    /// peer's purges are applied to this node's memory tier.
     /// </summary>
-    public event Action<CachePurge>? CachePurged;
+    public CachePurges CachePurges { get; } = new();
 
-    /// <summary>Drops what <paramref name="purge"/> selects from this node's memory tier only (a purge the pair peer received).</summary>
-    public int PurgeLocal(CachePurge purge) => Volatile.Read(ref _cache)?.PurgeLocal(purge) ?? 0;
+    /// <summary>Drops what <paramref name="order"/> selects from this node's memory tier only (a purge the pair peer sent).</summary>
+    private int PurgeLocal(CachePurgeOrder order)
+    {
+        var kind = order.Scope switch
+        {
+            CachePurgeScope.Url => CachePurgeKind.Key,
+            CachePurgeScope.Prefix => CachePurgeKind.Prefix,
+            _ => CachePurgeKind.Tag,
+        };
+        return Volatile.Read(ref _cache)?.PurgeLocal(new CachePurge(kind, order.Selector)) ?? 0;
+    }
 
     /// <summary>
     /// Before a stop after a handover (another process accepts now): every response closes its connection, so
