@@ -21,6 +21,7 @@ done
 case $tandem in *.dll) tandem_cmd=(dotnet "$tandem") ;; *) tandem_cmd=("$tandem") ;; esac
 
 dir=$(mktemp -d /tmp/cache-bench.XXXXXX)
+chmod 755 "$dir"   # nginx and Varnish workers run as other users and write their caches under it
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$dir"; }
 trap cleanup EXIT
