@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
+using Tandem.Proxy.Compression;
 using Tandem.Proxy.Routing;
 
 namespace Tandem.Proxy.Caching;
@@ -81,14 +82,19 @@ internal static class CacheKeys
 
     /// <summary>
     /// A request header's value as variants compare it: the values joined and trimmed; <c>Accept-Encoding</c> reduced to
-    /// the one coding a server would pick among those stored (br, gzip, identity), so the many ways browsers write it
-    /// share three variants.
+    /// the one coding it selects among those a response is stored in (br, gzip, identity; by weight, brotli on a tie, as
+    /// Tandem's own compression chooses), so the many ways browsers write it share three variants.
     /// </summary>
     public static string VaryValue(string name, StringValues value)
     {
         if (string.Equals(name, "accept-encoding", StringComparison.OrdinalIgnoreCase))
         {
-            return Accepts(value, "br") ? "br" : Accepts(value, "gzip") ? "gzip" : "identity";
+            return ContentCodings.Choose(value) switch
+            {
+                ContentCoding.Brotli => "br",
+                ContentCoding.Gzip => "gzip",
+                _ => "identity",
+            };
         }
         return value.Count switch
         {
@@ -128,36 +134,6 @@ internal static class CacheKeys
         }
         return [.. names];
     }
-
-    private static bool Accepts(StringValues accept, string coding)
-    {
-        foreach (var value in accept)
-        {
-            if (value is null)
-            {
-                continue;
-            }
-            foreach (var range in value.AsSpan().Split(','))
-            {
-                var item = value.AsSpan()[range].Trim();
-                var semicolon = item.IndexOf(';');
-                var token = (semicolon < 0 ? item : item[..semicolon]).Trim();
-                if (!token.Equals(coding, StringComparison.OrdinalIgnoreCase) && token is not "*")
-                {
-                    continue;
-                }
-                var parameters = semicolon < 0 ? default : item[(semicolon + 1)..];
-                var q = parameters.IndexOf("q=", StringComparison.OrdinalIgnoreCase);
-                if (q < 0 || !IsZero(parameters[(q + 2)..].Trim()))
-                {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private static bool IsZero(ReadOnlySpan<char> q) => q.TrimEnd('0').TrimEnd('.') is "0" || q is "0";
 
     /// <summary>The tags of a response: its tag header's values, split on commas and spaces.</summary>
     public static string[] Tags(StringValues header)

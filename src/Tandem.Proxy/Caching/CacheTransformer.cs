@@ -61,6 +61,19 @@ internal sealed class CacheTransformer(HttpTransformer inner, CacheStage stage) 
         {
             exchange.Capture?.Abandon();
         }
+        else if (exchange.Capture is { } capture)
+        {
+            // What the client gets may vary by more than the server said: compression adds Accept-Encoding, the route's
+            // response-headers may add others. Variants are keyed by what is sent.
+            if (CacheKeys.VaryNames(httpContext.Response.Headers.Vary) is { } sent)
+            {
+                exchange.VaryNames = sent;
+            }
+            else
+            {
+                capture.Abandon();
+            }
+        }
         if (stage.XCache && !exchange.Background)
         {
             httpContext.Response.Headers[CacheStage.XCacheHeader] = "MISS";
