@@ -3,6 +3,7 @@ using Microsoft.Net.Http.Headers;
 using Tandem.Core.Config;
 using Tandem.Core.Requests;
 using Tandem.Core.Telemetry;
+using Tandem.Proxy.Forwarding;
 using Tandem.Proxy.Pipeline;
 
 namespace Tandem.Proxy.Caching;
@@ -16,9 +17,17 @@ namespace Tandem.Proxy.Caching;
 /// <c>collapse-timeout</c> and look again. Unsafe methods pass through and, when they succeed, invalidate the URI.
 /// One per caching route and config. Concurrency: any request thread.
 /// </summary>
-internal sealed class CacheStage(RouteCacheConfig config, HttpCache cache, string route)
+internal sealed class CacheStage(RouteCacheConfig config, HttpCache cache, string route, HeaderChanges? responseHeaders = null)
 {
+    /// <summary>
+    /// The headers the route's <c>response-headers</c> write: rendered per request (<c>{client.ip}</c>...), so they are
+    /// not stored and are rendered again for each answer from the cache.
+    /// </summary>
+    private readonly HashSet<string> _routeHeaders = new(responseHeaders?.Written ?? [], StringComparer.OrdinalIgnoreCase);
+
     public const string XCacheHeader = "X-Cache";
+
+    private readonly HeaderChanges? _responseHeaders = responseHeaders;
 
     /// <summary>How long the shared tier keeps an object beyond what its freshness and stale windows need.</summary>
     private static readonly TimeSpan SharedSlack = TimeSpan.FromMinutes(10);
@@ -53,7 +62,7 @@ internal sealed class CacheStage(RouteCacheConfig config, HttpCache cache, strin
         var now = Now;
         if (stored is not null && WithoutServer(stored, asked, now) is { } served)
         {
-            await CachedResponseWriter.WriteAsync(context, stored, stored.AgeAt(now), Label(served));
+            await CachedResponseWriter.WriteAsync(context, stored, stored.AgeAt(now), Label(served), _responseHeaders);
             if (served == Answer.StaleRefresh)
             {
                 RefreshInBackground(state, upstream, primary, stored);
@@ -103,7 +112,7 @@ internal sealed class CacheStage(RouteCacheConfig config, HttpCache cache, strin
         now = Now;
         if (stored is not null && WithoutServer(stored, asked, now) == Answer.Fresh)
         {
-            await CachedResponseWriter.WriteAsync(context, stored, stored.AgeAt(now), XCache ? "HIT" : null);
+            await CachedResponseWriter.WriteAsync(context, stored, stored.AgeAt(now), XCache ? "HIT" : null, _responseHeaders);
             return CacheOutcome.Hit;
         }
         return await ForwardAsync(state, upstream, new CacheExchange(primary, Now));
@@ -164,7 +173,7 @@ internal sealed class CacheStage(RouteCacheConfig config, HttpCache cache, strin
         exchange.Outcome = CacheOutcome.Stale;
         if (!exchange.Background)
         {
-            await CachedResponseWriter.WriteAsync(state.Http, fallback, fallback.AgeAt(now), stage.XCache ? "STALE" : null);
+            await CachedResponseWriter.WriteAsync(state.Http, fallback, fallback.AgeAt(now), stage.XCache ? "STALE" : null, stage._responseHeaders);
         }
         return true;
     }
@@ -233,7 +242,7 @@ internal sealed class CacheStage(RouteCacheConfig config, HttpCache cache, strin
             Store(exchange.Primary, updated, context.Request.Headers.Authorization.Count == 0);
             if (!exchange.Background)
             {
-                await CachedResponseWriter.WriteAsync(context, updated, updated.AgeAt(Now), XCache ? "REVALIDATED" : null);
+                await CachedResponseWriter.WriteAsync(context, updated, updated.AgeAt(Now), XCache ? "REVALIDATED" : null, _responseHeaders);
             }
             return CacheOutcome.Revalidated;
         }
@@ -241,7 +250,7 @@ internal sealed class CacheStage(RouteCacheConfig config, HttpCache cache, strin
         {
             if (!exchange.Background)
             {
-                await CachedResponseWriter.WriteAsync(context, fallback, fallback.AgeAt(Now), XCache ? "STALE" : null);
+                await CachedResponseWriter.WriteAsync(context, fallback, fallback.AgeAt(Now), XCache ? "STALE" : null, _responseHeaders);
             }
             return CacheOutcome.Stale;
         }
@@ -253,7 +262,7 @@ internal sealed class CacheStage(RouteCacheConfig config, HttpCache cache, strin
                 && (response.ContentLength is not { } length || length == body.Length || response.Headers.ContentEncoding.Count > 0))
             {
                 var varyValues = CacheKeys.VaryValues(exchange.VaryNames, context.Request);
-                var fetched = new CachedResponse(response.StatusCode, ResponseHeaders.Of(response.Headers), body, exchange.RequestTime, exchange.ResponseTime,
+                var fetched = new CachedResponse(response.StatusCode, ResponseHeaders.Of(response.Headers, _routeHeaders), body, exchange.RequestTime, exchange.ResponseTime,
                     exchange.VaryNames, varyValues, exchange.Tags);
                 Store(exchange.Primary, fetched, exchange.ToShared);
             }

@@ -7,7 +7,12 @@ namespace Tandem.Proxy.Caching;
 /// <summary>Answers a request from a stored response: its status and headers, a computed <c>Age</c>, and its body (none for HEAD or a 304).</summary>
 internal static class CachedResponseWriter
 {
-    public static Task WriteAsync(HttpContext context, CachedResponse stored, TimeSpan age, string? xcache)
+    /// <summary>
+    /// Answers with <paramref name="stored"/> at <paramref name="age"/>, with <c>X-Cache: </c><paramref name="xcache"/> when
+    /// not null, and the route's <c>response-headers</c> (<paramref name="routeHeaders"/>) rendered for this request, as they
+    /// are not stored; nothing when <paramref name="context"/>'s response has started.
+    /// </summary>
+    public static Task WriteAsync(HttpContext context, CachedResponse stored, TimeSpan age, string? xcache, Forwarding.HeaderChanges? routeHeaders = null)
     {
         var response = context.Response;
         if (response.HasStarted)
@@ -25,6 +30,7 @@ internal static class CachedResponseWriter
                 headers[name] = values;
             }
         }
+        routeHeaders?.ApplyTo(headers, context, null);
         headers.Age = ((long)Math.Max(0, age.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         if (xcache is not null)
         {

@@ -40,13 +40,16 @@ internal static class ResponseHeaders
         return [.. list];
     }
 
-    /// <summary>The client response's headers as stored: what the route would send, without what <see cref="NotStored"/> names.</summary>
-    public static KeyValuePair<string, string[]>[] Of(IHeaderDictionary headers)
+    /// <summary>
+    /// The client response's headers as stored: what the route would send, without what <see cref="NotStored"/> names and
+    /// without <paramref name="alsoNot"/> (the route's own, rendered per answer).
+    /// </summary>
+    public static KeyValuePair<string, string[]>[] Of(IHeaderDictionary headers, HashSet<string>? alsoNot = null)
     {
         var list = new List<KeyValuePair<string, string[]>>(headers.Count);
         foreach (var (name, values) in headers)
         {
-            if (!NotStored.Contains(name))
+            if (!NotStored.Contains(name) && alsoNot?.Contains(name) != true)
             {
                 list.Add(new(name, values.ToArray()!));
             }

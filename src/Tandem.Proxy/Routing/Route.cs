@@ -57,7 +57,10 @@ internal sealed class Route
         Transformer = TransformerFor(target, config, ErrorPages, Compression, forwarded ?? ForwardedHeadersTransformer.Direct);
         if (config?.Cache is { } caching && cache is not null)
         {
-            Cache = new CacheStage(caching, cache, name);
+            var responseHeaders = config.ResponseHeaders is { } rs
+                ? new HeaderChanges(rs, (forwarded ?? ForwardedHeadersTransformer.Direct).Addresses)
+                : null;
+            Cache = new CacheStage(caching, cache, name, responseHeaders);
             Transformer = new CacheTransformer(Transformer, Cache);
         }
     }

@@ -416,4 +416,35 @@ public sealed class CacheConformanceTests
         Assert.Equal("HIT", XCache(one));
         Assert.Equal("MISS", XCache(two));
     }
+
+    [Fact]
+    public async Task RouteResponseHeaders_RenderedPerRequest_NeverReplayedFromAnotherClient()
+    {
+        await using var origin = await HeaderBackend.StartAsync();
+        origin.Handler = Numbered("max-age=60");
+        var config = Config(origin);
+        config = config with
+        {
+            Listeners = [config.Listeners[0] with
+            {
+                Routes = [new RouteConfig
+                {
+                    Name = "site", Pool = "app", Cache = new RouteCacheConfig { XCacheHeader = true },
+                    ResponseHeaders = new HeaderActions { Set = [new("X-Request", "{request.id}")] },
+                }],
+            }],
+        };
+        await using var proxy = await ProxyHarness.StartAsync(config);
+        using var client = Client();
+
+        var (first, _) = await GetAsync(client, proxy.BaseAddress, "/p");
+        var (second, body) = await GetAsync(client, proxy.BaseAddress, "/p");
+
+        Assert.Equal("HIT", XCache(second));
+        Assert.Equal("answer 1", body);
+        var firstId = first.Headers.GetValues("X-Request").Single();
+        var secondId = second.Headers.GetValues("X-Request").Single();
+        Assert.NotEmpty(secondId);
+        Assert.NotEqual(firstId, secondId);
+    }
 }
