@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Tandem.Core.Config;
 using Tandem.Core.Runtime;
+using Tandem.Pair.CacheSync;
 using Tandem.Pair.CatchUp;
 using Tandem.Pair.ConfigSync;
 using Tandem.Pair.Heartbeat;
@@ -65,6 +66,10 @@ public sealed class PairService : IAsyncDisposable
         if (options.RateLimits is { } ledger && rateSync > TimeSpan.Zero)
         {
             _replicators.Add(new RateLimitReplicator(pair, peer, ledger, rateSync, config.RateLimitKeys ?? ConfigDefaults.PairRateLimitKeys));
+        }
+        if (options.CachePurges is { } purges)
+        {
+            _replicators.Add(new CachePurgeReplicator(pair, peer, purges));
         }
         _replicators.Map(_channel.Routes);
         _status = new PairStatus(config, options.Health, peer, _catchUp, overrides, _configSync, localConfig, lastSync);

@@ -30,6 +30,9 @@ public sealed record PairServiceOptions
     /// <summary>The node's rate limiters: their spending is exchanged with the peer's (<c>pair.rate-limit-sync</c>); none when null.</summary>
     public IRateLimitLedger? RateLimits { get; init; }
 
+    /// <summary>The cache's purges: an operator's is sent to the peer, the peer's applied here; none when null.</summary>
+    public CachePurges? CachePurges { get; init; }
+
     /// <summary>Counts a pair message by type and result (the metrics); none when null.</summary>
     public Action<string, string>? CountMessage { get; init; }
 

@@ -7,6 +7,7 @@ using Tandem.Core.Pools;
 using Tandem.Core.Runtime;
 using Tandem.Core.Telemetry;
 using Tandem.Proxy.Admission.Policies;
+using Tandem.Proxy.Caching;
 using Tandem.Proxy.Diagnostics;
 using Tandem.Proxy.Dns;
 using Tandem.Proxy.Forwarding;
@@ -32,7 +33,7 @@ namespace Tandem.Proxy;
 /// or removed drain in the background.
 /// Concurrency: <see cref="ApplyAsync"/> and <see cref="StopAsync"/> are serialized; requests read immutable route tables.
 /// </summary>
-public sealed class ProxyRuntime : IAsyncDisposable
+public sealed class ProxyRuntime : IAsyncDisposable, ICacheAdmin
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly PoolRegistry _pools;
@@ -55,6 +56,9 @@ public sealed class ProxyRuntime : IAsyncDisposable
     private readonly AcmeService _acme;
     private TimeSpan _drainTimeout = ConfigDefaults.DrainTimeout;
     private bool _stopped;
+    private readonly Func<CacheConfig, ISharedCacheTier?>? _sharedCacheTier;
+    private readonly ICacheTelemetry _cacheTelemetry;
+    private HttpCache? _cache;
 
     /// <summary>
     /// A data plane over <paramref name="pools"/>, reporting its listeners' requests, queues and health changes to
@@ -63,12 +67,16 @@ public sealed class ProxyRuntime : IAsyncDisposable
     /// <paramref name="sockets"/>: where listening sockets come from, and where a successor finds them (see <see cref="ListenSocketRegistry"/>).
     /// </summary>
     public ProxyRuntime(PoolRegistry pools, IDataPlaneTelemetry telemetry, IHttpForwarder forwarder, TimeProvider time,
-        ILoggerFactory loggerFactory, IServiceProvider applicationServices, bool holdsVip = false, ListenSocketRegistry? sockets = null)
+        ILoggerFactory loggerFactory, IServiceProvider applicationServices, bool holdsVip = false, ListenSocketRegistry? sockets = null,
+        Func<CacheConfig, ISharedCacheTier?>? sharedCacheTier = null)
     {
         ArgumentNullException.ThrowIfNull(loggerFactory);
         ArgumentNullException.ThrowIfNull(telemetry);
         _pools = pools;
         _time = time;
+        _sharedCacheTier = sharedCacheTier;
+        CachePurges.ApplyLocal = PurgeLocal;
+        _cacheTelemetry = telemetry.Cache;
         _logger = loggerFactory.CreateLogger<ProxyRuntime>();
         var pipeline = new RequestPipeline(
             new ServerSelection(time, loggerFactory.CreateLogger<ServerSelection>()),
@@ -251,6 +259,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
             var policies = new PolicyCompiler(config, _policyServices, _policies);
             _policies = policies;
             var drain = config.DrainTimeout ?? ConfigDefaults.DrainTimeout;
+            var (cache, replacedCache) = CacheFor(config);
             _streams.Commit(streams, config, pools, policies, drain);
             foreach (var listener in config.Listeners)
             {
@@ -259,7 +268,7 @@ public sealed class ProxyRuntime : IAsyncDisposable
                     continue;
                 }
                 var host = next[listener.Name];
-                var routes = RouteTable.For(listener, _targets, policies, trustedProxies: config.TrustedProxies);
+                var routes = RouteTable.For(listener, _targets, policies, trustedProxies: config.TrustedProxies, cache: cache);
                 if (started.Contains(host))
                 {
                     host.Activate(routes);
@@ -286,11 +295,115 @@ public sealed class ProxyRuntime : IAsyncDisposable
             _listeners = next;
             _drainTimeout = drain;
             RetireClients(oldTargets, _targets, drain);
+            if (replacedCache is not null)
+            {
+                _retiring.Add(RetireCacheAsync(replacedCache, drain));
+            }
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// The cache the config's routes use: the running one while <c>cache</c> keeps its settings (its objects stay), a new
+    /// one when they change or a route caches for the first time, none when no route caches. The replaced one is returned
+    /// to be disposed once the requests that hold it are over.
+    /// </summary>
+    private (HttpCache? Cache, HttpCache? Replaced) CacheFor(TandemConfig config)
+    {
+        var wanted = config.Cache ?? (CachesAnyRoute(config) ? new CacheConfig() : null);
+        var current = _cache;
+        if (wanted is null || !CachesAnyRoute(config))
+        {
+            _cache = null;
+            return (null, current);
+        }
+        if (current is not null && SameStorage(current.Config, wanted))
+        {
+            return (current, null);
+        }
+        ISharedCacheTier? shared = null;
+        if (wanted.Redis is { Count: > 0 })
+        {
+            shared = _sharedCacheTier?.Invoke(wanted);
+            if (shared is null)
+            {
+                CacheLog.NoSharedTier(_logger);
+            }
+        }
+        _cache = new HttpCache(wanted, shared, _time, _cacheTelemetry, _logger);
+        return (_cache, current);
+    }
+
+    private static bool CachesAnyRoute(TandemConfig config)
+    {
+        foreach (var listener in config.Listeners)
+        {
+            foreach (var route in listener.Routes ?? [])
+            {
+                if (route.Cache is not null)
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static bool SameStorage(CacheConfig a, CacheConfig b) =>
+        a.Memory == b.Memory && a.MaxObject == b.MaxObject && a.RedisTimeout == b.RedisTimeout
+        && string.Equals(a.TagHeader, b.TagHeader, StringComparison.OrdinalIgnoreCase)
+        && (a.Redis ?? []).SequenceEqual(b.Redis ?? []);
+
+    private async Task RetireCacheAsync(HttpCache cache, TimeSpan drain)
+    {
+        await Task.Delay(drain, _time);
+        await cache.DisposeAsync();
+    }
+
+    /// <inheritdoc />
+    public CacheStoreStats? Stats => Volatile.Read(ref _cache)?.Stats();
+
+    /// <inheritdoc />
+    public async ValueTask<CachePurgeResult?> PurgeAsync(CachePurgeScope scope, string value, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _cache) is not { } cache)
+        {
+            return null;
+        }
+        var purge = scope switch
+        {
+            CachePurgeScope.Url => new CachePurge(CachePurgeKind.Key, CacheKeys.FromUrl(value)),
+            CachePurgeScope.Prefix => new CachePurge(CachePurgeKind.Prefix, CacheKeys.FromUrl(value)),
+            _ => new CachePurge(CachePurgeKind.Tag, value),
+        };
+        var (memory, shared) = await cache.PurgeAsync(purge, cancellationToken);
+        if (cache.Shared is null)
+        {
+            // No shared tier tells the other node: the pair does, when there is one.
+            CachePurges.Report(new CachePurgeOrder(scope, purge.Value));
+        }
+        return new CachePurgeResult(purge.Value, memory, shared);
+    }
+
+    /// <summary>
+    /// Operators' purges that no shared tier carries (reported for the pair to send to the other node), and where the
+    /// peer's purges are applied to this node's memory tier.
+    /// </summary>
+    public CachePurges CachePurges { get; } = new();
+
+    /// <summary>Drops what <paramref name="order"/> selects from this node's memory tier only (a purge the pair peer sent).</summary>
+    private int PurgeLocal(CachePurgeOrder order)
+    {
+        var kind = order.Scope switch
+        {
+            CachePurgeScope.Url => CachePurgeKind.Key,
+            CachePurgeScope.Prefix => CachePurgeKind.Prefix,
+            _ => CachePurgeKind.Tag,
+        };
+        return Volatile.Read(ref _cache)?.PurgeLocal(new CachePurge(kind, order.Selector)) ?? 0;
     }
 
     /// <summary>
@@ -336,6 +449,10 @@ public sealed class ProxyRuntime : IAsyncDisposable
             }
             _stopped = true;
             await _acme.DisposeAsync();
+            if (Interlocked.Exchange(ref _cache, null) is { } cache)
+            {
+                await cache.DisposeAsync();
+            }
             var stops = new List<Task<bool>>();
             foreach (var host in _listeners.Values)
             {

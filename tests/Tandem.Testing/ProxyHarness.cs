@@ -59,7 +59,9 @@ public sealed class ProxyHarness : IAsyncDisposable
     /// <param name="config">The proxy's config; its listener and pool names are what the series carry.</param>
     /// <param name="accessLog">The access log section; its path is replaced by <see cref="LogPath"/> unless it is "-".</param>
     /// <param name="metrics">The metrics section.</param>
-    public static async Task<ProxyHarness> StartAsync(TandemConfig config, AccessLogConfig? accessLog = null, MetricsConfig? metrics = null)
+    /// <param name="sharedCacheTier">Builds the cache's shared tier when the config's <c>cache.redis</c> is set (a fake in tests).</param>
+    public static async Task<ProxyHarness> StartAsync(TandemConfig config, AccessLogConfig? accessLog = null, MetricsConfig? metrics = null,
+        Func<CacheConfig, Tandem.Proxy.Caching.ISharedCacheTier?>? sharedCacheTier = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("tandem-proxy-").FullName;
         var logs = new CapturingLoggerProvider();
@@ -73,7 +75,7 @@ public sealed class ProxyHarness : IAsyncDisposable
         var pools = new PoolRegistry(tandemMetrics);
         tandemMetrics.ObservePools(pools);
         var runtime = new ProxyRuntime(pools, new DataPlaneTelemetry(tandemMetrics, log), services.GetRequiredService<IHttpForwarder>(), TimeProvider.System,
-            services.GetRequiredService<ILoggerFactory>(), services);
+            services.GetRequiredService<ILoggerFactory>(), services, sharedCacheTier: sharedCacheTier);
         await runtime.ApplyAsync(config, CancellationToken.None);
         return new ProxyHarness(services, runtime, tandemMetrics, logs, log, directory);
     }

@@ -39,7 +39,6 @@ internal static partial class ConfigBinder
             return null;
         }
         var ok = true;
-        RefuseNotBuilt(reader, map, path, "cache", "the HTTP cache");
         var name = RouteName(reader, map, path, number, names, ref ok);
         var matchNode = ConfigReader.Value(map, "match");
         var match = matchNode is null ? null : BindRouteMatch(reader, matchNode, ConfigReader.Child(path, "match"));
@@ -97,6 +96,8 @@ internal static partial class ConfigBinder
         var headerRoutingNode = ForwardingOnly(reader, map, path, "header-routing", forwards, ref ok);
         var headerRouting = headerRoutingNode is null ? null : BindHeaderRouting(reader, headerRoutingNode, ConfigReader.Child(path, "header-routing"));
         ok &= headerRoutingNode is null || headerRouting is not null;
+        var cacheNode = ForwardingOnly(reader, map, path, "cache", forwards, ref ok);
+        var cache = cacheNode is null ? null : BindRouteCache(reader, cacheNode, ConfigReader.Child(path, "cache"), ref ok);
         ok &= (rewriteNode is null || rewrite is not null) && (requestHeadersNode is null || requestHeaders is not null)
             && (responseHeadersNode is null || responseHeaders is not null);
 
@@ -119,6 +120,7 @@ internal static partial class ConfigBinder
             Errors = errors,
             Compression = compression,
             HeaderRouting = headerRouting,
+            Cache = cache,
             Line = map.Line,
             Column = map.Column,
         };

@@ -44,7 +44,6 @@ internal static partial class ConfigBinder
             return null;
         }
         var checks = new ConfigCrossChecks(reader);
-        RefuseNotBuilt(reader, map, "", "cache", "the HTTP cache");
         var listenersNode = reader.Required(map, "", "listeners");
         var adminNode = ConfigReader.Value(map, "admin");
         var poolsNode = reader.Required(map, "", "pools");
@@ -61,6 +60,7 @@ internal static partial class ConfigBinder
         var alertsNode = ConfigReader.Value(map, "alerts");
         var loggingNode = ConfigReader.Value(map, "logging");
 
+        var cacheNode = ConfigReader.Value(map, "cache");
         var forecastNode = ConfigReader.Value(map, "forecast");
         var (resolver, resolveInterval) = BindResolver(reader, map);
         var policiesNode = ConfigReader.Value(map, "policies");
@@ -76,20 +76,22 @@ internal static partial class ConfigBinder
         var logging = loggingNode is null ? null : BindLogging(reader, loggingNode);
         var policies = policiesNode is null ? null : BindPolicies(reader, checks.Policies, policiesNode);
         var defaultPolicy = BindDefaultPolicy(reader, map);
+        var cache = cacheNode is null ? null : BindCache(reader, cacheNode);
         var trustedProxies = Networks(reader, ConfigReader.Value(map, "trusted-proxies"), "trusted-proxies");
         checks.Finish();
         pools = UdpHealthDefaults(pools, listeners);
 
         if (pools is null || listeners is null || (pairNode is not null && pair is null) || (forecastNode is not null && forecast is null)
             || (alertsNode is not null && alerts is null) || (loggingNode is not null && logging is null)
-            || (policiesNode is not null && policies is null))
+            || (policiesNode is not null && policies is null) || (cacheNode is not null && cache is null))
         {
             return null;
         }
         return new TandemConfig { Listeners = listeners, Pools = pools, Admin = admin, DrainTimeout = drain, Pair = pair,
             AccessLog = accessLog, Metrics = metrics, Forecast = forecast, Alerts = alerts,
             Logging = logging, Resolver = resolver, ResolveInterval = resolveInterval,
-            Policies = policies, DefaultPolicy = defaultPolicy ?? DefaultPolicy.Allow, TrustedProxies = trustedProxies, DataDir = dataDir };
+            Policies = policies, DefaultPolicy = defaultPolicy ?? DefaultPolicy.Allow, TrustedProxies = trustedProxies, DataDir = dataDir,
+            Cache = cache };
     }
 
     private static List<T>? BindList<T>(ConfigReader reader, YamlNode? node, string path, string emptyMessage, Func<YamlNode, string, T?> bindItem)
@@ -443,17 +445,5 @@ internal static partial class ConfigBinder
             Response = reader.Duration(map, path, "response"),
             Idle = reader.Duration(map, path, "idle"),
         };
-    }
-
-    /// <summary>
-    /// A key the documented surface names before its feature exists (the cache's): refused with that reason rather than
-    /// as an unknown key, so a config copied from the documentation says what is missing.
-    /// </summary>
-    private static void RefuseNotBuilt(ConfigReader reader, YamlMapping map, string path, string key, string feature)
-    {
-        if (ConfigReader.Value(map, key) is { } node)
-        {
-            reader.Problem(node, ConfigReader.Child(path, key), $"{feature} is not built yet in this version of Tandem; remove '{key}'");
-        }
     }
 }

@@ -67,6 +67,9 @@ public sealed record RouteConfig
     /// <summary>Key <c>header-routing</c>: a trusted caller picks the pool or server by header; replaces the listener's.</summary>
     public HeaderRoutingConfig? HeaderRouting { get; init; }
 
+    /// <summary>Key <c>cache</c>: answer the route's GET and HEAD requests from the cache as RFC 9111 allows; null: off.</summary>
+    public RouteCacheConfig? Cache { get; init; }
+
     /// <summary>The line of the route in its file, for warnings and <c>/api/explain</c>.</summary>
     public int Line { get; init; }
 

@@ -67,6 +67,12 @@ public sealed record TandemConfig
     /// </summary>
     public IReadOnlyList<System.Net.IPNetwork>? TrustedProxies { get; init; }
 
+    /// <summary>
+    /// Key <c>cache</c>: the HTTP cache's storage (memory size, object limit, the shared tier); when absent and a route
+    /// caches, <see cref="CacheConfig"/>'s defaults.
+    /// </summary>
+    public CacheConfig? Cache { get; init; }
+
     /// <summary>The file this config came from, or a label such as <c>(demo)</c>.</summary>
     public string Source { get; init; } = "(memory)";
 

@@ -65,4 +65,7 @@ public readonly struct RequestRecord
 
     /// <summary>Why <see cref="Policy"/> refused (<c>cidr</c>, <c>jwt-expired</c>, <c>rate</c>...); null when none did.</summary>
     public string? PolicyReason { get; init; }
+
+    /// <summary>How the cache served the request (<see cref="Telemetry.CacheOutcome.None"/> on a route without cache).</summary>
+    public Telemetry.CacheOutcome Cache { get; init; }
 }

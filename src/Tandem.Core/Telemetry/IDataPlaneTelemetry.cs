@@ -19,6 +19,9 @@ public interface IDataPlaneTelemetry
     /// <summary>Where access policies count their decisions; nothing counted unless the implementation says otherwise.</summary>
     IPolicyTelemetry Policies => NoPolicyTelemetry.Instance;
 
+    /// <summary>Where the HTTP cache reports; nothing recorded unless the implementation says otherwise.</summary>
+    ICacheTelemetry Cache => NullCacheTelemetry.Instance;
+
     /// <summary>The telemetry of layer-4 listener <paramref name="listener"/> (tcp, udp, tls-passthrough); records nothing unless implemented.</summary>
     IStreamTelemetry ForStream(string listener) => NullStreamTelemetry.Instance;
 }

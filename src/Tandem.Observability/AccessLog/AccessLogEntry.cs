@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Primitives;
 using Tandem.Core.Requests;
+using Tandem.Core.Telemetry;
 
 namespace Tandem.Observability.AccessLog;
 
@@ -57,4 +58,7 @@ internal readonly struct AccessLogEntry
     public string? Policy { get; init; }
 
     public string? PolicyReason { get; init; }
+
+    /// <summary>How the cache served the request; <see cref="CacheOutcome.None"/> on a route without cache (no field written).</summary>
+    public CacheOutcome Cache { get; init; }
 }

@@ -8,6 +8,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Primitives;
 using Tandem.Core.Config;
 using Tandem.Core.Requests;
+using Tandem.Core.Telemetry;
 
 namespace Tandem.Observability.AccessLog;
 
@@ -130,6 +131,11 @@ internal sealed class AccessLogFormatter : IDisposable
         {
             json.WriteString("policy"u8, e.Policy);
             json.WriteString("reason"u8, e.PolicyReason);
+        }
+        // Present only on a caching route's requests: HIT, MISS, STALE, REVALIDATED or BYPASS.
+        if (e.Cache != CacheOutcome.None)
+        {
+            json.WriteString("cache"u8, CacheOutcomes.Name(e.Cache));
         }
         json.WriteEndObject();
         json.Flush();

@@ -106,6 +106,21 @@ public static class AdminEndpoints
         return endpoints;
     }
 
+    private static bool Caches(Core.Config.TandemConfig? config)
+    {
+        foreach (var listener in config?.Listeners ?? [])
+        {
+            foreach (var route in listener.Routes ?? [])
+            {
+                if (route.Cache is not null)
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private static List<PoolView> ListPools(PoolRegistry pools)
     {
         var views = new List<PoolView>();
@@ -126,7 +141,7 @@ public static class AdminEndpoints
         }
         var config = status.Config is { } c ? new ConfigView(c.Source, c.Version) : null;
         var reload = status.LastReload is { } r ? new ReloadView(r.At, r.Version, r.Applied, r.Problems) : null;
-        var features = new FeaturesView(status.Config?.Pair is not null, status.Config?.Forecast is not null);
+        var features = new FeaturesView(status.Config?.Pair is not null, status.Config?.Forecast is not null, Caches(status.Config));
         return new StatusView(ProductVersion, status.StartedAt, Math.Round(status.Uptime.TotalSeconds, 1), config, reload, listeners, features);
     }
 

@@ -52,9 +52,9 @@ public sealed record StatusView(
 
 /// <summary>
 /// Which optional sections the running config has, so the dashboard asks only for what exists (no 404s in the
-/// browser) and shows the pair panel only with <c>pair</c>.
+/// browser) and shows the pair panel only with <c>pair</c>, the cache panel only when a route has <c>cache</c>.
 /// </summary>
-public sealed record FeaturesView(bool Pair, bool Forecast);
+public sealed record FeaturesView(bool Pair, bool Forecast, bool Cache = false);
 
 public sealed record ConfigView(string Source, string Version);
 

@@ -17,5 +17,7 @@ public sealed class DataPlaneTelemetry(TandemMetrics metrics, AccessLogWriter? a
 
     public IPolicyTelemetry Policies { get; } = new PolicyMetrics(metrics.Registry);
 
+    public ICacheTelemetry Cache => metrics.Cache;
+
     public IStreamTelemetry ForStream(string listener) => new StreamTelemetry(listener, metrics, accessLog);
 }

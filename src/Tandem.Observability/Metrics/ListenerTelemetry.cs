@@ -127,6 +127,7 @@ public sealed class ListenerTelemetry : IListenerTelemetry
                 Error = record.Error,
                 Policy = record.Policy,
                 PolicyReason = record.PolicyReason,
+                Cache = record.Cache,
             });
         }
     }

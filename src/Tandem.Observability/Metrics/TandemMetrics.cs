@@ -66,6 +66,7 @@ public sealed class TandemMetrics : IServerTelemetryFactory
         Live = new LiveStats(time);
         Registry = Prometheus.Metrics.NewCustomRegistry();
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
+        Cache = new CacheMetrics(Registry);
         _requests = factory.CreateCounter("tandem_requests_total",
             "Requests answered, by pool, server and status class (server=\"none\" when no server was usable).",
             ["pool", "server", "code"]);
@@ -177,6 +178,9 @@ public sealed class TandemMetrics : IServerTelemetryFactory
     public void HealthChanged(string pool, string server, string state) => _healthChanges.WithLabels(pool, server, state).Inc();
 
     public CollectorRegistry Registry { get; }
+
+    /// <summary>The HTTP cache's series (<c>tandem_cache_*</c>), and its counts for the admin API and the dashboard.</summary>
+    public CacheMetrics Cache { get; }
 
     /// <summary>Per-second samples of every pool and server for the dashboard and the alert rules; started by the node.</summary>
     public LiveStats Live { get; }

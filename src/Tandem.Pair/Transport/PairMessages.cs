@@ -14,6 +14,7 @@ internal static class PairPaths
     public const string Config = "/pair/config";
     public const string Sticky = "/pair/sticky";
     public const string RateLimits = "/pair/rate-limits";
+    public const string CachePurge = "/pair/cache-purge";
 
     /// <summary>A message's metrics label: the path's last segment (<c>/pair/heartbeat</c> is <c>heartbeat</c>).</summary>
     public static string TypeOf(string path) => path[(path.LastIndexOf('/') + 1)..];
@@ -88,6 +89,14 @@ internal sealed record ConfigOffer(string Node, string Version, long Stamp, stri
 /// <summary>The answer to a <see cref="ConfigOffer"/>.</summary>
 internal sealed record ConfigReply(bool Accepted, string? Problem);
 
+/// <summary>An operator's cache purge on the sender, for a pair without a shared tier.</summary>
+/// <param name="Scope"><c>url</c>, <c>prefix</c> or <c>tag</c>.</param>
+/// <param name="Selector">The normalized cache key, the prefix or the tag.</param>
+internal sealed record CachePurgeMessage(string Scope, string Selector);
+
+/// <summary>The answer to a <see cref="CachePurgeMessage"/>: how many objects the receiver dropped.</summary>
+internal sealed record CachePurgeReply(int Removed);
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(HeartbeatMessage))]
 [JsonSerializable(typeof(ChangesMessage))]
@@ -100,4 +109,6 @@ internal sealed record ConfigReply(bool Accepted, string? Problem);
 [JsonSerializable(typeof(StickyReply))]
 [JsonSerializable(typeof(RateLimitMessage))]
 [JsonSerializable(typeof(RateLimitReply))]
+[JsonSerializable(typeof(CachePurgeMessage))]
+[JsonSerializable(typeof(CachePurgeReply))]
 internal sealed partial class PairJsonContext : JsonSerializerContext;

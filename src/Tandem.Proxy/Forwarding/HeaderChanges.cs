@@ -31,6 +31,22 @@ internal sealed class HeaderChanges
         }
     }
 
+    /// <summary>The headers this sets or adds (rendered per request, so the cache stores them without these and renders them per answer).</summary>
+    public IEnumerable<string> Written
+    {
+        get
+        {
+            foreach (var (name, _) in _set)
+            {
+                yield return name;
+            }
+            foreach (var (name, _) in _add)
+            {
+                yield return name;
+            }
+        }
+    }
+
     /// <summary>Whether a value names the server, which the caller must then find.</summary>
     public bool UsesServer { get; }
 

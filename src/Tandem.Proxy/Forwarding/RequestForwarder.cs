@@ -5,6 +5,7 @@ using Tandem.Core.Health;
 using Tandem.Core.Pools;
 using Tandem.Core.Requests;
 using Tandem.Core.Selection;
+using Tandem.Proxy.Caching;
 using Tandem.Proxy.Compression;
 using Tandem.Proxy.Diagnostics;
 using Tandem.Proxy.Pipeline;
@@ -189,6 +190,11 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
     private async Task AnswerFailureAsync(RequestState state, ServerState server, RequestError kind, Exception? exception)
     {
         var context = state.Http;
+        if (state.Cache is not null && await CacheStage.TryServeFallbackAsync(state))
+        {
+            // stale-if-error: the stored response stands in for the error page; the failure is still the server's.
+            return;
+        }
         // YARP has set 502 or 504 when nothing was sent to the client yet; add the body.
         var status = context.Response.HasStarted ? context.Response.StatusCode : ProxyErrors.StatusFor(kind);
         if (_failureLog.TryAcquire(out var suppressed))

@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Tandem.Core.Requests;
+using Tandem.Proxy.Caching;
 using Tandem.Proxy.Diagnostics;
 using Tandem.Proxy.Forwarding;
 using Tandem.Proxy.Selection;
@@ -8,11 +10,12 @@ namespace Tandem.Proxy.Pipeline;
 
 /// <summary>
 /// The life of a request on a data-plane listener, as a fixed list of stages: match a route (Routing), admit
-/// (Admission), answer without a server when the route says so (respond, redirect), serve from cache (later), select a server (Selection), forward with retries (Forwarding, Retries) and
+/// (Admission), answer without a server when the route says so (respond, redirect), serve from cache (Caching), select a server (Selection), forward with retries (Forwarding, Retries) and
 /// record (Recording). Each stage is a plain method call on an object chosen when the config was applied; a stage a
 /// route does not need is absent (a null check), not a call. The stages share one <see cref="RequestState"/>.
 /// </summary>
 internal sealed class RequestPipeline(ServerSelection selection, RequestForwarder forwarder, TimeProvider time, ILogger<RequestPipeline> logger)
+    : ICacheUpstream
 {
     public async Task RunAsync(ListenerPipeline listener, RequestState state)
     {
@@ -56,22 +59,36 @@ internal sealed class RequestPipeline(ServerSelection selection, RequestForwarde
                 await answer.AnswerAsync(state.Http);
                 return;
             }
-            // The request now belongs to the route's pool: it earns the pool's retry budget its share.
-            route.Retry?.Earn();
-            var server = selection.TryAcquire(state) ?? await selection.WaitOrRefuseAsync(state);
-            if (server is null)
+            if (route.Cache is { } cache)
             {
+                // Answered from the cache, or passed to the stages below by it (a miss, a revalidation).
+                await cache.RunAsync(state, this);
                 return;
             }
-            await forwarder.ForwardAsync(state, server);
-            if (state.Error == RequestError.None)
-            {
-                selection.Answered(state);
-            }
+            await ForwardAsync(state);
         }
         finally
         {
             recorder?.RequestCompleted(state);
+        }
+    }
+
+    /// <summary>Select a server of the request's route (queueing while all are full) and forward: the stages after the cache.</summary>
+    /// <remarks>A pooled builder: the state machine is reused instead of allocated per request.</remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask ForwardAsync(RequestState state)
+    {
+        // The request now belongs to the route's pool: it earns the pool's retry budget its share.
+        state.Route.Retry?.Earn();
+        var server = selection.TryAcquire(state) ?? await selection.WaitOrRefuseAsync(state);
+        if (server is null)
+        {
+            return;
+        }
+        await forwarder.ForwardAsync(state, server);
+        if (state.Error == RequestError.None)
+        {
+            selection.Answered(state);
         }
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Tandem.Core.Pools;
 using Tandem.Core.Requests;
 using Tandem.Core.Selection;
+using Tandem.Core.Telemetry;
 using Tandem.Proxy.Recording;
 using Tandem.Proxy.Routing;
 
@@ -63,6 +64,12 @@ internal sealed class RequestState(HttpContext http)
     /// <summary>Why <see cref="RefusedBy"/> refused (<c>cidr</c>, <c>jwt-expired</c>, <c>rate</c>...).</summary>
     public string? RefusalReason { get; set; }
 
+    /// <summary>The cache's exchange while a caching route's request is forwarded (its stale fallback); null otherwise.</summary>
+    public Caching.CacheExchange? Cache { get; set; }
+
+    /// <summary>How the cache served the request; <see cref="CacheOutcome.None"/> on a route without cache.</summary>
+    public CacheOutcome CacheOutcome { get; set; }
+
     public void Begin(long started, RequestRecorder? recorder)
     {
         Started = started;
@@ -78,6 +85,8 @@ internal sealed class RequestState(HttpContext http)
         Principal = null;
         RefusedBy = null;
         RefusalReason = null;
+        Cache = null;
+        CacheOutcome = CacheOutcome.None;
     }
 
     /// <summary>The request is over: an idle connection keeps no route, server or recorder of an old config alive.</summary>
@@ -87,6 +96,7 @@ internal sealed class RequestState(HttpContext http)
         Server = null;
         PickedServer = null;
         Recorder = null;
+        Cache = null;
         Selection.End();
     }
 }

@@ -68,6 +68,7 @@ internal sealed class RequestRecorder(IListenerTelemetry telemetry, TimeProvider
             Referer = request.Headers.Referer,
             Policy = state.RefusedBy,
             PolicyReason = state.RefusalReason,
+            Cache = state.CacheOutcome,
         });
     }
 }

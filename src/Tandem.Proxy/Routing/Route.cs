@@ -1,6 +1,7 @@
 using System.Net;
 using Tandem.Core.Config;
 using Tandem.Core.Telemetry;
+using Tandem.Proxy.Caching;
 using Tandem.Proxy.Compression;
 using Tandem.Proxy.Admission;
 using Tandem.Proxy.Forwarding;
@@ -28,7 +29,7 @@ internal sealed class Route
     /// <paramref name="forwarded"/>: the listener's forwarding headers (its <c>trusted-proxies</c>); default: no proxy trusted.
     /// </summary>
     public Route(string name, PoolTarget target, RouteConfig? config, AdmissionStage? admission = null, HeaderRouting? headerRouting = null,
-        ForwardedHeadersTransformer? forwarded = null)
+        ForwardedHeadersTransformer? forwarded = null, HttpCache? cache = null)
     {
         Name = name;
         HeaderRouting = headerRouting;
@@ -54,6 +55,14 @@ internal sealed class Route
         ErrorPages = config?.Errors is { } errors ? new ErrorPages(errors) : null;
         Compression = config?.Compression is { } compression ? new ResponseCompression(compression) : null;
         Transformer = TransformerFor(target, config, ErrorPages, Compression, forwarded ?? ForwardedHeadersTransformer.Direct);
+        if (config?.Cache is { } caching && cache is not null)
+        {
+            var responseHeaders = config.ResponseHeaders is { } rs
+                ? new HeaderChanges(rs, (forwarded ?? ForwardedHeadersTransformer.Direct).Addresses)
+                : null;
+            Cache = new CacheStage(caching, cache, name, responseHeaders);
+            Transformer = new CacheTransformer(Transformer, Cache);
+        }
     }
 
     /// <summary>A route Tandem answers itself; <paramref name="config"/> is null for the listener's "no route matched".</summary>
@@ -107,6 +116,9 @@ internal sealed class Route
 
     /// <summary>The route's <c>compression</c>; null when responses go as the server sent them.</summary>
     public ResponseCompression? Compression { get; }
+
+    /// <summary>The serve-from-cache stage (<c>cache</c>); null when the route does not cache.</summary>
+    public CacheStage? Cache { get; }
 
     /// <summary>How YARP forwards the route's requests (timeouts, HTTP version).</summary>
     public ForwarderRequestConfig RequestConfig { get; }

@@ -7,6 +7,8 @@ using Tandem.Proxy.Admission;
 using Tandem.Proxy.Admission.Policies;
 using Tandem.Proxy.Forwarding;
 
+using Tandem.Proxy.Caching;
+
 namespace Tandem.Proxy.Routing;
 
 /// <summary>
@@ -98,7 +100,7 @@ internal sealed class RouteTable
     /// headers, header routing and <c>{client.ip}</c> read the client address through them).
     /// </remarks>
     public static RouteTable For(ListenerConfig listener, IReadOnlyDictionary<string, PoolTarget> targets, PolicyCompiler? policies = null,
-        IRandomSource? random = null, IReadOnlyList<IPNetwork>? trustedProxies = null)
+        IRandomSource? random = null, IReadOnlyList<IPNetwork>? trustedProxies = null, HttpCache? cache = null)
     {
         random ??= SharedRandomSource.Instance;
         var listenerAdmission = policies?.ForListener(listener);
@@ -118,7 +120,7 @@ internal sealed class RouteTable
             var headerRouting = (route.HeaderRouting ?? listener.HeaderRouting) is { } h && route.Redirect is null && route.Respond is null
                 ? Alternates(new HeaderRouting(h, addresses, random), route.Name, route, targets, admission, forwarded)
                 : null;
-            rules[i] = Compile(route, targets, random, admission, headerRouting, forwarded);
+            rules[i] = Compile(route, targets, random, admission, headerRouting, forwarded, cache);
         }
         var fallback = listener.HasDefaultPool ? DefaultRoute(listener, targets, listenerAdmission, forwarded, random)
             : new Route(Route.NoRouteName, FixedAnswer.NotFound, null, listenerAdmission);
@@ -209,7 +211,7 @@ internal sealed class RouteTable
     }
 
     private static RouteRule Compile(RouteConfig config, IReadOnlyDictionary<string, PoolTarget> targets, IRandomSource random, AdmissionStage? admission,
-        HeaderRouting? headerRouting, ForwardedHeadersTransformer forwarded)
+        HeaderRouting? headerRouting, ForwardedHeadersTransformer forwarded, HttpCache? cache)
     {
         var hosts = config.Match?.Hosts is { } h ? new HostPatterns(h) : null;
         var conditions = new RouteConditions(config.Match);
@@ -221,7 +223,7 @@ internal sealed class RouteTable
             for (var i = 0; i < sides.Length; i++)
             {
                 var target = targets[split[i].Pool];
-                sides[i] = new Route(config.Name, target, config, admission, headerRouting, forwarded);
+                sides[i] = new Route(config.Name, target, config, admission, headerRouting, forwarded, cache);
                 weights[i] = split[i].Weight;
                 if (target.Pool.Config.Sticky is not null)
                 {
@@ -231,7 +233,7 @@ internal sealed class RouteTable
             return new RouteRule(config.Name, config.Line, hosts, conditions, null, new RouteSplit(sides, weights, sticky, random));
         }
         var responseHeaders = config.ResponseHeaders is { } rs ? new HeaderChanges(rs, forwarded.Addresses) : null;
-        var route = config.Pool is { } pool ? new Route(config.Name, targets[pool], config, admission, headerRouting, forwarded)
+        var route = config.Pool is { } pool ? new Route(config.Name, targets[pool], config, admission, headerRouting, forwarded, cache)
             : config.Redirect is { } redirect ? new Route(config.Name, new RedirectAnswer(redirect, responseHeaders, forwarded.Addresses), config, admission)
             : new Route(config.Name, new FixedAnswer(config.Respond!, responseHeaders), config, admission);
         return new RouteRule(config.Name, config.Line, hosts, conditions, route, null);

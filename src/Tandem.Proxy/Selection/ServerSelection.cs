@@ -7,6 +7,8 @@ using Tandem.Proxy.Diagnostics;
 using Tandem.Proxy.Forwarding;
 using Tandem.Proxy.Pipeline;
 
+using Tandem.Proxy.Caching;
+
 namespace Tandem.Proxy.Selection;
 
 /// <summary>
@@ -92,7 +94,11 @@ internal sealed class ServerSelection(TimeProvider time, ILogger<ServerSelection
         {
             ProxyLog.NoServer(logger, pool.Name, context.Request.Method, context.Request.Path, suppressed);
         }
-        await ErrorResponses.WriteAsync(context.Response, StatusCodes.Status503ServiceUnavailable, state.Route.ErrorPages);
+        if (state.Cache is null || !await CacheStage.TryServeFallbackAsync(state))
+        {
+            // Unless stale-if-error lets a stored response stand in for the 503.
+            await ErrorResponses.WriteAsync(context.Response, StatusCodes.Status503ServiceUnavailable, state.Route.ErrorPages);
+        }
         pool.Unrouted.RequestCompleted(StatusCodes.Status503ServiceUnavailable, time.GetElapsedTime(state.Started).TotalSeconds);
     }
 }

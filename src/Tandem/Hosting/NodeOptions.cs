@@ -26,6 +26,12 @@ internal sealed record NodeOptions
     /// </summary>
     public string? ControlSocket { get; init; }
 
+    /// <summary>
+    /// Builds the HTTP cache's shared tier from the config's <c>cache</c> when it names <c>redis</c> (the Redis tier);
+    /// null, or a factory that returns null: the cache keeps to memory.
+    /// </summary>
+    public Func<CacheConfig, Tandem.Proxy.Caching.ISharedCacheTier?>? SharedCacheTier { get; init; }
+
     /// <summary>How often the config file is checked for changes.</summary>
     public TimeSpan ReloadPollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 

@@ -26,6 +26,7 @@ internal sealed partial class TandemNode
                 Pools = Pools,
                 Changes = changes,
                 RateLimits = Runtime.RateLimits,
+                CachePurges = Runtime.CachePurges,
                 Health = PairHealth,
                 ConfigPath = configPath,
                 ApplyConfig = Reloads.ApplyAsync,

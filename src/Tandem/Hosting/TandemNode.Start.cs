@@ -71,7 +71,7 @@ internal sealed partial class TandemNode
                 parts.Add(accessLog);
             }
             var runtime = parts.Add(new ProxyRuntime(pools, new DataPlaneTelemetry(metrics, accessLog), shared.GetRequiredService<IHttpForwarder>(),
-                options.Time, loggerFactory, shared, holdsVip: config.Pair?.Vip is not null, sockets: sockets));
+                options.Time, loggerFactory, shared, holdsVip: config.Pair?.Vip is not null, sockets: sockets, sharedCacheTier: options.SharedCacheTier));
             await ServeAsync(runtime, config, cancellationToken);
 
             // Serving from here on; what follows is off the path of the first request.
@@ -224,6 +224,7 @@ internal sealed partial class TandemNode
         _admin.MapTandemAdmin(Pools, Metrics, Status, operatorChanges, Runtime.PolicyReport, Runtime.ExplainRoute);
         _admin.MapPairApi(PairHealth);
         _admin.MapTlsApi(Tls, _admin.Services.GetRequiredService<TimeProvider>());
+        _admin.MapCacheApi(Runtime, Metrics.Cache);
         _admin.MapTandemForecast(Pools, RunningForecast);
         _admin.MapTandemAlerts(Alerting.Engine);
     }

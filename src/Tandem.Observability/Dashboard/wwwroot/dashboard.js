@@ -1,9 +1,10 @@
 // Tandem dashboard: live pools and servers (server-sent events from /api/live), 15-minute charts, alerts, pair,
-// forecast, and server actions through the admin API (/api/pools/{pool}/servers/{server}).
+// forecast, cache, and server actions through the admin API (/api/pools/{pool}/servers/{server}).
 import { api, getJson, openLive, token, forgetToken } from "./api.js";
 import { el, ms, rate, percent, ago } from "./dom.js";
 import { lineChart, COLORS } from "./charts.js";
 import { poll, renderAlerts, renderPair, renderForecast } from "./panels.js";
+import { renderCache } from "./cache.js";
 
 const WINDOW = 15 * 60;           // seconds of chart history
 const pools = new Map();          // name -> { card, rows, signature, hist, charts, view }
@@ -265,6 +266,7 @@ async function start() {
   // Only what the config has: a standalone node shows no pair panel, and nothing asks for an endpoint that is not there.
   if (status?.features?.pair) poll("pair", "/api/pair", 5000, document.getElementById("pair"), renderPair);
   if (status?.features?.forecast) poll("forecast", "/api/forecast", 60000, document.getElementById("forecast"), renderForecast);
+  if (status?.features?.cache) poll("cache", "/api/cache", 5000, document.getElementById("cache"), renderCache);
 }
 
 start();
