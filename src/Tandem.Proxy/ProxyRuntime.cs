@@ -8,6 +8,7 @@ using Tandem.Core.Runtime;
 using Tandem.Core.Telemetry;
 using Tandem.Proxy.Admission.Policies;
 using Tandem.Proxy.Caching;
+using Tandem.Proxy.Caching.Redis;
 using Tandem.Proxy.Diagnostics;
 using Tandem.Proxy.Dns;
 using Tandem.Proxy.Forwarding;
@@ -57,6 +58,7 @@ public sealed class ProxyRuntime : IAsyncDisposable, ICacheAdmin
     private TimeSpan _drainTimeout = ConfigDefaults.DrainTimeout;
     private bool _stopped;
     private readonly Func<CacheConfig, ISharedCacheTier?>? _sharedCacheTier;
+    private readonly ILoggerFactory _loggerFactory;
     private readonly ICacheTelemetry _cacheTelemetry;
     private HttpCache? _cache;
 
@@ -78,6 +80,7 @@ public sealed class ProxyRuntime : IAsyncDisposable, ICacheAdmin
         CachePurges.ApplyLocal = PurgeLocal;
         _cacheTelemetry = telemetry.Cache;
         _logger = loggerFactory.CreateLogger<ProxyRuntime>();
+        _loggerFactory = loggerFactory;
         var pipeline = new RequestPipeline(
             new ServerSelection(time, loggerFactory.CreateLogger<ServerSelection>()),
             new RequestForwarder(forwarder, time, loggerFactory.CreateLogger<RequestForwarder>()),
@@ -327,7 +330,7 @@ public sealed class ProxyRuntime : IAsyncDisposable, ICacheAdmin
         ISharedCacheTier? shared = null;
         if (wanted.Redis is { Count: > 0 })
         {
-            shared = _sharedCacheTier?.Invoke(wanted);
+            shared = _sharedCacheTier is null ? StartRedis(wanted) : _sharedCacheTier(wanted);
             if (shared is null)
             {
                 CacheLog.NoSharedTier(_logger);
@@ -335,6 +338,17 @@ public sealed class ProxyRuntime : IAsyncDisposable, ICacheAdmin
         }
         _cache = new HttpCache(wanted, shared, _time, _cacheTelemetry, _logger);
         return (_cache, current);
+    }
+
+    /// <summary>The Redis tier of <c>cache.redis</c> (one endpoint: standalone; several: a cluster), connecting in the background.</summary>
+    private RedisCacheTier StartRedis(CacheConfig cache)
+    {
+        var endpoints = new string[cache.Redis!.Count];
+        for (var i = 0; i < endpoints.Length; i++)
+        {
+            endpoints[i] = cache.Redis[i].ToString();
+        }
+        return RedisCacheTier.Start(new RedisCacheTierOptions { Endpoints = endpoints, OperationTimeout = cache.RedisTimeout }, _loggerFactory, _time);
     }
 
     private static bool CachesAnyRoute(TandemConfig config)

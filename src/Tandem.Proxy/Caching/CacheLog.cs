@@ -6,12 +6,12 @@ namespace Tandem.Proxy.Caching;
 internal static partial class CacheLog
 {
     /// <summary>Debug: the shared tier reports its own state (<see cref="ISharedCacheTier.Available"/>); a failed call is only a miss here.</summary>
-    [LoggerMessage(EventId = 1950, Level = LogLevel.Debug, Message = "cache: the shared tier's {Operation} failed ({Reason}); memory only for it")]
+    [LoggerMessage(EventId = 1960, Level = LogLevel.Debug, Message = "cache: the shared tier's {Operation} failed ({Reason}); memory only for it")]
     public static partial void SharedFailed(ILogger logger, string operation, string reason);
 
-    [LoggerMessage(EventId = 1951, Level = LogLevel.Warning, Message = "cache: the background refresh of {Key} failed ({Reason})")]
+    [LoggerMessage(EventId = 1961, Level = LogLevel.Warning, Message = "cache: the background refresh of {Key} failed ({Reason})")]
     public static partial void RefreshFailed(ILogger logger, string key, string reason);
 
-    [LoggerMessage(EventId = 1952, Level = LogLevel.Warning, Message = "cache: cache.redis is set but this node has no shared tier to use it; the cache keeps to memory")]
+    [LoggerMessage(EventId = 1962, Level = LogLevel.Warning, Message = "cache: cache.redis is set but this node has no shared tier to use it; the cache keeps to memory")]
     public static partial void NoSharedTier(ILogger logger);
 }

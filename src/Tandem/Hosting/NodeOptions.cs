@@ -27,8 +27,8 @@ internal sealed record NodeOptions
     public string? ControlSocket { get; init; }
 
     /// <summary>
-    /// Builds the HTTP cache's shared tier from the config's <c>cache</c> when it names <c>redis</c> (the Redis tier);
-    /// null, or a factory that returns null: the cache keeps to memory.
+    /// Builds the HTTP cache's shared tier from the config's <c>cache</c> when it names <c>redis</c>; null (the default):
+    /// the Redis tier (<c>RedisCacheTier</c>); a factory that returns null: the cache keeps to memory.
     /// </summary>
     public Func<CacheConfig, Tandem.Proxy.Caching.ISharedCacheTier?>? SharedCacheTier { get; init; }
 
