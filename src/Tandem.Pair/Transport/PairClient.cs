@@ -60,8 +60,9 @@ internal sealed class PairClient : IDisposable
             response = await _http.SendAsync(request, cancellationToken);
             answer = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException or System.Net.Sockets.SocketException)
         {
+            // A connection reset right after connect can escape SocketsHttpHandler as a bare SocketException.
             // Stopping: the caller's loop ends on the cancellation, not on a send failure.
             cancellationToken.ThrowIfCancellationRequested();
             throw new PairSendException("failed", ex is TaskCanceledException ? "timed out" : ex.Message, ex);
