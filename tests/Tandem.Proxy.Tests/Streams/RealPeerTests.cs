@@ -31,6 +31,10 @@ public sealed class RealPeerTests
         var port = proxy.Runtime.Listeners[0].Bound.Split(':')[1];
         var pool = proxy.Pools.Pools["app"];
         Assert.True(await TestHttp.WaitUntilAsync(async () => (await Cli(port, "PING")).Output.Contains("PONG", StringComparison.Ordinal), ToolTimeout));
+        // Both servers up before the SET: a server still starting when the first check ran is down until the next one,
+        // and ip-hash over one usable server hashes elsewhere than over two (the SET and the STRLEN would part).
+        Assert.True(await TestHttp.WaitUntilAsync(
+            () => Task.FromResult(pool.FindServer("one")!.Health == HealthStatus.Up && pool.FindServer("two")!.Health == HealthStatus.Up), ToolTimeout));
 
         var value = new string('x', 1024 * 1024);
         var set = await PeerProcess.RunAsync("redis-cli", ToolTimeout, value, "-p", port, "-x", "SET", "big");
