@@ -115,13 +115,14 @@ public sealed class ProxyRuntime : IAsyncDisposable, ICacheAdmin
 
     /// <summary>
     /// Which route of http listener <c>query.Listener</c> would serve the described request, and why the earlier ones
-    /// would not (the admin API's <c>/api/explain?listener=...</c>); null when there is no such http listener.
+    /// would not, and whether its access policies would let it through (the admin API's <c>/api/explain?listener=...</c>);
+    /// null when there is no such http listener.
     /// </summary>
-    public RouteExplanation? ExplainRoute(RouteQuery query)
+    public async Task<RouteExplanation?> ExplainRouteAsync(RouteQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
         return _listeners.TryGetValue(query.Listener, out var host)
-            ? RouteExplainer.Explain(host.Pipeline.Config, host.Pipeline.Routes, query, _policies?.Default ?? DefaultPolicy.Allow)
+            ? await RouteExplainer.ExplainWithAccessAsync(host.Pipeline.Config, host.Pipeline.Routes, query, _policies?.Default ?? DefaultPolicy.Allow)
             : null;
     }
 

@@ -24,11 +24,11 @@ public static class AdminEndpoints
     /// <param name="changes">Told about every server change made through the API (the pair replicates them); none when null.</param>
     /// <param name="policies">The access policies in force (<c>/api/policies</c>); the endpoint answers an empty list when null.</param>
     /// <param name="routes">
-    /// Explains which route of an http listener serves a request (<c>/api/explain?listener=...</c>), null for an unknown
-    /// listener; when null, every listener is unknown.
+    /// Explains which route of an http listener serves a request and whether its policies let it through
+    /// (<c>/api/explain?listener=...</c>), null for an unknown listener; when null, every listener is unknown.
     /// </param>
     public static IEndpointRouteBuilder MapTandemAdmin(this IEndpointRouteBuilder endpoints, PoolRegistry pools, TandemMetrics metrics, NodeStatus status,
-        OperatorChanges? changes = null, Func<PoliciesReport>? policies = null, Func<RouteQuery, RouteExplanation?>? routes = null)
+        OperatorChanges? changes = null, Func<PoliciesReport>? policies = null, Func<RouteQuery, Task<RouteExplanation?>>? routes = null)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(pools);
@@ -87,7 +87,7 @@ public static class AdminEndpoints
 
         // ?listener=: which route serves a request; ?pool=: which server the pool picks.
         endpoints.MapGet("/api/explain", (HttpRequest request) =>
-            request.Query.ContainsKey("listener") ? RouteExplainEndpoint.Explain(request, routes) : PickExplainer.Explain(request, pools));
+            request.Query.ContainsKey("listener") ? RouteExplainEndpoint.ExplainAsync(request, routes) : Task.FromResult(PickExplainer.Explain(request, pools)));
 
         endpoints.MapGet("/api/status", () => Json(StatusOf(status), AdminJsonContext.Relaxed.StatusView));
 

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.AspNetCore.Http;
 using Tandem.Core.Runtime;
 
@@ -13,9 +14,9 @@ internal static class RouteExplainEndpoint
     private const string Example = "/api/explain?listener=web&host=example.com&path=/";
 
     /// <summary>The parameters this endpoint reads besides <c>header.*</c> and <c>query.*</c>.</summary>
-    private static readonly string[] Known = ["listener", "host", "path", "method"];
+    private static readonly string[] Known = ["listener", "host", "path", "method", "client", "cert.subject", "cert.san", "cert.fingerprint"];
 
-    public static IResult Explain(HttpRequest request, Func<RouteQuery, RouteExplanation?>? routes)
+    public static async Task<IResult> ExplainAsync(HttpRequest request, Func<RouteQuery, Task<RouteExplanation?>>? routes)
     {
         var query = request.Query;
         var listener = query["listener"].ToString();
@@ -59,14 +60,36 @@ internal static class RouteExplainEndpoint
             else if (!IsKnown(name))
             {
                 return AdminEndpoints.Error(StatusCodes.Status400BadRequest,
-                    $"unknown query parameter '{name}': give listener, host, path, method, header.NAME or query.NAME");
+                    $"unknown query parameter '{name}': give listener, host, path, method, client, header.NAME, query.NAME or cert.subject, cert.san, cert.fingerprint");
             }
         }
-        var explanation = routes?.Invoke(new RouteQuery(listener, host, path, method.Length == 0 ? HttpMethods.Get : method.ToUpperInvariant(), headers, parameters));
+        IPAddress? client = null;
+        var clientText = query["client"].ToString();
+        if (clientText.Length > 0 && !IPAddress.TryParse(clientText, out client))
+        {
+            return AdminEndpoints.Error(StatusCodes.Status400BadRequest, $"client must be an IPv4 or IPv6 address, got '{clientText}'");
+        }
+        ExplainedCertificate? certificate = null;
+        if (query.ContainsKey("cert.subject") || query.ContainsKey("cert.san") || query.ContainsKey("cert.fingerprint"))
+        {
+            var sans = new List<string>();
+            foreach (var san in query["cert.san"])
+            {
+                if (!string.IsNullOrEmpty(san))
+                {
+                    sans.Add(san);
+                }
+            }
+            certificate = new ExplainedCertificate(NullIfEmpty(query["cert.subject"].ToString()), sans, NullIfEmpty(query["cert.fingerprint"].ToString()));
+        }
+        var explanation = routes is null ? null : await routes(new RouteQuery(listener, host, path,
+            method.Length == 0 ? HttpMethods.Get : method.ToUpperInvariant(), headers, parameters, client, certificate));
         return explanation is null
             ? AdminEndpoints.Error(StatusCodes.Status404NotFound, $"no http listener named '{listener}'")
             : Results.Json(explanation, AdminJsonContext.Relaxed.RouteExplanation);
     }
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 
     private static bool IsKnown(string name)
     {

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Tandem.Core.Config;
 using Tandem.Core.Config.Policies;
 using Tandem.Core.Runtime;
+using Tandem.Proxy.Admission.Policies;
 
 namespace Tandem.Proxy.Routing;
 
@@ -17,9 +18,28 @@ internal static class RouteExplainer
     /// <param name="table">Its compiled routes in force.</param>
     /// <param name="query">The request to explain; its path as a client would send it.</param>
     /// <param name="defaultPolicy">What <c>default-policy</c> does with a route that names no policy.</param>
-    public static RouteExplanation Explain(ListenerConfig listener, RouteTable table, RouteQuery query, DefaultPolicy defaultPolicy)
+    public static RouteExplanation Explain(ListenerConfig listener, RouteTable table, RouteQuery query, DefaultPolicy defaultPolicy) =>
+        Walk(listener, table, query, defaultPolicy).Explanation;
+
+    /// <summary>
+    /// As <see cref="Explain"/>, and whether the route's access policies would let the request through
+    /// (<see cref="RouteExplanation.Access"/>), asked without spending or counting anything.
+    /// </summary>
+    public static async Task<RouteExplanation> ExplainWithAccessAsync(ListenerConfig listener, RouteTable table, RouteQuery query, DefaultPolicy defaultPolicy)
+    {
+        var (explanation, route, context) = Walk(listener, table, query, defaultPolicy);
+        var access = await PolicyExplainer.ExplainAsync(route.Admission, context, new ExplainInput(query.Client is not null, query.Certificate));
+        return explanation with { Access = access };
+    }
+
+    private static (RouteExplanation Explanation, Route Route, HttpContext Context) Walk(ListenerConfig listener, RouteTable table, RouteQuery query,
+        DefaultPolicy defaultPolicy)
     {
         var context = new DefaultHttpContext();
+        if (query.Client is { } client)
+        {
+            context.Connection.RemoteIpAddress = client;
+        }
         var request = context.Request;
         request.Method = query.Method;
         request.Host = new HostString(query.Host);
@@ -50,11 +70,13 @@ internal static class RouteExplainer
             rule.Conditions.Explain(request, path, failed);
             if (failed.Count == 0)
             {
-                return new(listener.Name, host, path, request.Method, Matched: true, Verdict(listener, rule, defaultPolicy), skipped, Given(query, path));
+                return (new(listener.Name, host, path, request.Method, Matched: true, Verdict(listener, rule, defaultPolicy), skipped, Given(query, path)),
+                    rule.Routes[0], context);
             }
             skipped.Add(new RouteMiss(rule.Name, rule.Line, failed));
         }
-        return new(listener.Name, host, path, request.Method, Matched: false, Fallback(listener, table.Fallback, defaultPolicy), skipped, Given(query, path));
+        return (new(listener.Name, host, path, request.Method, Matched: false, Fallback(listener, table.Fallback, defaultPolicy), skipped, Given(query, path)),
+            table.Fallback, context);
     }
 
     private static string? Given(RouteQuery query, string path) => query.Path == path ? null : query.Path;

@@ -119,7 +119,9 @@ public sealed class RouteExplainNodeTests
     [InlineData("listener=web&path=/", 400, "query parameter 'host' is required, e.g. /api/explain?listener=web&host=example.com&path=/")]
     [InlineData("listener=web", 400, "query parameters 'host', 'path' are required, e.g. /api/explain?listener=web&host=example.com&path=/")]
     [InlineData("listener=web&host=x&path=shop", 400, "path must start with '/', got 'shop'")]
-    [InlineData("listener=web&host=x&path=/&header:X-Env=canary", 400, "unknown query parameter 'header:X-Env': give listener, host, path, method, header.NAME or query.NAME")]
+    [InlineData("listener=web&host=x&path=/&header:X-Env=canary", 400,
+        "unknown query parameter 'header:X-Env': give listener, host, path, method, client, header.NAME, query.NAME or cert.subject, cert.san, cert.fingerprint")]
+    [InlineData("listener=web&host=x&path=/&client=10.0.0.300", 400, "client must be an IPv4 or IPv6 address, got '10.0.0.300'")]
     public async Task ExplainRoute_BadQuery_ClearError(string query, int expectedStatus, string message)
     {
         await using var a = await TestBackend.StartAsync("a");
@@ -129,6 +131,28 @@ public sealed class RouteExplainNodeTests
 
         Assert.Equal(expectedStatus, (int)status);
         Assert.Equal(message, body.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task ExplainRoute_Access_WouldThisRequestBeAllowed()
+    {
+        await using var a = await TestBackend.StartAsync("a");
+        await using var node = await NodeHarness.StartAsync((port, admin) => Yaml(port, admin, a));
+
+        var (status, body) = await GetAsync(node, "listener=web&host=api.example.com&path=/v1/users&header.X-Env=canary&client=203.0.113.7");
+        var (_, unknown) = await GetAsync(node, "listener=web&host=api.example.com&path=/v1/users&header.X-Env=canary");
+        var (_, open) = await GetAsync(node, "listener=web&host=x&path=/healthz&client=2001:db8::1");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var access = body.GetProperty("access");
+        Assert.True(access.GetProperty("allowed").GetBoolean());
+        Assert.Equal("203.0.113.7", access.GetProperty("client").GetString());
+        var check = access.GetProperty("policies")[0].GetProperty("checks")[0];
+        Assert.Equal("cidr", check.GetProperty("check").GetString());
+        Assert.Equal("203.0.113.7 is in allow [0.0.0.0/0]", check.GetProperty("detail").GetString());
+        Assert.Equal(JsonValueKind.Null, unknown.GetProperty("access").GetProperty("allowed").ValueKind);
+        Assert.True(open.GetProperty("access").GetProperty("allowed").GetBoolean());
+        Assert.Equal(0, open.GetProperty("access").GetProperty("policies").GetArrayLength());
     }
 
     [Fact]

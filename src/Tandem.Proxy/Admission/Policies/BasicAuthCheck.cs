@@ -20,6 +20,8 @@ internal sealed class BasicAuthCheck(WatchedFile<BasicAuthCheck.Users> users, st
     public static Users Read(string path) =>
         HtpasswdFile.TryRead(path, out var users, out var error) ? new Users(users) : throw new InvalidDataException(error);
 
+    public override string Kind => "basic-auth";
+
     public override ValueTask<PolicyVerdict> CheckAsync(RequestState state)
     {
         var header = state.Http.Request.Headers.Authorization;

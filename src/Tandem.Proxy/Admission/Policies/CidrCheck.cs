@@ -1,4 +1,5 @@
 using System.Net;
+using Tandem.Core.Runtime;
 using Tandem.Proxy.Pipeline;
 
 namespace Tandem.Proxy.Admission.Policies;
@@ -12,7 +13,28 @@ internal sealed class CidrCheck(IPNetwork[] allow, IPNetwork[] deny) : PolicyChe
     private static readonly ValueTask<PolicyVerdict> Denied = new(DeniedVerdict);
     private static readonly ValueTask<PolicyVerdict> NotAllowed = new(NotAllowedVerdict);
 
+    public override string Kind => "cidr";
+
     public override ValueTask<PolicyVerdict> CheckAsync(RequestState state) => Decide(state.ClientAddress!);
+
+    public override ValueTask<CheckExplanation> ExplainAsync(RequestState state, ExplainInput input)
+    {
+        var allowText = allow.Length == 0 ? "" : $"allow [{string.Join(", ", allow)}]";
+        var denyText = deny.Length == 0 ? "" : $"deny [{string.Join(", ", deny)}]";
+        if (!input.ClientGiven)
+        {
+            var ranges = allowText.Length > 0 && denyText.Length > 0 ? $"{allowText} and {denyText}" : allowText + denyText;
+            return new(new CheckExplanation(Kind, PolicyExplainer.Unknown, null, $"give client=ADDRESS: the client's address is compared with {ranges}"));
+        }
+        var client = state.ClientAddress!;
+        var verdict = CheckConnection(client);
+        var detail = verdict.IsAllowed
+            ? allow.Length == 0 ? $"{client} is not in {denyText}" : $"{client} is in {allowText}" + (deny.Length == 0 ? "" : $" and not in {denyText}")
+            : verdict.Reason == "cidr-deny" ? $"{client} is in {denyText}" : $"{client} is not in {allowText}";
+        return new(verdict.IsAllowed
+            ? new CheckExplanation(Kind, PolicyExplainer.Allow, null, detail)
+            : new CheckExplanation(Kind, PolicyExplainer.Deny, verdict.Reason, detail, verdict.Status));
+    }
 
     public ValueTask<PolicyVerdict> Decide(IPAddress client)
     {

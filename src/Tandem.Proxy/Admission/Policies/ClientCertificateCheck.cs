@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Http;
 using Tandem.Core.Config.Policies;
+using Tandem.Core.Runtime;
 using Tandem.Proxy.Pipeline;
 
 namespace Tandem.Proxy.Admission.Policies;
@@ -22,6 +23,46 @@ internal sealed class ClientCertificateCheck(ClientCertificatePolicyConfig confi
 
     public static X509Certificate2? VerifiedCertificate(HttpContext http) =>
         http.Features.Get<IVerifiedClientCertificateFeature>() is { } feature ? feature.Certificate : http.Connection.ClientCertificate;
+
+    public override string Kind => "client-certificate";
+
+    /// <summary>With a described certificate (subject, SANs, fingerprint), compares its parts with the patterns; without one, as a request.</summary>
+    public override ValueTask<CheckExplanation> ExplainAsync(RequestState state, ExplainInput input)
+    {
+        if (input.Certificate is not { } described)
+        {
+            return base.ExplainAsync(state, input);
+        }
+        string? failed = null;
+        if (config.Subject is { } subjects && (described.Subject is not { } subject || !AnyMatch(subjects, subject)))
+        {
+            failed = $"subject '{described.Subject}' matches none of [{string.Join(", ", subjects)}]";
+        }
+        else if (config.San is { } sans && !AnySanMatches(sans, described.Sans))
+        {
+            failed = $"no subject alternative name of [{string.Join(", ", described.Sans)}] matches [{string.Join(", ", sans)}]";
+        }
+        else if (_fingerprints.Length > 0 && (described.Fingerprint is not { } fingerprint
+            || Array.IndexOf(_fingerprints, Normalize([fingerprint])[0]) < 0))
+        {
+            failed = $"fingerprint '{described.Fingerprint}' is not one of those listed";
+        }
+        return new(failed is null
+            ? new CheckExplanation(Kind, PolicyExplainer.Allow, null, "the described certificate matches")
+            : new CheckExplanation(Kind, PolicyExplainer.Deny, "cert", failed, StatusCodes.Status403Forbidden));
+    }
+
+    private static bool AnySanMatches(IReadOnlyList<string> patterns, IReadOnlyList<string> names)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (AnyMatch(patterns, names[i]))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     public override ValueTask<PolicyVerdict> CheckAsync(RequestState state)
     {

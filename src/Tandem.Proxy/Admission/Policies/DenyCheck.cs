@@ -8,6 +8,8 @@ internal sealed class DenyCheck(string reason) : PolicyCheck, IConnectionCheck
 {
     private readonly PolicyVerdict _refusal = PolicyVerdict.Forbidden(reason);
 
+    public override string Kind => "deny";
+
     public override ValueTask<PolicyVerdict> CheckAsync(RequestState state) => new(_refusal);
 
     public PolicyVerdict CheckConnection(IPAddress client) => _refusal;

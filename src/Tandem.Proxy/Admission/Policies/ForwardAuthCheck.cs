@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 using Tandem.Core.Config.Policies;
+using Tandem.Core.Runtime;
 using Tandem.Proxy.Pipeline;
 
 namespace Tandem.Proxy.Admission.Policies;
@@ -23,6 +24,12 @@ internal sealed class ForwardAuthCheck(string policy, ForwardAuthPolicyConfig co
     private readonly string[] _copy = config.CopyHeaders is { } copy ? [.. copy] : [];
     private readonly ConcurrentDictionary<string, Answer> _cache = new(StringComparer.Ordinal);
     private readonly string _url = config.Url.ToString();
+
+    public override string Kind => "forward-auth";
+
+    /// <summary>The auth service is not asked for an explanation: its answer depends on it, and asking it is a request of its own.</summary>
+    public override ValueTask<CheckExplanation> ExplainAsync(RequestState state, ExplainInput input) =>
+        new(new CheckExplanation(Kind, PolicyExplainer.Unknown, null, $"the auth service {_url} decides; explain does not call it"));
 
     public override ValueTask<PolicyVerdict> CheckAsync(RequestState state)
     {

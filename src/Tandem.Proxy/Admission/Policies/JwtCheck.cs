@@ -37,6 +37,8 @@ internal sealed class JwtCheck : PolicyCheck
 
     public JwtKeySource Keys => _keys;
 
+    public override string Kind => "jwt";
+
     public override ValueTask<PolicyVerdict> CheckAsync(RequestState state)
     {
         var header = state.Http.Request.Headers.Authorization;

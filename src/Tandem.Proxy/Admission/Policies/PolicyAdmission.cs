@@ -22,6 +22,9 @@ internal sealed class PolicyAdmission(CompiledPolicy[] policies, ClientAddressRe
 
     public IReadOnlyList<CompiledPolicy> Policies => policies;
 
+    /// <summary>How the real client address is worked out (the explainer asks it as a request would).</summary>
+    public ClientAddressResolver Addresses => addresses;
+
     public override ValueTask<bool> AdmitAsync(RequestState state)
     {
         state.ClientAddress = addresses.Resolve(state.Http);

@@ -1,5 +1,6 @@
 using System.Net;
 using Tandem.Core.Config.Policies;
+using Tandem.Core.Runtime;
 using Tandem.Proxy.Pipeline;
 
 namespace Tandem.Proxy.Admission.Policies;
@@ -16,6 +17,22 @@ internal sealed class RateLimitCheck(RateLimitKey key, RateLimitTable table) : P
     private static readonly ValueTask<PolicyVerdict> Pass = new(PolicyVerdict.Allowed);
 
     public RateLimitTable Table => table;
+
+    public override string Kind => "rate-limit";
+
+    /// <summary>Spends nothing: passes, naming the budget the request would draw from.</summary>
+    public override ValueTask<CheckExplanation> ExplainAsync(RequestState state, ExplainInput input)
+    {
+        var by = key.Kind switch
+        {
+            RateLimitKeyKind.Header => $"header {key.Name}",
+            RateLimitKeyKind.JwtClaim => $"token claim {key.Name}",
+            RateLimitKeyKind.CertificateSubject => "client certificate subject",
+            _ => "client address",
+        };
+        return new(new CheckExplanation(Kind, PolicyExplainer.Allow, null,
+            $"passes while the budget lasts: {table.Describe()} per {by}; explain spends no token"));
+    }
 
     public override ValueTask<PolicyVerdict> CheckAsync(RequestState state)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 
@@ -40,6 +41,10 @@ internal sealed class RateLimitTable
             QueueLimit = 0,
         };
     }
+
+    /// <summary>The budget in words: <c>100 per 1 s, burst 200</c>.</summary>
+    public string Describe() => string.Create(CultureInfo.InvariantCulture,
+        $"{_options.TokensPerPeriod} per {_options.ReplenishmentPeriod.TotalSeconds:0.###} s, burst {_options.TokenLimit}");
 
     /// <summary>Keys remembered now.</summary>
     public int Count => Volatile.Read(ref _count);
