@@ -38,7 +38,7 @@ public sealed class DnsmasqServer : IAsyncDisposable
         // A port just freed can be taken again before dnsmasq binds it: a few tries.
         for (var attempt = 0; ; attempt++)
         {
-            var port = FreeUdpPort();
+            var port = TestPorts.Next();
             var process = Process.Start(new ProcessStartInfo(Requirements.Find(Tool) ?? Tool)
             {
                 ArgumentList =
@@ -98,13 +98,6 @@ public sealed class DnsmasqServer : IAsyncDisposable
             }
         }
         return false;
-    }
-
-    private static int FreeUdpPort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
     public ValueTask DisposeAsync() => DisposeAsync(keepDirectory: false);

@@ -39,7 +39,7 @@ public sealed class NginxServer : IAsyncDisposable
         // A port just freed can be taken again before nginx binds it: a few tries.
         for (var attempt = 0; ; attempt++)
         {
-            var port = FreeTcpPort();
+            var port = TestPorts.Next();
             await File.WriteAllTextAsync(Path.Combine(directory, "nginx.conf"), Config(directory, http.Replace("{port}", port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)));
             var process = Process.Start(new ProcessStartInfo(Requirements.Find(Tool) ?? Tool)
             {
@@ -131,12 +131,5 @@ public sealed class NginxServer : IAsyncDisposable
             }
         }
         return false;
-    }
-
-    private static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -22,15 +22,8 @@ public static class TestHttp
         };
     }
 
-    /// <summary>A free TCP port on 127.0.0.1 at the moment of the call (for configs that must name a port up front).</summary>
-    public static int FreePort()
-    {
-        using var socket = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        var port = ((IPEndPoint)socket.LocalEndpoint).Port;
-        socket.Stop();
-        return port;
-    }
+    /// <summary>A free TCP port on 127.0.0.1 at the moment of the call (for configs that must name a port up front); see <see cref="TestPorts"/>.</summary>
+    public static int FreePort() => TestPorts.Next();
 
     /// <summary>Polls <paramref name="condition"/> until true or the deadline; for waiting on background effects in integration tests.</summary>
     public static async Task<bool> WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, TimeSpan? poll = null)

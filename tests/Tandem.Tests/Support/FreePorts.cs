@@ -1,36 +1,17 @@
 using System.Net;
 using System.Net.Sockets;
+using Tandem.Testing;
 
 namespace Tandem.Tests.Support;
 
 /// <summary>
-/// Ports for configs that must name them up front (a config file cannot say port 0). Each port was free a moment ago;
-/// another process can still take it before tandem binds it, so callers retry once on "address already in use".
+/// Ports for configs that must name them up front (a config file cannot say port 0), from <see cref="TestPorts"/>: below
+/// the kernel's ephemeral range, so no outgoing connection of a parallel test can take one between the check and the bind.
 /// </summary>
 internal static class FreePorts
 {
-    /// <summary><paramref name="count"/> distinct ports on 127.0.0.1: all are held at once, then released.</summary>
-    public static int[] Take(int count)
-    {
-        var listeners = new List<TcpListener>(count);
-        try
-        {
-            for (var i = 0; i < count; i++)
-            {
-                var listener = new TcpListener(IPAddress.Loopback, 0);
-                listener.Start();
-                listeners.Add(listener);
-            }
-            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
-        }
-        finally
-        {
-            foreach (var listener in listeners)
-            {
-                listener.Stop();
-            }
-        }
-    }
+    /// <summary><paramref name="count"/> distinct free ports on 127.0.0.1 (<see cref="TestPorts"/>).</summary>
+    public static int[] Take(int count) => TestPorts.Take(count);
 
     /// <summary>Whether something accepts TCP connections on 127.0.0.1:<paramref name="port"/>.</summary>
     public static async Task<bool> IsListeningAsync(int port)
