@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Tandem.Core.Config;
 using Tandem.Core.Runtime;
+using Tandem.Pair.AcmeSync;
 using Tandem.Pair.CacheSync;
 using Tandem.Pair.CatchUp;
 using Tandem.Pair.ConfigSync;
@@ -70,6 +71,10 @@ public sealed class PairService : IAsyncDisposable
         if (options.CachePurges is { } purges)
         {
             _replicators.Add(new CachePurgeReplicator(pair, peer, purges));
+        }
+        if (options.AcmeSharing is { } acme)
+        {
+            _replicators.Add(new AcmeReplicator(pair, peer, acme, new PairSealer(secret)));
         }
         _replicators.Map(_channel.Routes);
         _status = new PairStatus(config, options.Health, peer, _catchUp, overrides, _configSync, localConfig, lastSync);

@@ -33,6 +33,9 @@ public sealed record PairServiceOptions
     /// <summary>The cache's purges: an operator's is sent to the peer, the peer's applied here; none when null.</summary>
     public CachePurges? CachePurges { get; init; }
 
+    /// <summary>The node's ACME certificates: one node orders, the certificate reaches the peer (its key sealed); none when null.</summary>
+    public AcmeSharing? AcmeSharing { get; init; }
+
     /// <summary>Counts a pair message by type and result (the metrics); none when null.</summary>
     public Action<string, string>? CountMessage { get; init; }
 

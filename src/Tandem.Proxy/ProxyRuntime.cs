@@ -101,7 +101,7 @@ public sealed class ProxyRuntime : IAsyncDisposable, ICacheAdmin
         };
         RateLimits = new RateLimitLedger(() => Volatile.Read(ref _policies));
         _policyServices = new PolicyServices(time, telemetry.Policies, _policyHttp, loggerFactory.CreateLogger("Tandem.Proxy.Admission"));
-        _acme = new AcmeService(_services.Challenges, time, SharedRandomSource.Instance, loggerFactory.CreateLogger("Tandem.Tls"));
+        _acme = new AcmeService(_services.Challenges, time, SharedRandomSource.Instance, loggerFactory.CreateLogger("Tandem.Tls"), AcmeSharing);
     }
 
     public PoolRegistry Pools => _pools;
@@ -252,6 +252,7 @@ public sealed class ProxyRuntime : IAsyncDisposable, ICacheAdmin
             }
 
             // Every bind succeeded. ACME certificates already issued reach new listeners before they take connections.
+            AcmeSharing.PairExpected = config.Pair is not null;
             await _acme.AttachAsync(config.DataDir ?? ConfigDefaults.DataDir, next.Values.Select(h => h.Tls).OfType<ListenerTls>());
             // Resolve new server names, then commit.
             await _names.ResolveAsync(config, cancellationToken);
@@ -408,6 +409,9 @@ public sealed class ProxyRuntime : IAsyncDisposable, ICacheAdmin
     /// peer's purges are applied to this node's memory tier.
     /// </summary>
     public CachePurges CachePurges { get; } = new();
+
+    /// <summary>Where the pair shares ACME certificates (one node orders, both serve).</summary>
+    public AcmeSharing AcmeSharing { get; } = new();
 
     /// <summary>Drops what <paramref name="order"/> selects from this node's memory tier only (a purge the pair peer sent).</summary>
     private int PurgeLocal(CachePurgeOrder order)

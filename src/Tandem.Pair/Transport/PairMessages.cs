@@ -15,6 +15,8 @@ internal static class PairPaths
     public const string Sticky = "/pair/sticky";
     public const string RateLimits = "/pair/rate-limits";
     public const string CachePurge = "/pair/cache-purge";
+    public const string AcmeFetch = "/pair/acme-fetch";
+    public const string AcmeOffer = "/pair/acme-offer";
 
     /// <summary>A message's metrics label: the path's last segment (<c>/pair/heartbeat</c> is <c>heartbeat</c>).</summary>
     public static string TypeOf(string path) => path[(path.LastIndexOf('/') + 1)..];
@@ -97,6 +99,19 @@ internal sealed record CachePurgeMessage(string Scope, string Selector);
 /// <summary>The answer to a <see cref="CachePurgeMessage"/>: how many objects the receiver dropped.</summary>
 internal sealed record CachePurgeReply(int Removed);
 
+/// <summary>Asks the peer for its ACME certificate of one <c>tls.acme</c> section (<see cref="Tandem.Core.Runtime.SharedCertificate.Key"/>).</summary>
+internal sealed record AcmeFetchMessage(string Key);
+
+/// <summary>
+/// An ACME certificate from one node to the other: the answer to an <see cref="AcmeFetchMessage"/> (<paramref name="Found"/>
+/// false when the sender has none) or a new one the sender ordered. The private key is sealed (<see cref="PairSealer"/>)
+/// with the key and the sender's name as associated data.
+/// </summary>
+internal sealed record AcmeCertificateMessage(string Key, bool Found, string? ChainPem, string? Nonce, string? SealedKey);
+
+/// <summary>The answer to an offered <see cref="AcmeCertificateMessage"/>: whether the receiver now serves it.</summary>
+internal sealed record AcmeOfferReply(bool Taken);
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(HeartbeatMessage))]
 [JsonSerializable(typeof(ChangesMessage))]
@@ -111,4 +126,7 @@ internal sealed record CachePurgeReply(int Removed);
 [JsonSerializable(typeof(RateLimitReply))]
 [JsonSerializable(typeof(CachePurgeMessage))]
 [JsonSerializable(typeof(CachePurgeReply))]
+[JsonSerializable(typeof(AcmeFetchMessage))]
+[JsonSerializable(typeof(AcmeCertificateMessage))]
+[JsonSerializable(typeof(AcmeOfferReply))]
 internal sealed partial class PairJsonContext : JsonSerializerContext;

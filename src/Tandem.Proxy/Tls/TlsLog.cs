@@ -28,4 +28,10 @@ internal static partial class TlsLog
 
     [LoggerMessage(EventId = 7712, Level = LogLevel.Information, Message = "ACME: certificate for {Names} loaded from {Path}, valid until {NotAfter:u}")]
     public static partial void AcmeLoaded(ILogger logger, string names, string path, DateTimeOffset notAfter);
+
+    [LoggerMessage(EventId = 7713, Level = LogLevel.Information, Message = "ACME: certificate for {Names} taken from the pair's peer {Peer}, valid until {NotAfter:u}")]
+    public static partial void AcmeFromPeer(ILogger logger, string names, string peer, DateTimeOffset notAfter);
+
+    [LoggerMessage(EventId = 7714, Level = LogLevel.Information, Message = "ACME: certificate for {Names}: waiting for the pair's peer {Peer}, which orders it for both nodes")]
+    public static partial void AcmeWaitingForPeer(ILogger logger, string names, string peer);
 }

@@ -27,6 +27,7 @@ internal sealed partial class TandemNode
                 Changes = changes,
                 RateLimits = Runtime.RateLimits,
                 CachePurges = Runtime.CachePurges,
+                AcmeSharing = Runtime.AcmeSharing,
                 Health = PairHealth,
                 ConfigPath = configPath,
                 ApplyConfig = Reloads.ApplyAsync,

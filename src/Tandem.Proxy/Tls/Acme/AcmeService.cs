@@ -2,6 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using Tandem.Core.Balancing;
 using Tandem.Core.Config;
+using Tandem.Core.Runtime;
 using Tandem.Core.Tls;
 
 namespace Tandem.Proxy.Tls.Acme;
@@ -12,9 +13,33 @@ namespace Tandem.Proxy.Tls.Acme;
 /// at once), stopped when no listener names it any more.
 /// Concurrency: <see cref="AttachAsync"/> is called by the one component that applies configs; a lock guards the map.
 /// </summary>
-internal sealed class AcmeService(AcmeChallengeStore challenges, TimeProvider time, IRandomSource random, ILogger logger) : IAsyncDisposable
+internal sealed class AcmeService : IAsyncDisposable
 {
-    private readonly Func<double> _jitter = () => random.NextInt(1_000_000) / 1_000_000d;
+    private readonly AcmeChallengeStore _challenges;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly AcmeSharing? _sharing;
+
+    /// <param name="challenges">Where answers to http-01 and tls-alpn-01 challenges are published.</param>
+    /// <param name="time">The clock of renewals and backoff.</param>
+    /// <param name="random">The jitter of backoff.</param>
+    /// <param name="logger">The log.</param>
+    /// <param name="sharing">Where the pair meets the certificates (one node orders, both serve); null: every certificate is ordered here.</param>
+    public AcmeService(AcmeChallengeStore challenges, TimeProvider time, IRandomSource random, ILogger logger, AcmeSharing? sharing = null)
+    {
+        _challenges = challenges;
+        _time = time;
+        _logger = logger;
+        _jitter = () => random.NextInt(1_000_000) / 1_000_000d;
+        _sharing = sharing;
+        if (sharing is not null)
+        {
+            sharing.Local = key => Find(key)?.Local();
+            sharing.Offer = offered => Find(offered.Key)?.Offer(offered) ?? false;
+        }
+    }
+
+    private readonly Func<double> _jitter;
     private readonly Dictionary<string, Entry> _certificates = new(StringComparer.Ordinal);
     private readonly AcmeNameClaims _claims = new();
     private readonly Lock _gate = new();
@@ -75,10 +100,26 @@ internal sealed class AcmeService(AcmeChallengeStore challenges, TimeProvider ti
         var certificate = new AcmeCertificate(config, files, async cancellationToken =>
         {
             // The account key is read (or made) on the first order, off the config-apply path.
-            orderer ??= new AcmeOrderer(new AcmeClient(http, config.Directory, files.LoadOrCreateAccountKey()), challenges, time);
+            orderer ??= new AcmeOrderer(new AcmeClient(http, config.Directory, files.LoadOrCreateAccountKey()), _challenges, _time);
             return await orderer.OrderAsync(config.Domains, config.Challenge, config.Email, cancellationToken);
-        }, _claims, time, _jitter, logger);
+        }, _claims, _time, _jitter, _logger, _sharing);
         return new Entry(certificate, http);
+    }
+
+    /// <summary>The certificate of the section the pair names by <paramref name="shareKey"/>; null when this node has none.</summary>
+    private AcmeCertificate? Find(string shareKey)
+    {
+        lock (_gate)
+        {
+            foreach (var entry in _certificates.Values)
+            {
+                if (entry.Certificate.ShareKey == shareKey)
+                {
+                    return entry.Certificate;
+                }
+            }
+        }
+        return null;
     }
 
     /// <summary>An HTTP client for the directory: its own CA when <c>ca</c> names one; no environment proxy for a loopback directory.</summary>
