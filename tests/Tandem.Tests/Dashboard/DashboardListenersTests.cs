@@ -8,7 +8,7 @@ namespace Tandem.Tests.Dashboard;
 
 /// <summary>
 /// The routes, layer-4 and cache panels of a running node in headless Chromium: a listener with routes (one of them
-/// caching), a tcp listener, real backends and real traffic over 127.0.0.1.
+/// caching), a tcp and a udp listener, real backends and real traffic over 127.0.0.1.
 /// </summary>
 [Collection(HeadlessChromium.Collection)]
 public sealed class DashboardListenersTests(ITestOutputHelper output)
@@ -20,10 +20,14 @@ public sealed class DashboardListenersTests(ITestOutputHelper output)
         await using var api = await TestBackend.StartAsync("api-a");
         await using var origin = await HeaderBackend.StartAsync();
         await using var echo = new StreamEchoServer("echo-a");
+        await using var udpEcho = new UdpEchoServer("udp-a");
         var tcpPort = 0;
+        var udpPort = 0;
         await using var node = await NodeHarness.StartAsync((port, admin) =>
         {
-            tcpPort = FreePorts.Take(1)[0];
+            var more = FreePorts.Take(2);
+            tcpPort = more[0];
+            udpPort = more[1];
             return $$"""
                 listeners:
                   - name: web
@@ -43,6 +47,10 @@ public sealed class DashboardListenersTests(ITestOutputHelper output)
                     bind: 127.0.0.1:{{tcpPort}}
                     protocol: tcp
                     pool: echo
+                  - name: datagrams
+                    bind: 127.0.0.1:{{udpPort}}
+                    protocol: udp
+                    pool: udp-echo
                 admin:
                   bind: 127.0.0.1:{{admin}}
                 cache: { memory: 16MB }
@@ -59,11 +67,16 @@ public sealed class DashboardListenersTests(ITestOutputHelper output)
                     algorithm: {{BalancingAlgorithms.RoundRobin}}
                     servers:
                       - { name: echo-a, address: 127.0.0.1:{{echo.Port}} }
+                  - name: udp-echo
+                    algorithm: {{BalancingAlgorithms.RoundRobin}}
+                    servers:
+                      - { name: udp-a, address: 127.0.0.1:{{udpEcho.Port}} }
                 """;
         });
         using var stopTraffic = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var http = HttpTrafficAsync(node.ProxyUri, stopTraffic.Token);
         var tcp = TcpTrafficAsync($"127.0.0.1:{tcpPort}", stopTraffic.Token);
+        var udp = UdpTrafficAsync($"127.0.0.1:{udpPort}", stopTraffic.Token);
         // One connection held open for the whole test: the listener's "open" count.
         using var held = await StreamClient.ConnectAsync($"127.0.0.1:{tcpPort}");
         Assert.Equal("echo-a", await held.ReadLineAsync());
@@ -101,6 +114,14 @@ public sealed class DashboardListenersTests(ITestOutputHelper output)
                 }
                 """, null, new PageWaitForFunctionOptions { PollingInterval = 200 });
             await Assertions.Expect(echoRow.Locator("td[data-label=\"failed\"]")).ToHaveTextAsync("0");
+            // The udp listener: one client flow, an open session in its table.
+            var udpRow = page.Locator("#streams tr[data-listener=\"datagrams\"]");
+            await Assertions.Expect(udpRow.Locator("td[data-label=\"protocol\"]")).ToHaveTextAsync("udp");
+            await Assertions.Expect(udpRow.Locator("td[data-label=\"pools\"]")).ToHaveTextAsync("udp-echo");
+            await Assertions.Expect(udpRow.Locator("td[data-label=\"open\"]")).ToHaveTextAsync("1 session");
+            await Assertions.Expect(udpRow.Locator("td[data-label=\"connections\"]")).ToHaveTextAsync("1");
+            Assert.Equal(["echo", "datagrams"], await page.EvaluateAsync<string[]>(
+                "() => [...document.querySelectorAll('#streams tr[data-listener]')].map(r => r.dataset.listener)"));
 
             // Cache: the panel shows once /api/status says a route caches, with site's hit ratio and a chart of it.
             await Assertions.Expect(page.Locator("#cache")).ToBeVisibleAsync();
@@ -118,7 +139,7 @@ public sealed class DashboardListenersTests(ITestOutputHelper output)
         finally
         {
             await stopTraffic.CancelAsync();
-            await Task.WhenAll(http, tcp);
+            await Task.WhenAll(http, tcp, udp);
         }
     }
 
@@ -143,6 +164,28 @@ public sealed class DashboardListenersTests(ITestOutputHelper output)
                 return;
             }
             catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+            {
+                await Task.Delay(100, CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>A datagram every 200 ms from one client socket: one flow for the whole test.</summary>
+    private static async Task UdpTrafficAsync(string endPoint, CancellationToken cancel)
+    {
+        using var client = UdpEchoServer.Client();
+        while (!cancel.IsCancellationRequested)
+        {
+            try
+            {
+                await UdpEchoServer.AskAsync(client, endPoint, "ping", TimeSpan.FromSeconds(2));
+                await Task.Delay(200, cancel);
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (System.Net.Sockets.SocketException)
             {
                 await Task.Delay(100, CancellationToken.None);
             }

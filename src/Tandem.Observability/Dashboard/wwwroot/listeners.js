@@ -98,7 +98,7 @@ function renderStreams(listeners) {
     const cells = rows.get(l.name);
     if (!cells) continue;
     // A udp listener's open flows are its session table; a tcp one's, its connections.
-    cells.open.textContent = l.active + (l.protocol === "udp" ? " sessions" : "");
+    cells.open.textContent = l.protocol === "udp" ? `${l.active} session${l.active === 1 ? "" : "s"}` : String(l.active);
     cells["new/s"].textContent = perSecond(l.newPerSecond);
     cells.in.textContent = bytesPerSecond(l.bytesInPerSecond);
     cells.out.textContent = bytesPerSecond(l.bytesOutPerSecond);
