@@ -99,7 +99,7 @@ public static class AdminEndpoints
             await metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
         });
 
-        endpoints.MapTandemLive(pools, metrics.Live);
+        endpoints.MapTandemLive(pools, metrics.Live, status);
 
         endpoints.MapGet("/", (HttpContext context) => DashboardFiles.Serve(context, "index.html"));
         endpoints.MapGet("/dashboard/{**file}", (HttpContext context, string file) => DashboardFiles.Serve(context, file));

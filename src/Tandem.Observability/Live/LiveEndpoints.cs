@@ -8,12 +8,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tandem.Core.Pools;
+using Tandem.Core.Runtime;
 using Tandem.Observability.Admin;
 
 namespace Tandem.Observability.Live;
 
 /// <summary>
-/// <c>GET /api/live</c>: server-sent events, one snapshot of every pool and server per <see cref="LiveStats"/> tick
+/// <c>GET /api/live</c>: server-sent events, one snapshot of every pool and server (and listener, route by route) per <see cref="LiveStats"/> tick
 /// (the first right away), a heartbeat comment when nothing was sent for <see cref="HeartbeatInterval"/>.
 /// <c>GET /api/live/history?minutes=15</c>: the per-second samples for the charts.
 /// </summary>
@@ -27,13 +28,17 @@ public static class LiveEndpoints
     /// <summary>The feed pushing <paramref name="live"/>'s ticks, for tests that count clients.</summary>
     internal static LiveFeed? FeedOf(LiveStats live) => Feeds.TryGetValue(live, out var feed) ? feed : null;
 
-    public static IEndpointRouteBuilder MapTandemLive(this IEndpointRouteBuilder endpoints, PoolRegistry pools, LiveStats live)
+    /// <param name="endpoints">The admin app.</param>
+    /// <param name="pools">The running pools.</param>
+    /// <param name="live">Their per-second statistics.</param>
+    /// <param name="status">What the node runs: its listeners and routes join the snapshot; none when null.</param>
+    public static IEndpointRouteBuilder MapTandemLive(this IEndpointRouteBuilder endpoints, PoolRegistry pools, LiveStats live, NodeStatus? status = null)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var services = endpoints.ServiceProvider;
         var logger = services.GetService<ILoggerFactory>()?.CreateLogger("Tandem.Observability.Live") ?? NullLogger.Instance;
         var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
-        var feed = new LiveFeed(pools, live, logger);
+        var feed = new LiveFeed(pools, live, logger, config: status is null ? null : () => status.Config);
         Feeds.AddOrUpdate(live, feed);
         services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(feed.Dispose);
 

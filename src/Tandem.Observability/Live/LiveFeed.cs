@@ -1,6 +1,7 @@
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Tandem.Core.Config;
 using Tandem.Core.Pools;
 
 namespace Tandem.Observability.Live;
@@ -24,16 +25,19 @@ internal sealed class LiveFeed : IDisposable
 
     private readonly PoolRegistry _pools;
     private readonly LiveStats _live;
+    private readonly Func<TandemConfig?> _config;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private LiveClient[] _clients = [];
     private long _nextId;
     private bool _disposed;
 
-    public LiveFeed(PoolRegistry pools, LiveStats live, ILogger logger, int maxClients = DefaultMaxClients, int capacity = DefaultCapacity)
+    public LiveFeed(PoolRegistry pools, LiveStats live, ILogger logger, int maxClients = DefaultMaxClients, int capacity = DefaultCapacity,
+        Func<TandemConfig?>? config = null)
     {
         _pools = pools;
         _live = live;
+        _config = config ?? (static () => null);
         _logger = logger;
         MaxClients = maxClients;
         Capacity = capacity;
@@ -67,7 +71,7 @@ internal sealed class LiveFeed : IDisposable
     }
 
     /// <summary>The current snapshot as one SSE event, for a client that just connected.</summary>
-    public byte[] CurrentEvent(DateTimeOffset at) => Frame(LiveJson.Snapshot(_pools, _live, at));
+    public byte[] CurrentEvent(DateTimeOffset at) => Frame(LiveJson.Snapshot(_pools, _live, at, _config()));
 
     internal void Remove(LiveClient client, bool dropped)
     {
@@ -99,7 +103,7 @@ internal sealed class LiveFeed : IDisposable
         {
             return;
         }
-        var frame = Frame(LiveJson.Snapshot(_pools, _live, at));
+        var frame = Frame(LiveJson.Snapshot(_pools, _live, at, _config()));
         foreach (var client in clients)
         {
             if (!client.Offer(frame))

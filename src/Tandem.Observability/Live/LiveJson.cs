@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Tandem.Core.Config;
 using Tandem.Core.Pools;
 
 namespace Tandem.Observability.Live;
@@ -14,8 +15,11 @@ internal static class LiveJson
 {
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>One snapshot: <c>{"at":…, "pools":[{name, algorithm, usable, rps, errorRate, p50, p99, servers:[…]}]}</c>.</summary>
-    public static byte[] Snapshot(PoolRegistry pools, LiveStats live, DateTimeOffset at)
+    /// <summary>
+    /// One snapshot: <c>{"at":…, "pools":[{name, algorithm, usable, rps, errorRate, p50, p99, servers:[…]}], "listeners":[…]}</c>
+    /// (the listeners of <paramref name="config"/> with their routes or connection rates, see <see cref="LiveListenersJson"/>).
+    /// </summary>
+    public static byte[] Snapshot(PoolRegistry pools, LiveStats live, DateTimeOffset at, TandemConfig? config = null)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
         using (var w = new Utf8JsonWriter(buffer, Options))
@@ -59,6 +63,7 @@ internal static class LiveJson
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            LiveListenersJson.Write(w, config, live);
             w.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();

@@ -20,6 +20,7 @@ public sealed class LiveStats : IDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Pool, string Server), LiveSeries> _servers = [];
     private readonly Dictionary<string, LiveSeries> _pools = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Listener, string? Route), RateSeries> _rates = [];
     private ITimer? _timer;
     private DateTimeOffset _lastTick;
 
@@ -53,6 +54,28 @@ public sealed class LiveStats : IDisposable
                 }
             }
             return series.Recorder!;
+        }
+    }
+
+    /// <summary>
+    /// Samples the cumulative counts <paramref name="read"/> gives once per tick: a route's (<paramref name="route"/> its
+    /// name) or a layer-4 listener's (<paramref name="route"/> null). Called when the route or listener is first set up,
+    /// never per request; a later call for the same key is ignored (its counts are shared by every generation of it).
+    /// </summary>
+    public void Track(string listener, string? route, Func<LiveTotals> read)
+    {
+        lock (_gate)
+        {
+            _rates.TryAdd((listener, route), new RateSeries(read));
+        }
+    }
+
+    /// <summary>The rates of a route (or, <paramref name="route"/> null, a layer-4 listener) as of the last tick; null before it.</summary>
+    public LiveRate? Rate(string listener, string? route)
+    {
+        lock (_gate)
+        {
+            return _rates.GetValueOrDefault((listener, route))?.Latest;
         }
     }
 
@@ -94,6 +117,10 @@ public sealed class LiveStats : IDisposable
             foreach (var (pool, series) in _pools)
             {
                 series.AdvanceAggregate(now, seconds, members.TryGetValue(pool, out var list) ? list : []);
+            }
+            foreach (var rate in _rates.Values)
+            {
+                rate.Advance(seconds);
             }
         }
         Sampled?.Invoke(now);

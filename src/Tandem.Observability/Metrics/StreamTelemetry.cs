@@ -2,6 +2,7 @@ using Prometheus;
 using Tandem.Core.Requests;
 using Tandem.Core.Telemetry;
 using Tandem.Observability.AccessLog;
+using Tandem.Observability.Live;
 
 namespace Tandem.Observability.Metrics;
 
@@ -10,7 +11,8 @@ namespace Tandem.Observability.Metrics;
 /// result), <c>tandem_stream_connections_active</c>, <c>tandem_stream_bytes_total</c> (direction in/out),
 /// <c>tandem_udp_sessions</c>, and one access-log line per connection or UDP flow (method TCP, UDP or TLS; host the
 /// SNI; status 200 for a connection served, 502 when no server could be reached, 503 when none was usable or no
-/// route matched, 400 when refused). Children are resolved once per listener.
+/// route matched, 400 when refused). Children are resolved once per listener; the dashboard's rates read them and
+/// <see cref="StreamCounters"/> once per tick.
 /// Concurrency: any connection thread.
 /// </summary>
 internal sealed class StreamTelemetry : IStreamTelemetry
@@ -22,6 +24,7 @@ internal sealed class StreamTelemetry : IStreamTelemetry
     private readonly Counter.Child _bytesIn;
     private readonly Counter.Child _bytesOut;
     private readonly Counter _connections;
+    private readonly StreamCounters _counts;
 
     public StreamTelemetry(string name, TandemMetrics metrics, AccessLogWriter? accessLog)
     {
@@ -37,13 +40,27 @@ internal sealed class StreamTelemetry : IStreamTelemetry
             ["listener", "direction"]);
         _bytesIn = bytes.WithLabels(name, "in");
         _bytesOut = bytes.WithLabels(name, "out");
+        var active = _active;
+        var bytesIn = _bytesIn;
+        var bytesOut = _bytesOut;
+        _counts = metrics.StreamCounters(name, counts => new LiveTotals(
+            Interlocked.Read(ref counts.Opened), Interlocked.Read(ref counts.Failed),
+            BytesIn: bytesIn.Value, BytesOut: bytesOut.Value, Active: Math.Max(0, (long)active.Value)));
     }
 
-    public void Opened() => _active.Inc();
+    public void Opened()
+    {
+        Interlocked.Increment(ref _counts.Opened);
+        _active.Inc();
+    }
 
     public void Ended(in StreamRecord record)
     {
         _active.Dec();
+        if (record.Error != RequestError.None)
+        {
+            Interlocked.Increment(ref _counts.Failed);
+        }
         _bytesIn.Inc(record.BytesIn);
         _bytesOut.Inc(record.BytesOut);
         _connections.WithLabels(_name, record.Protocol, record.Error == RequestError.None ? "ok" : RequestErrors.Name(record.Error)).Inc();

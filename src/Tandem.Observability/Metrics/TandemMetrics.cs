@@ -41,6 +41,8 @@ public sealed class TandemMetrics : IServerTelemetryFactory
     private readonly Counter _accessLogDropped;
     private readonly Counter _accessLogLines;
     private readonly Dictionary<string, ListenerCounters> _listeners = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Listener, string Route), RouteCounters> _routes = [];
+    private readonly Dictionary<string, StreamCounters> _streams = new(StringComparer.Ordinal);
     private readonly HashSet<string> _queuedPools = new(StringComparer.Ordinal);
     private long _accessLogDroppedCount;
     private readonly Lock _ownersGate = new();
@@ -259,7 +261,36 @@ public sealed class TandemMetrics : IServerTelemetryFactory
 
     internal Counter.Child RouteRequestCounter(string listener, string route, string code) => _routeRequests.WithLabels(listener, route, code);
 
-    internal Histogram.Child RouteDurationHistogram(string listener, string route) => _routeDuration.WithLabels(listener, route);
+    /// <summary>The series of a route, shared by every generation of it; the first call also has the live rates track it.</summary>
+    internal RouteCounters RouteCounters(string listener, string route)
+    {
+        lock (_routes)
+        {
+            if (!_routes.TryGetValue((listener, route), out var counters))
+            {
+                counters = new RouteCounters(_routeDuration.WithLabels(listener, route));
+                _routes[(listener, route)] = counters;
+                Live.Track(listener, route, counters.Read);
+            }
+            return counters;
+        }
+    }
+
+    /// <summary>The plain counts of a layer-4 listener, shared by every generation of it; the first call has the live rates track it.</summary>
+    internal StreamCounters StreamCounters(string listener, Func<StreamCounters, LiveTotals> read)
+    {
+        lock (_streams)
+        {
+            if (!_streams.TryGetValue(listener, out var counters))
+            {
+                counters = new StreamCounters();
+                _streams[listener] = counters;
+                var shared = counters;
+                Live.Track(listener, null, () => read(shared));
+            }
+            return counters;
+        }
+    }
 
     internal Histogram.Child UpstreamHistogram(string pool, string server) => _upstreamDuration.WithLabels(pool, server);
 

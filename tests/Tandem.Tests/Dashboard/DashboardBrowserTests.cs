@@ -42,6 +42,9 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
             await Task.Delay(TimeSpan.FromSeconds(1));
             Assert.True(await page.Locator("#pair").IsHiddenAsync(), "the pair panel shows on a node without pair:");
             Assert.True(await page.Locator("#pair-badge").IsHiddenAsync(), "the pair badge shows on a node without pair:");
+            // One listener with only pool: no routes panel (one implicit route says nothing the pool card does not), no layer-4 panel.
+            Assert.True(await page.Locator("#routes").IsHiddenAsync(), "the routes panel shows on a node without routes:");
+            Assert.True(await page.Locator("#streams").IsHiddenAsync(), "the layer-4 panel shows on a node without tcp/udp listeners");
             Assert.Equal(0, await RedElementsAsync(page));
             foreach (var server in new[] { "a", "b" })
             {
@@ -75,7 +78,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
     }
 
     /// <summary>Visible elements drawn in the dashboard's red (text or background), each a sign that something is wrong.</summary>
-    private static Task<int> RedElementsAsync(IPage page) => page.EvaluateAsync<int>("""
+    internal static Task<int> RedElementsAsync(IPage page) => page.EvaluateAsync<int>("""
         () => {
           const red = ["rgb(185, 28, 28)", "rgb(254, 226, 226)", "rgb(239, 68, 68)"];
           return [...document.querySelectorAll("body *")].filter(e => {

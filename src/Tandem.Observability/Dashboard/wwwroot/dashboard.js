@@ -1,10 +1,12 @@
-// Tandem dashboard: live pools and servers (server-sent events from /api/live), 15-minute charts, alerts, pair,
+// Tandem dashboard: live pools and servers, routes and layer-4 listeners (server-sent events from /api/live),
+// 15-minute charts, alerts, pair,
 // forecast, cache, and server actions through the admin API (/api/pools/{pool}/servers/{server}).
 import { api, getJson, openLive, token, forgetToken } from "./api.js";
 import { el, ms, rate, percent, ago } from "./dom.js";
 import { lineChart, COLORS } from "./charts.js";
 import { poll, renderAlerts, renderPair, renderForecast } from "./panels.js";
 import { renderCache } from "./cache.js";
+import { renderListeners } from "./listeners.js";
 
 const WINDOW = 15 * 60;           // seconds of chart history
 const pools = new Map();          // name -> { card, rows, signature, hist, charts, view }
@@ -221,6 +223,7 @@ function render(snapshot, first) {
     // The first event after a connect repeats the newest sample at the connect time: tables only.
     if (!first) { append(entry.hist, snapshot.at, pool); drawCharts(entry); }
   }
+  if (snapshot.listeners) renderListeners(snapshot);
 }
 
 // ---- header
