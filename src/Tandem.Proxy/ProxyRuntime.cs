@@ -1,3 +1,4 @@
+using System.Net;
 using System.Collections.Frozen;
 using Microsoft.Extensions.Logging;
 using Tandem.Core.Balancing;
@@ -124,6 +125,29 @@ public sealed class ProxyRuntime : IAsyncDisposable, ICacheAdmin
         return _listeners.TryGetValue(query.Listener, out var host)
             ? await RouteExplainer.ExplainWithAccessAsync(host.Pipeline.Config, host.Pipeline.Routes, query, _policies?.Default ?? DefaultPolicy.Allow)
             : null;
+    }
+
+    /// <summary>
+    /// Whether a connection (or UDP flow) from <paramref name="client"/> would pass tcp, udp or tls-passthrough listener
+    /// <paramref name="listener"/>'s policies (the admin API's <c>/api/explain?listener=NAME&amp;client=...</c>); null
+    /// when there is no such listener.
+    /// </summary>
+    public async Task<ConnectionExplanation?> ExplainConnectionAsync(string listener, IPAddress? client)
+    {
+        foreach (var stream in _streams.All)
+        {
+            if (stream.Settings.Config.Name == listener)
+            {
+                var protocol = stream.Settings.Config.Protocol switch
+                {
+                    ListenerProtocol.Udp => "udp",
+                    ListenerProtocol.TlsPassthrough => "tls-passthrough",
+                    _ => "tcp",
+                };
+                return new ConnectionExplanation(listener, protocol, await PolicyExplainer.ExplainConnectionAsync(stream.Settings.Admission, client));
+            }
+        }
+        return null;
     }
 
     /// <summary>The rate limiters' spending, for the pair to exchange with the peer's.</summary>

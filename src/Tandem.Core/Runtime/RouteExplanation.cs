@@ -52,6 +52,15 @@ public sealed record AccessExplanation(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Client,
     IReadOnlyList<PolicyExplanation> Policies);
 
+/// <summary>
+/// The answer of <c>GET /api/explain?listener=NAME&amp;client=ADDRESS</c> for a tcp, udp or tls-passthrough listener:
+/// would a connection (or UDP flow) from that address be let through.
+/// </summary>
+/// <param name="Listener">The listener.</param>
+/// <param name="Protocol"><c>tcp</c>, <c>udp</c> or <c>tls-passthrough</c>.</param>
+/// <param name="Access">Its policies' answer, as for a request.</param>
+public sealed record ConnectionExplanation(string Listener, string Protocol, AccessExplanation Access);
+
 /// <summary>One policy's answer for an explained request.</summary>
 /// <param name="Name">The policy (<c>default</c> for <c>default-policy: deny</c>'s refusal of a route that names none).</param>
 /// <param name="Allowed">As for <see cref="AccessExplanation.Allowed"/>, for this policy alone.</param>

@@ -27,8 +27,10 @@ public static class AdminEndpoints
     /// Explains which route of an http listener serves a request and whether its policies let it through
     /// (<c>/api/explain?listener=...</c>), null for an unknown listener; when null, every listener is unknown.
     /// </param>
+    /// <param name="connections">Explains whether a tcp, udp or tls-passthrough listener would admit a connection from an address; null for other listeners.</param>
     public static IEndpointRouteBuilder MapTandemAdmin(this IEndpointRouteBuilder endpoints, PoolRegistry pools, TandemMetrics metrics, NodeStatus status,
-        OperatorChanges? changes = null, Func<PoliciesReport>? policies = null, Func<RouteQuery, Task<RouteExplanation?>>? routes = null)
+        OperatorChanges? changes = null, Func<PoliciesReport>? policies = null, Func<RouteQuery, Task<RouteExplanation?>>? routes = null,
+        Func<string, System.Net.IPAddress?, Task<ConnectionExplanation?>>? connections = null)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(pools);
@@ -87,7 +89,7 @@ public static class AdminEndpoints
 
         // ?listener=: which route serves a request; ?pool=: which server the pool picks.
         endpoints.MapGet("/api/explain", (HttpRequest request) =>
-            request.Query.ContainsKey("listener") ? RouteExplainEndpoint.ExplainAsync(request, routes) : Task.FromResult(PickExplainer.Explain(request, pools)));
+            request.Query.ContainsKey("listener") ? RouteExplainEndpoint.ExplainAsync(request, routes, connections) : Task.FromResult(PickExplainer.Explain(request, pools)));
 
         endpoints.MapGet("/api/status", () => Json(StatusOf(status), AdminJsonContext.Relaxed.StatusView));
 

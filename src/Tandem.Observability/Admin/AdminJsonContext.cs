@@ -15,6 +15,7 @@ namespace Tandem.Observability.Admin;
 [JsonSerializable(typeof(StickyCleared))]
 [JsonSerializable(typeof(Tandem.Core.Runtime.PoliciesReport))]
 [JsonSerializable(typeof(Tandem.Core.Runtime.RouteExplanation))]
+[JsonSerializable(typeof(Tandem.Core.Runtime.ConnectionExplanation))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext
 {
     /// <summary>Readable output for humans with curl: quotes and '+' unescaped (the API is not embedded in HTML).</summary>

@@ -16,13 +16,25 @@ internal static class RouteExplainEndpoint
     /// <summary>The parameters this endpoint reads besides <c>header.*</c> and <c>query.*</c>.</summary>
     private static readonly string[] Known = ["listener", "host", "path", "method", "client", "cert.subject", "cert.san", "cert.fingerprint"];
 
-    public static async Task<IResult> ExplainAsync(HttpRequest request, Func<RouteQuery, Task<RouteExplanation?>>? routes)
+    public static async Task<IResult> ExplainAsync(HttpRequest request, Func<RouteQuery, Task<RouteExplanation?>>? routes,
+        Func<string, IPAddress?, Task<ConnectionExplanation?>>? connections = null)
     {
         var query = request.Query;
         var listener = query["listener"].ToString();
         var host = query["host"].ToString();
         var path = query["path"].ToString();
         var method = query["method"].ToString();
+        IPAddress? client = null;
+        var clientText = query["client"].ToString();
+        if (clientText.Length > 0 && !IPAddress.TryParse(clientText, out client))
+        {
+            return AdminEndpoints.Error(StatusCodes.Status400BadRequest, $"client must be an IPv4 or IPv6 address, got '{clientText}'");
+        }
+        // A tcp, udp or tls-passthrough listener: would a connection from the client be let through.
+        if (connections is not null && listener.Length > 0 && await connections(listener, client) is { } connection)
+        {
+            return Results.Json(connection, AdminJsonContext.Relaxed.ConnectionExplanation);
+        }
         var missing = new List<string>(3);
         foreach (var (name, value) in new[] { ("listener", listener), ("host", host), ("path", path) })
         {
@@ -62,12 +74,6 @@ internal static class RouteExplainEndpoint
                 return AdminEndpoints.Error(StatusCodes.Status400BadRequest,
                     $"unknown query parameter '{name}': give listener, host, path, method, client, header.NAME, query.NAME or cert.subject, cert.san, cert.fingerprint");
             }
-        }
-        IPAddress? client = null;
-        var clientText = query["client"].ToString();
-        if (clientText.Length > 0 && !IPAddress.TryParse(clientText, out client))
-        {
-            return AdminEndpoints.Error(StatusCodes.Status400BadRequest, $"client must be an IPv4 or IPv6 address, got '{clientText}'");
         }
         ExplainedCertificate? certificate = null;
         if (query.ContainsKey("cert.subject") || query.ContainsKey("cert.san") || query.ContainsKey("cert.fingerprint"))

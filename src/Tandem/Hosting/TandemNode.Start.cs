@@ -221,7 +221,7 @@ internal sealed partial class TandemNode
     {
         _admin.Use(CloseAfterHandover);
         _admin.UseTandemAdminAccess(access);
-        _admin.MapTandemAdmin(Pools, Metrics, Status, operatorChanges, Runtime.PolicyReport, Runtime.ExplainRouteAsync);
+        _admin.MapTandemAdmin(Pools, Metrics, Status, operatorChanges, Runtime.PolicyReport, Runtime.ExplainRouteAsync, Runtime.ExplainConnectionAsync);
         _admin.MapPairApi(PairHealth);
         _admin.MapTlsApi(Tls, _admin.Services.GetRequiredService<TimeProvider>());
         _admin.MapCacheApi(Runtime, Metrics.Cache);

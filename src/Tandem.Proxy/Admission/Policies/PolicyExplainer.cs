@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.AspNetCore.Http;
 using Tandem.Core.Runtime;
 using Tandem.Proxy.Pipeline;
@@ -25,16 +26,39 @@ internal static class PolicyExplainer
             return new AccessExplanation(true, null, input.ClientGiven ? http.Connection.RemoteIpAddress?.ToString() : null, []);
         }
         var state = new RequestState(http) { ClientAddress = stage.Addresses.Resolve(http) };
-        var policies = new List<PolicyExplanation>(stage.Policies.Count);
+        return await ExplainAsync(stage.Policies, state, input, connection: false);
+    }
+
+    /// <summary>
+    /// Would a connection (or UDP flow) from <paramref name="client"/> pass a layer-4 listener's policies
+    /// (<paramref name="admission"/>, null when it has none); null <paramref name="client"/>: not given.
+    /// </summary>
+    public static async Task<AccessExplanation> ExplainConnectionAsync(ConnectionAdmission? admission, IPAddress? client)
+    {
+        var http = new DefaultHttpContext();
+        http.Connection.RemoteIpAddress = client;
+        var input = new ExplainInput(client is not null, null);
+        var state = new RequestState(http) { ClientAddress = ClientAddressResolver.Normalize(client ?? IPAddress.IPv6None) };
+        return admission is null
+            ? new AccessExplanation(true, null, client is null ? null : state.ClientAddress.ToString(), [])
+            : await ExplainAsync(admission.Policies, state, input, connection: true);
+    }
+
+    private static async Task<AccessExplanation> ExplainAsync(IReadOnlyList<CompiledPolicy> stagePolicies, RequestState state, ExplainInput input, bool connection)
+    {
+        var policies = new List<PolicyExplanation>(stagePolicies.Count);
         bool? allowed = true;
         int? status = null;
-        foreach (var policy in stage.Policies)
+        foreach (var policy in stagePolicies)
         {
             var checks = new List<CheckExplanation>(policy.Checks.Count);
             bool? passes = true;
             foreach (var check in policy.Checks)
             {
-                var explained = await check.ExplainAsync(state, input);
+                // A connection has only its address: a check that needs a request refuses it (the config does not allow one there).
+                var explained = connection && check is not IConnectionCheck
+                    ? new CheckExplanation(check.Kind, Deny, CompiledPolicy.NeedsHttpReason, "needs an HTTP request; a connection shows only its address", 403)
+                    : await check.ExplainAsync(state, input);
                 checks.Add(explained);
                 if (explained.Result == Deny)
                 {
@@ -55,7 +79,7 @@ internal static class PolicyExplainer
             }
             allowed = passes is null ? null : allowed;
         }
-        return new AccessExplanation(allowed, status, input.ClientGiven ? state.ClientAddress.ToString() : null, policies);
+        return new AccessExplanation(allowed, status, input.ClientGiven ? state.ClientAddress!.ToString() : null, policies);
     }
 
     /// <summary>A refusal's reason in words.</summary>

@@ -163,6 +163,35 @@ public sealed class StreamPolicyTests
         Assert.Equal(1, (await proxy.ScrapeAsync())["tandem_policy_decisions_total{policy=\"default\",result=\"deny\",reason=\"default-deny\"}"]);
     }
 
+    [Fact]
+    public async Task Explain_TcpListener_WouldAConnectionFromTheAddressBeAdmitted()
+    {
+        await using var a = new StreamEchoServer("a");
+        await using var proxy = await StartAsync("tcp", a.Port, "policy: [lan, slow]", """
+            policies:
+              - name: lan
+                allow: [10.0.0.0/8]
+                deny: [10.9.0.0/16]
+              - name: slow
+                rate-limit: { key: ip, rate: 1/h, burst: 1 }
+            """);
+
+        var inside = await proxy.Runtime.ExplainConnectionAsync("l4", System.Net.IPAddress.Parse("10.1.2.3"));
+        var denied = await proxy.Runtime.ExplainConnectionAsync("l4", System.Net.IPAddress.Parse("::ffff:10.9.0.1"));
+        var unknown = await proxy.Runtime.ExplainConnectionAsync("l4", null);
+
+        Assert.Equal(("l4", "tcp", true), (inside!.Listener, inside.Protocol, inside.Access.Allowed));
+        Assert.Equal(["lan", "slow"], inside.Access.Policies.Select(p => p.Name));
+        Assert.Equal(("rate-limit", "allow"), (inside.Access.Policies[1].Checks[0].Check, inside.Access.Policies[1].Checks[0].Result));
+        Assert.False(denied!.Access.Allowed);
+        Assert.Equal("10.9.0.1", denied.Access.Client);
+        Assert.Equal("10.9.0.1 is in deny [10.9.0.0/16]", denied.Access.Policies[0].Checks[0].Detail);
+        Assert.Null(unknown!.Access.Allowed);
+        Assert.Null(await proxy.Runtime.ExplainConnectionAsync("nope", null));
+        // Explaining spent no token and counted no decision.
+        Assert.Equal(0, proxy.Runtime.PolicyReport().RateLimitKeys);
+    }
+
     /// <summary>Listener "l4" of <paramref name="protocol"/> on an ephemeral port in front of pool "app" (one server on <paramref name="port"/>).</summary>
     private static async Task<ProxyHarness> StartAsync(string protocol, int port, string listener, string top)
     {
