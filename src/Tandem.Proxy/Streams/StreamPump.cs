@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
+using Tandem.Proxy.Streams.Splice;
 
 namespace Tandem.Proxy.Streams;
 
@@ -7,15 +8,20 @@ namespace Tandem.Proxy.Streams;
 /// Copies one direction of a connection with a pooled buffer (no allocation per chunk). When the source sends FIN the
 /// destination gets a FIN too (shutdown of its sending side) while the other direction keeps flowing: half-close,
 /// which clients such as <c>nc -N</c> or a protocol's "end of request" rely on. A reset or an abort of either socket
-/// ends the copy with the exception, for the connection to close both sides.
+/// ends the copy with the exception, for the connection to close both sides. With <c>splice</c> on Linux the kernel
+/// moves the bytes instead (<see cref="SplicePump"/>), with the same half-close, errors and counting.
 /// </summary>
 internal static class StreamPump
 {
     private const int BufferSize = 64 * 1024;
 
     /// <summary>Copies until <paramref name="from"/> closes its side; <paramref name="counted"/> is told each chunk's size.</summary>
-    public static async Task CopyAsync(Socket from, Socket to, IStreamActivity counted, bool fromClient)
+    public static async Task CopyAsync(Socket from, Socket to, IStreamActivity counted, bool fromClient, bool splice)
     {
+        if (splice && await SplicePump.TryCopyAsync(from, to, counted, fromClient))
+        {
+            return;
+        }
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
