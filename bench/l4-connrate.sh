@@ -27,10 +27,11 @@ declare -A PID=([direct]=0)
 "$LOAD" echo "$SERVER" >"$DIR/echo.log" 2>&1 & PIDS+=($!)
 
 for mode in splice copy; do
-  value=auto; [ "$mode" = copy ] && value=off
+  value=auto; admin=$((BASE + 5)); [ "$mode" = copy ] && { value=off; admin=$((BASE + 6)); }
   cat > "$DIR/tandem-$mode.yaml" <<YAML
 listeners:
   - { name: conn, bind: 127.0.0.1:${PORT[tandem-$mode]}, protocol: tcp, pool: echo, splice: $value, max-connections: 100000 }
+admin: { bind: 127.0.0.1:$admin }
 pools:
   - { name: echo, servers: [{ address: 127.0.0.1:$SERVER }] }
 YAML
@@ -39,7 +40,7 @@ done
 
 cat > "$DIR/haproxy.cfg" <<CFG
 global
-  maxconn 100000
+  maxconn 8000
 defaults
   mode tcp
   timeout connect 2s

@@ -29,6 +29,7 @@ for i in $(seq 1 50); do echo "host$i.bench.test A"; done > "$DIR/queries"
 cat > "$DIR/tandem.yaml" <<YAML
 listeners:
   - { name: dns, bind: 127.0.0.1:${PORT[tandem]}, protocol: udp, pool: dns }
+admin: { bind: 127.0.0.1:$((BASE + 3)) }
 pools:
   - { name: dns, servers: [{ address: 127.0.0.1:$SERVER }] }
 YAML

@@ -43,7 +43,7 @@ internal static class SplicePipes
                 return idle;
             }
         }
-        if (SpliceNative.TryCreatePipe(out var readEnd, out var writeEnd, out _))
+        if (StreamNative.TryCreatePipe(out var readEnd, out var writeEnd, out _))
         {
             return new SplicePipe(readEnd, writeEnd);
         }
@@ -83,7 +83,7 @@ internal sealed class SplicePipe(int readEnd, int writeEnd)
 
     public void Close()
     {
-        SpliceNative.Close(ReadEnd);
-        SpliceNative.Close(WriteEnd);
+        StreamNative.Close(ReadEnd);
+        StreamNative.Close(WriteEnd);
     }
 }

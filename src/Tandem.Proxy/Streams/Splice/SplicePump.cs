@@ -42,12 +42,12 @@ internal static class SplicePump
                 }
                 if (read < 0)
                 {
-                    if (errno == SpliceNative.EAGAIN)
+                    if (errno == StreamNative.EAGAIN)
                     {
                         await from.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None);
                         continue;
                     }
-                    if (!movedAny && errno is SpliceNative.EINVAL or SpliceNative.ENOSYS)
+                    if (!movedAny && errno is StreamNative.EINVAL or StreamNative.ENOSYS)
                     {
                         SplicePipes.MarkUnsupported();
                         return false;
@@ -66,15 +66,15 @@ internal static class SplicePump
                         pending -= (int)written;
                         continue;
                     }
-                    if (written == 0 || errno != SpliceNative.EAGAIN)
+                    if (written == 0 || errno != StreamNative.EAGAIN)
                     {
-                        throw Failure(written == 0 ? SpliceNative.EPIPE : errno);
+                        throw Failure(written == 0 ? StreamNative.EPIPE : errno);
                     }
                     buffer ??= ArrayPool<byte>.Shared.Rent(SendBufferSize);
-                    var taken = SpliceNative.Read(pipe.ReadEnd, buffer.AsSpan(0, Math.Min(pending, SendBufferSize)), out errno);
+                    var taken = StreamNative.Read(pipe.ReadEnd, buffer.AsSpan(0, Math.Min(pending, SendBufferSize)), out errno);
                     if (taken <= 0)
                     {
-                        throw Failure(taken == 0 ? SpliceNative.EPIPE : errno);
+                        throw Failure(taken == 0 ? StreamNative.EPIPE : errno);
                     }
                     pending -= (int)taken;
                     for (var sent = 0; sent < taken;)
@@ -104,7 +104,7 @@ internal static class SplicePump
         {
             handle.DangerousAddRef(ref added);
             var fd = (int)handle.DangerousGetHandle();
-            return sourceIsSocket ? SpliceNative.Splice(fd, pipeEnd, length, out errno) : SpliceNative.Splice(pipeEnd, fd, length, out errno);
+            return sourceIsSocket ? StreamNative.Splice(fd, pipeEnd, length, out errno) : StreamNative.Splice(pipeEnd, fd, length, out errno);
         }
         finally
         {
@@ -117,8 +117,8 @@ internal static class SplicePump
 
     private static SocketException Failure(int errno) => new((int)(errno switch
     {
-        SpliceNative.ECONNRESET => SocketError.ConnectionReset,
-        SpliceNative.EPIPE => SocketError.Shutdown,
+        StreamNative.ECONNRESET => SocketError.ConnectionReset,
+        StreamNative.EPIPE => SocketError.Shutdown,
         _ => SocketError.SocketError,
     }));
 }
