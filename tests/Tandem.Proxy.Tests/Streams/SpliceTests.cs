@@ -8,7 +8,11 @@ using Tandem.Testing;
 
 namespace Tandem.Proxy.Tests.Streams;
 
-/// <summary>The tcp pump with <c>splice: auto</c> (the kernel moves the bytes on Linux) and <c>off</c> (a pooled buffer): same bytes, counts, half-close, timeouts.</summary>
+/// <summary>
+/// The tcp pump with <c>splice: auto</c> (the kernel moves the bytes on Linux once a direction carries bulk data) and
+/// <c>off</c> (a pooled buffer): same bytes, counts, half-close, timeouts. The small-message cases first send 1 MB
+/// through the echo so that both directions have gone over to splice.
+/// </summary>
 [Collection(nameof(SpliceTests))]
 public sealed class SpliceTests
 {
@@ -54,6 +58,7 @@ public sealed class SpliceTests
         await using var proxy = await ProxyHarness.StartAsync(L4Config.Tcp([a.Config()], stream: Stream(SpliceMode.Auto)));
         using var client = await StreamClient.ConnectAsync(proxy.Runtime.Listeners[0].Bound);
         Assert.Equal("a", await client.ReadLineAsync());
+        await GoBulkAsync(client);
 
         await client.SendAsync("last words\n");
         client.Socket.Shutdown(SocketShutdown.Send);
@@ -71,6 +76,8 @@ public sealed class SpliceTests
         using var busy = await StreamClient.ConnectAsync(proxy.Runtime.Listeners[0].Bound);
         Assert.Equal("a", await silent.ReadLineAsync());
         Assert.Equal("a", await busy.ReadLineAsync());
+        await GoBulkAsync(silent);
+        await GoBulkAsync(busy);
 
         // Spliced bytes count as activity: a connection echoing every 200 ms outlives several idle timeouts' worth
         // of the silent one's life.
@@ -97,6 +104,7 @@ public sealed class SpliceTests
         var pool = proxy.Pools.Pools["app"];
         using var first = await StreamClient.ConnectAsync(proxy.Runtime.Listeners[0].Bound);
         var firstServer = await first.ReadLineAsync();
+        await GoBulkAsync(first);
 
         pool.SetAdminState(pool.FindServer(firstServer!)!, AdminState.Draining);
 
@@ -116,6 +124,7 @@ public sealed class SpliceTests
         await using var proxy = await ProxyHarness.StartAsync(L4Config.Tcp([a.Config()], stream: Stream(SpliceMode.Auto)));
         using var client = await StreamClient.ConnectAsync(proxy.Runtime.Listeners[0].Bound);
         Assert.Equal("a", await client.ReadLineAsync());
+        await GoBulkAsync(client);
 
         a.ResetConnections();
 
@@ -128,11 +137,25 @@ public sealed class SpliceTests
         using var server = new HashingServer();
         await using var proxy = await ProxyHarness.StartAsync(L4Config.Tcp([server.Config], stream: Stream(SpliceMode.Auto)));
         var client = await StreamClient.ConnectAsync(proxy.Runtime.Listeners[0].Bound);
-        await client.SendAsync(new byte[100_000]);
+        await client.SendAsync(new byte[1 << 20]);
         client.Socket.LingerState = new LingerOption(true, 0);
         client.Dispose();
 
         Assert.True(await server.Ended.WaitAsync(TimeSpan.FromSeconds(10)) >= 0);
+    }
+
+    /// <summary>1 MB through the echo and back: reads fill the pump's buffer, so the directions go over to splice.</summary>
+    private static async Task GoBulkAsync(StreamClient client)
+    {
+        var lent = SplicePipes.Lent;
+        var payload = new byte[1 << 20];
+        var send = client.SendAsync(payload);
+        Assert.Equal(payload.Length, (await client.ReadAsync(payload.Length)).Length);
+        await send;
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.True(SplicePipes.Lent > lent, "no direction went over to splice");
+        }
     }
 
     private static byte[] Pattern(int seed)
