@@ -146,8 +146,8 @@ public sealed class StreamConfigTests
             """);
         Assert.Equal(
             [
-                "test.yaml:2:71: listeners[0].splice: unknown value 'always'; expected auto or off",
-                "test.yaml:3:71: listeners[1].splice: applies only to tcp and tls-passthrough (a udp flow has no byte stream to splice)",
+                "test.yaml:2:70: listeners[0].splice: unknown value 'always'; expected auto or off",
+                "test.yaml:3:70: listeners[1].splice: applies only to tcp and tls-passthrough (a udp flow has no byte stream to splice)",
             ],
             problems);
     }
