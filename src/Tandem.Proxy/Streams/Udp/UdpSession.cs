@@ -39,7 +39,7 @@ internal sealed class UdpSession
 
     public SocketAddress Client { get; }
 
-    /// <summary>On a wildcard listener: the IP_PKTINFO control message that sends answers from the address the client sent to (see <see cref="StreamNative"/>).</summary>
+    /// <summary>On Linux: the IP_PKTINFO control message that sends answers from the address the client sent to (see <see cref="StreamNative"/>).</summary>
     public byte[]? ReplyControl { get; init; }
 
     public IPEndPoint ClientEndPoint { get; }

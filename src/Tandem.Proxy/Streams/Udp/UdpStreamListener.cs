@@ -142,8 +142,8 @@ internal sealed class UdpStreamListener : IStreamListener, IStopAccepting, IDisp
     }
 
     /// <summary>
-    /// Sends a server's answer to the session's client from the listener's address, or, on a wildcard address, from
-    /// the one the client sent to (a full send buffer drops it, as the network may).
+    /// Sends a server's answer to the session's client from the address it sent to (IP_PKTINFO, on Linux) or else from
+    /// the listener's own address with SendToAsync; a full send buffer drops it, as the network may.
     /// </summary>
     public ValueTask<int> ReplyAsync(ReadOnlyMemory<byte> datagram, UdpSession session)
     {
