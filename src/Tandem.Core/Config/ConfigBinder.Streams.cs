@@ -15,6 +15,8 @@ internal static partial class ConfigBinder
 
     private static readonly Keywords<ProxyProtocolVersion> SendProxyVersions = new(("v1", ProxyProtocolVersion.V1), ("v2", ProxyProtocolVersion.V2));
 
+    private static readonly Keywords<SpliceMode> SpliceModes = new(("auto", SpliceMode.Auto), ("off", SpliceMode.Off));
+
     private static readonly Keywords<HealthCheckType> HealthTypes = new(("http", HealthCheckType.Http), ("tcp", HealthCheckType.Tcp), ("udp", HealthCheckType.Udp));
 
     /// <summary>The listener's pool (the default one for tls-passthrough) and, for a layer-4 listener, its settings.</summary>
@@ -24,7 +26,7 @@ internal static partial class ConfigBinder
         if (protocol == ListenerProtocol.Http)
         {
             var ok = true;
-            foreach (var key in (string[])["accept-proxy", "max-sessions", "idle-timeout"])
+            foreach (var key in (string[])["accept-proxy", "max-sessions", "idle-timeout", "splice"])
             {
                 ok &= NotHere(reader, map, path, key, "applies only to tcp, udp and tls-passthrough listeners");
             }
@@ -47,6 +49,7 @@ internal static partial class ConfigBinder
         if (protocol == ListenerProtocol.Udp)
         {
             valid &= NotHere(reader, map, path, "max-connections", "does not apply to udp; use max-sessions");
+            valid &= NotHere(reader, map, path, "splice", "applies only to tcp and tls-passthrough (a udp flow has no byte stream to splice)");
         }
         else
         {
@@ -59,6 +62,7 @@ internal static partial class ConfigBinder
         var acceptProxy = BindNetworks(reader, map, path, "accept-proxy");
         var maxSessions = reader.Int(map, path, "max-sessions", 1, 10_000_000);
         var idle = reader.Duration(map, path, "idle-timeout");
+        var splice = reader.Choice(map, path, "splice", SpliceModes, v => $"unknown value '{v}'; expected auto or off");
         if (routes is null || acceptProxy is null || (routesNode is null && pool is null))
         {
             return (pool, null, false);
@@ -75,6 +79,7 @@ internal static partial class ConfigBinder
             AcceptProxy = acceptProxy,
             MaxSessions = maxSessions,
             IdleTimeout = idle,
+            Splice = splice,
         };
         // A listener names one pool for status and metrics: its default, else the first route's.
         return (defaultPool ?? (routes.Count > 0 ? routes[0].Pool : null), stream, valid);

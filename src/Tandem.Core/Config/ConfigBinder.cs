@@ -12,7 +12,7 @@ internal static partial class ConfigBinder
     private static readonly string[] RootKeys = ["listeners", "admin", "pools", "drain-timeout", "pair", "access-log", "metrics", "forecast", "alerts", "logging",
         "resolver", "resolve-interval", "policies", "default-policy", "trusted-proxies", "data-dir", "cache"];
     private static readonly string[] ListenerKeys = ["name", "bind", "protocol", "pool", "http-versions", "keepalive-timeout", "max-connections", "max-body", "non-ascii-headers",
-        "policy", "trusted-proxies", "routes", "tls", "accept-proxy", "max-sessions", "idle-timeout", "header-routing"];
+        "policy", "trusted-proxies", "routes", "tls", "accept-proxy", "max-sessions", "idle-timeout", "header-routing", "splice"];
     private static readonly string[] AdminKeys = ["bind", "token-file"];
     private static readonly string[] PoolKeys =
         ["name", "algorithm", "servers", "health", "timeouts", "keepalive-timeout", "hash-key", "agent", "server-header",

@@ -28,6 +28,20 @@ public sealed record StreamListenerConfig
 
     /// <summary>Key <c>idle-timeout</c>: a connection (or UDP flow) with no byte either way this long is closed; default 10 min for tcp, 30 s for udp.</summary>
     public TimeSpan? IdleTimeout { get; init; }
+
+    /// <summary>
+    /// Key <c>splice</c> (tcp and tls-passthrough): <c>auto</c> moves bytes socket to pipe to socket with Linux
+    /// <c>splice(2)</c> where the kernel allows it, <c>off</c> copies through a pooled buffer; null: the default
+    /// (see <c>StreamSettings.DefaultSplice</c>).
+    /// </summary>
+    public SpliceMode? Splice { get; init; }
+}
+
+/// <summary>How a tcp listener moves bytes (<c>listeners[].splice</c>).</summary>
+public enum SpliceMode
+{
+    Auto,
+    Off,
 }
 
 /// <summary>One entry of a tls-passthrough listener's <c>routes</c>.</summary>

@@ -15,6 +15,9 @@ internal sealed class StreamSettings
     public static readonly TimeSpan DefaultUdpIdle = TimeSpan.FromSeconds(30);
     public const int DefaultMaxSessions = 10_000;
 
+    /// <summary>What <c>splice</c> is when a listener does not say (bench/README.md, "Layer 4", has the measurements).</summary>
+    public const SpliceMode DefaultSplice = SpliceMode.Auto;
+
     /// <summary>How long a client may take to send what routing needs (a PROXY header, a ClientHello).</summary>
     public static readonly TimeSpan PrereadTimeout = TimeSpan.FromSeconds(10);
 
@@ -27,6 +30,7 @@ internal sealed class StreamSettings
         MaxConnections = config.MaxConnections ?? ConfigDefaults.ListenerMaxConnections;
         MaxSessions = stream?.MaxSessions ?? DefaultMaxSessions;
         AcceptProxy = stream?.AcceptProxy ?? [];
+        Splice = (stream?.Splice ?? DefaultSplice) == SpliceMode.Auto && config.Protocol != ListenerProtocol.Udp && OperatingSystem.IsLinux();
         ProtocolName = config.Protocol switch
         {
             ListenerProtocol.Udp => "udp",
@@ -48,6 +52,9 @@ internal sealed class StreamSettings
     public IReadOnlyList<IPNetwork> AcceptProxy { get; }
 
     public string ProtocolName { get; }
+
+    /// <summary>Whether connections try <c>splice(2)</c> before copying through a buffer (Linux, <c>splice: auto</c>).</summary>
+    public bool Splice { get; }
 
     /// <summary>
     /// The listener's policies (<c>policy</c>, or <c>default-policy: deny</c>): asked once per accepted connection or

@@ -254,8 +254,16 @@ internal sealed class TcpStreamConnection(Socket client, StreamSettings settings
     /// <summary>Both directions until both sides closed theirs; a failure of either closes both.</summary>
     private async Task<RequestError> PumpAsync(Socket from, Socket to)
     {
-        var up = StreamPump.CopyAsync(from, to, this, fromClient: true);
-        var down = StreamPump.CopyAsync(to, from, this, fromClient: false);
+        var splice = settings.Splice && Splice.SplicePipes.Available;
+        if (splice)
+        {
+            // splice(2) must never block a pool thread: the sockets' descriptors are made nonblocking up front (only
+            // async calls are made on them, which the runtime completes through its event loop either way).
+            from.Blocking = false;
+            to.Blocking = false;
+        }
+        var up = StreamPump.CopyAsync(from, to, this, fromClient: true, splice);
+        var down = StreamPump.CopyAsync(to, from, this, fromClient: false, splice);
         var first = await Task.WhenAny(up, down);
         if (first.IsFaulted)
         {

@@ -123,4 +123,32 @@ public sealed class StreamConfigTests
             ],
             problems);
     }
+
+    [Fact]
+    public void Parse_Splice_AutoOffOrDefaultOnTcpAndRefusedOnUdp()
+    {
+        var config = LoadYaml.Valid("""
+            listeners:
+              - { name: a, bind: 127.0.0.1:1001, protocol: tcp, pool: p, splice: off }
+              - { name: b, bind: 127.0.0.1:1002, protocol: tcp, pool: p, splice: auto }
+              - { name: c, bind: 127.0.0.1:1003, protocol: tcp, pool: p }
+            pools:
+              - { name: p, servers: [{ address: 127.0.0.1:1 }] }
+            """);
+        Assert.Equal([SpliceMode.Off, SpliceMode.Auto, null], config.Listeners.Select(l => l.Stream!.Splice));
+
+        var problems = LoadYaml.Problems("""
+            listeners:
+              - { name: a, bind: 127.0.0.1:1001, protocol: tcp, pool: p, splice: always }
+              - { name: b, bind: 127.0.0.1:1002, protocol: udp, pool: p, splice: auto }
+            pools:
+              - { name: p, servers: [{ address: 127.0.0.1:1 }] }
+            """);
+        Assert.Equal(
+            [
+                "test.yaml:2:70: listeners[0].splice: unknown value 'always'; expected auto or off",
+                "test.yaml:3:70: listeners[1].splice: applies only to tcp and tls-passthrough (a udp flow has no byte stream to splice)",
+            ],
+            problems);
+    }
 }

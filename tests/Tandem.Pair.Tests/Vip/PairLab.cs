@@ -11,6 +11,10 @@ namespace Tandem.Pair.Tests.Vip;
 internal sealed class PairLab : IAsyncDisposable
 {
     public const string Vip = "10.99.0.100";
+
+    /// <summary>With <c>layer4</c>: the tcp listener's port on every address (the VIP's included) and the udp one's.</summary>
+    public const int TcpPort = 7000;
+    public const int UdpPort = 5300;
     private readonly Dictionary<string, LabProcess> _tandems = [];
     private readonly List<LabProcess> _others = [];
 
@@ -26,7 +30,11 @@ internal sealed class PairLab : IAsyncDisposable
 
     public string ClientLogPath => Path.Combine(Dir, "client.log");
 
-    public static async Task<PairLab> UpAsync()
+    /// <summary>
+    /// Brings the namespaces up and writes each node's config; with <paramref name="layer4"/> the nodes also have a tcp
+    /// listener (<see cref="TcpPort"/>) and a udp one (<see cref="UdpPort"/>) in front of a local backend naming the node.
+    /// </summary>
+    public static async Task<PairLab> UpAsync(bool layer4 = false)
     {
         var prefix = "tdm" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         var dir = Directory.CreateTempSubdirectory("tandem-pair-").FullName;
@@ -41,8 +49,12 @@ internal sealed class PairLab : IAsyncDisposable
         File.WriteAllText(Path.Combine(dir, "secret"), "a-test-secret-of-enough-length\n");
         foreach (var node in new[] { "a", "b" })
         {
-            File.WriteAllText(Path.Combine(dir, node + ".yaml"), NodeYaml(node, dir));
+            File.WriteAllText(Path.Combine(dir, node + ".yaml"), NodeYaml(node, dir, layer4));
             lab._others.Add(LabProcess.Start(lab.Ns(node), "python3", Script("pair-backend.py"), "9000", node, lab.SlowLog(node)));
+            if (layer4)
+            {
+                lab._others.Add(LabProcess.Start(lab.Ns(node), "python3", Script("pair-l4-backend.py"), "9100", node));
+            }
         }
         return lab;
     }
@@ -88,6 +100,15 @@ internal sealed class PairLab : IAsyncDisposable
     {
         var (_, output) = await LabProcess.RunAsync("ip", "netns", "exec", Ns("client"), "python3", Script("pair-once.py"), Vip, "8080", path);
         return output.Trim();
+    }
+
+    /// <summary>From the client namespace, one new TCP connection and one UDP query to the VIP: the node that answered each, or "fail".</summary>
+    public async Task<(string Tcp, string Udp)> Layer4OnceAsync()
+    {
+        var (_, output) = await LabProcess.RunAsync("ip", "netns", "exec", Ns("client"), "python3", Script("pair-l4-once.py"), Vip,
+            TcpPort.ToString(CultureInfo.InvariantCulture), UdpPort.ToString(CultureInfo.InvariantCulture));
+        var parts = output.Trim().Split(' ');
+        return parts.Length == 2 ? (parts[0], parts[1]) : ("fail", "fail");
     }
 
     public IReadOnlyList<string> ClientLines() => File.Exists(ClientLogPath) ? File.ReadAllLines(ClientLogPath) : [];
@@ -162,15 +183,21 @@ internal sealed class PairLab : IAsyncDisposable
 
     private static string Script(string name) => Path.Combine(AppContext.BaseDirectory, name);
 
-    private static string NodeYaml(string node, string dir)
+    private static string NodeYaml(string node, string dir, bool layer4)
     {
         var (me, peer, priority) = node == "a" ? (11, 12, 150) : (12, 11, 100);
+        var l4Listeners = layer4
+            ? $"  - {{ name: tcp, bind: 0.0.0.0:{TcpPort}, protocol: tcp, pool: tcp }}\n  - {{ name: udp, bind: 0.0.0.0:{UdpPort}, protocol: udp, pool: udp }}\n"
+            : "";
+        var l4Pools = layer4
+            ? "  - { name: tcp, servers: [{ name: local, address: \"127.0.0.1:9100\" }] }\n  - { name: udp, servers: [{ name: local, address: \"127.0.0.1:9101\" }] }\n"
+            : "";
         return string.Create(CultureInfo.InvariantCulture, $"""
             listeners:
               - name: web
                 bind: 0.0.0.0:8080
                 pool: app
-            admin:
+            {l4Listeners}admin:
               bind: 127.0.0.1:9901
             drain-timeout: 5s
             pools:
@@ -178,7 +205,7 @@ internal sealed class PairLab : IAsyncDisposable
                 servers:
                   - name: local
                     address: 127.0.0.1:9000
-            pair:
+            {l4Pools}pair:
               node: {node}
               bind: 10.99.0.{me}:7946
               peer: 10.99.0.{peer}:7946

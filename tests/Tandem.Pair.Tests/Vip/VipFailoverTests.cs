@@ -87,6 +87,54 @@ public sealed class VipFailoverTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// "A VIP serves TCP and UDP too": each node has a tcp and a udp listener on every address. New TCP connections and
+    /// UDP queries to the VIP reach a while it is master, and b after a is stopped (SIGTERM). The UDP client, like a
+    /// DNS resolver, takes an answer only from the VIP it asked, so an answer sent from the node's own address fails.
+    /// The bound is generous (a loaded 2-core box); the test shows that layer 4 follows the VIP, not how fast.
+    /// </summary>
+    [RequiresFact("keepalived", "ip", "python3", Root = true)]
+    public async Task Failover_MasterStopped_NewTcpConnectionsAndUdpQueriesReachTheBackup()
+    {
+        Requirements.Check(Tools, root: true);
+        await using var lab = await PairLab.UpAsync(layer4: true);
+        try
+        {
+            lab.StartTandem("a");
+            lab.StartTandem("b");
+            await ExpectHolderAsync(lab, "a", "startup");
+            Assert.Equal(("a", "a"), await Layer4UntilAsync(lab, "a", "before the stop"));
+
+            await lab.Tandem("a").SignalAsync("TERM");
+            Assert.True(await lab.Tandem("a").WaitForExitAsync(TimeSpan.FromSeconds(15)), "a did not exit after SIGTERM");
+            await ExpectHolderAsync(lab, "b", "master stopped");
+            Assert.Equal(("b", "b"), await Layer4UntilAsync(lab, "b", "after the stop"));
+        }
+        catch
+        {
+            output.WriteLine(lab.Transcripts());
+            throw;
+        }
+    }
+
+    /// <summary>Asks over TCP and UDP until both answers name <paramref name="node"/> or <see cref="HolderBound"/> passes; the last answers.</summary>
+    private async Task<(string Tcp, string Udp)> Layer4UntilAsync(PairLab lab, string node, string step)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var answers = ("none", "none");
+        while (clock.Elapsed < HolderBound)
+        {
+            answers = await lab.Layer4OnceAsync();
+            if (answers == (node, node))
+            {
+                break;
+            }
+            await Task.Delay(200);
+        }
+        output.WriteLine($"{step}: tcp {answers.Item1}, udp {answers.Item2} after {clock.ElapsedMilliseconds} ms");
+        return answers;
+    }
+
     private async Task<Measurement> MeasureAsync(PairLab lab, string name, Func<Task> act, TimeSpan? window = null)
     {
         var from = PairLab.Now();

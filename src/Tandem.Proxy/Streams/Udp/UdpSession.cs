@@ -39,6 +39,9 @@ internal sealed class UdpSession
 
     public SocketAddress Client { get; }
 
+    /// <summary>On Linux: the IP_PKTINFO control message that sends answers from the address the client sent to (see <see cref="StreamNative"/>).</summary>
+    public byte[]? ReplyControl { get; init; }
+
     public IPEndPoint ClientEndPoint { get; }
 
     public PoolState Pool { get; }
@@ -75,7 +78,7 @@ internal sealed class UdpSession
                 var read = await _upstream.ReceiveAsync(buffer.AsMemory(), SocketFlags.None);
                 _bytesOut += read;
                 Volatile.Write(ref _lastActivity, _listener.Time.GetTimestamp());
-                await _listener.ReplyAsync(buffer.AsMemory(0, read), Client);
+                await _listener.ReplyAsync(buffer.AsMemory(0, read), this);
             }
         }
         catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionRefused)
