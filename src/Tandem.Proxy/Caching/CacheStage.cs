@@ -77,7 +77,8 @@ internal sealed class CacheStage(RouteCacheConfig config, HttpCache cache, strin
         }
         var exchange = new CacheExchange(primary, now)
         {
-            Validating = isGet && stored is not null && (stored.ETag is not null || stored.LastModified is not null) ? stored : null,
+            // A range request goes as the client wrote it: its If-Range must reach the server, and a 206 is never stored.
+            Validating = isGet && stored is not null && (stored.ETag is not null || stored.LastModified is not null) && request.Headers.Range.Count == 0 ? stored : null,
             Fallback = stored is not null && !Freshness.MustRevalidateWhenStale(stored.Directives) ? stored : null,
         };
         if (stored is not null || !isGet || HasConditionals(request))
