@@ -29,9 +29,6 @@ internal sealed class CacheStage(RouteCacheConfig config, HttpCache cache, strin
 
     private readonly HeaderChanges? _responseHeaders = responseHeaders;
 
-    /// <summary>How long the shared tier keeps an object beyond what its freshness and stale windows need.</summary>
-    private static readonly TimeSpan SharedSlack = TimeSpan.FromMinutes(10);
-
     public bool XCache => config.XCacheHeader;
 
     public long MaxObject => cache.Config.MaxObject;
@@ -271,11 +268,22 @@ internal sealed class CacheStage(RouteCacheConfig config, HttpCache cache, strin
         return exchange.Outcome;
     }
 
-    private void Store(string primary, CachedResponse response, bool toShared)
+    private void Store(string primary, CachedResponse response, bool toShared) => cache.Store(primary, response, toShared, DropTime(response));
+
+    /// <summary>
+    /// When no request can use <paramref name="response"/> any more, in both tiers: the end of its freshness plus the
+    /// longest stale window it may be served in (<c>stale-while-revalidate</c>, <c>stale-if-error</c>: the response's,
+    /// else the route's; none when it must be revalidated once stale); one with a validator (<c>ETag</c>,
+    /// <c>Last-Modified</c>) is kept at least <c>cache.max-stale-keep</c> past its freshness, as a 304 can renew it
+    /// without a body. A client's <c>max-stale</c> is served only within that time.
+    /// </summary>
+    public DateTimeOffset DropTime(CachedResponse response)
     {
-        var lifetime = Freshness.Lifetime(response, config);
-        var stale = Max(response.Directives.StaleWhileRevalidate ?? config.StaleWhileRevalidate, response.Directives.StaleIfError ?? config.StaleIfError);
-        cache.Store(primary, response, toShared, lifetime + stale + SharedSlack);
+        var d = response.Directives;
+        var stale = Freshness.MustRevalidateWhenStale(d) ? TimeSpan.Zero : Max(d.StaleWhileRevalidate ?? config.StaleWhileRevalidate, d.StaleIfError ?? config.StaleIfError);
+        var keep = response.ETag is not null || response.LastModified is not null ? Max(stale, cache.Config.MaxStaleKeep) : stale;
+        // Stale once its age reaches the lifetime: age = initial age + time since it arrived (RFC 9111 §4.2.3).
+        return response.ResponseTime - response.InitialAge + Freshness.Lifetime(response, config) + keep;
     }
 
     /// <summary>POST, PUT, DELETE, PATCH...: forwarded; a success invalidates the URI and its Location and Content-Location on the same host (RFC 9111 §4.4).</summary>
