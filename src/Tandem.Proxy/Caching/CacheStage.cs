@@ -82,36 +82,62 @@ internal sealed class CacheStage(RouteCacheConfig config, HttpCache cache, strin
         {
             return await ForwardAsync(state, upstream, exchange);
         }
-        if (cache.TryLead(primary, out var flight))
+        return await CollapseAsync(state, upstream, asked, primary, exchange);
+    }
+
+    /// <summary>
+    /// A plain miss: one request per variant goes to a server, the others of that variant wait for it (at most
+    /// <c>collapse-timeout</c>) and are served from the cache. The flight is keyed by the variant once the URL's
+    /// <c>Vary</c> is known (its marker is in memory), so a client never waits for another variant's answer. Before it is
+    /// known the flight is the URL's; a waiter the leader's answer does not fit (another variant, or nothing stored)
+    /// tries once more on its own variant's flight, so the clients of the second variant also make one request.
+    /// </summary>
+    private async Task<CacheOutcome> CollapseAsync(RequestState state, ICacheUpstream upstream, CacheDirectives asked, string primary, CacheExchange exchange)
+    {
+        var context = state.Http;
+        var request = context.Request;
+        var key = cache.CollapseKey(primary, request);
+        for (var round = 0; ; round++)
         {
+            if (cache.TryLead(key, out var flight))
+            {
+                try
+                {
+                    return await ForwardAsync(state, upstream, exchange);
+                }
+                finally
+                {
+                    cache.Land(key, flight);
+                }
+            }
             try
             {
-                return await ForwardAsync(state, upstream, exchange);
+                await flight.Task.WaitAsync(config.CollapseTimeout, cache.Time, context.RequestAborted);
             }
-            finally
+            catch (TimeoutException)
             {
-                cache.Land(primary, flight);
+                // The leader is slow: this request goes on its own (waiting again could double the bound).
+                break;
             }
-        }
-        // Another request is fetching this key: wait for it, then look again; what it could not store, fetch alone.
-        try
-        {
-            await flight.Task.WaitAsync(config.CollapseTimeout, cache.Time, context.RequestAborted);
-        }
-        catch (TimeoutException)
-        {
-        }
-        catch (OperationCanceledException)
-        {
-            state.Error = RequestError.ClientAborted;
-            return CacheOutcome.Miss;
-        }
-        stored = await cache.LookupAsync(primary, request, context.RequestAborted);
-        now = Now;
-        if (stored is not null && WithoutServer(stored, asked, now) == Answer.Fresh)
-        {
-            await CachedResponseWriter.WriteAsync(context, stored, stored.AgeAt(now), XCache ? "HIT" : null, _responseHeaders);
-            return CacheOutcome.Hit;
+            catch (OperationCanceledException)
+            {
+                state.Error = RequestError.ClientAborted;
+                return CacheOutcome.Miss;
+            }
+            var stored = await cache.LookupAsync(primary, request, context.RequestAborted);
+            var now = Now;
+            if (stored is not null && WithoutServer(stored, asked, now) == Answer.Fresh)
+            {
+                await CachedResponseWriter.WriteAsync(context, stored, stored.AgeAt(now), XCache ? "HIT" : null, _responseHeaders);
+                return CacheOutcome.Hit;
+            }
+            var variant = cache.CollapseKey(primary, request);
+            if (round > 0 || string.Equals(variant, key, StringComparison.Ordinal))
+            {
+                break;
+            }
+            key = variant;
+            exchange = new CacheExchange(primary, now);
         }
         return await ForwardAsync(state, upstream, new CacheExchange(primary, Now));
     }
@@ -317,12 +343,14 @@ internal sealed class CacheStage(RouteCacheConfig config, HttpCache cache, strin
     }
 
     /// <summary>
-    /// stale-while-revalidate: one request (per key at a time) fetches the response again, with the stored validators,
+    /// stale-while-revalidate: one request (per variant at a time) fetches the response again, with the stored validators,
     /// on a context of its own, while the client already has the stale one.
     /// </summary>
     private void RefreshInBackground(RequestState state, ICacheUpstream upstream, string primary, CachedResponse stale)
     {
-        if (!cache.TryLead(primary, out var flight))
+        // One refresh per variant, on the flight its misses collapse on.
+        var key = cache.CollapseKey(primary, state.Http.Request);
+        if (!cache.TryLead(key, out var flight))
         {
             return;
         }
@@ -365,7 +393,7 @@ internal sealed class CacheStage(RouteCacheConfig config, HttpCache cache, strin
             }
             finally
             {
-                cache.Land(primary, flight);
+                cache.Land(key, flight);
                 background.End();
             }
         });

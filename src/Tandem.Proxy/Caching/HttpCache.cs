@@ -144,6 +144,13 @@ internal sealed class HttpCache : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The key misses of <paramref name="request"/> collapse on: its variant's key when the memory tier knows the URL's
+    /// <c>Vary</c> (a marker), else <paramref name="primary"/>.
+    /// </summary>
+    public string CollapseKey(string primary, HttpRequest request) =>
+        Memory.Get(primary) is { IsVaryMarker: true } marker ? CacheKeys.Variant(primary, marker.VaryNames, request) : primary;
+
     /// <summary>Makes this request the one that fetches <paramref name="key"/> when none is in flight; otherwise hands back the one in flight.</summary>
     public bool TryLead(string key, out TaskCompletionSource flight)
     {
