@@ -372,12 +372,18 @@ internal sealed class CacheStage(RouteCacheConfig config, HttpCache cache, strin
             }
         }
         copy.Connection.RemoteIpAddress = source.Connection.RemoteIpAddress;
-        var route = state.Route;
+        var matched = state.Route;
+        var recorder = state.Recorder;
         _ = Task.Run(async () =>
         {
+            // The refresh is upstream traffic the cache makes by itself: the listener records it as a request of its own
+            // (an access-log line with cache REFRESH), and the cache counts it by outcome.
             var background = new RequestState(copy);
-            background.Begin(cache.Time.GetTimestamp(), null);
-            background.Route = route;
+            background.Begin(cache.Time.GetTimestamp(), recorder);
+            background.Route = matched;
+            background.CacheOutcome = CacheOutcome.Refresh;
+            recorder?.RequestStarted();
+            var ok = false;
             try
             {
                 var exchange = new CacheExchange(primary, Now)
@@ -385,7 +391,8 @@ internal sealed class CacheStage(RouteCacheConfig config, HttpCache cache, strin
                     Background = true,
                     Validating = stale.ETag is not null || stale.LastModified is not null ? stale : null,
                 };
-                await ForwardAsync(background, upstream, exchange);
+                var outcome = await ForwardAsync(background, upstream, exchange);
+                ok = background.Error == RequestError.None && outcome is not CacheOutcome.Stale && copy.Response.StatusCode < 500;
             }
             catch (Exception ex)
             {
@@ -394,7 +401,15 @@ internal sealed class CacheStage(RouteCacheConfig config, HttpCache cache, strin
             finally
             {
                 cache.Land(key, flight);
-                background.End();
+                cache.Telemetry.Refreshed(route, ok);
+                try
+                {
+                    recorder?.RequestCompleted(background);
+                }
+                finally
+                {
+                    background.End();
+                }
             }
         });
     }
