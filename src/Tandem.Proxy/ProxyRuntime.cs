@@ -406,6 +406,9 @@ public sealed class ProxyRuntime : IAsyncDisposable, ICacheAdmin
     /// <inheritdoc />
     public CacheStoreStats? Stats => Volatile.Read(ref _cache)?.Stats();
 
+    /// <summary>The node's HTTP cache while a route caches (tests look into its tiers).</summary>
+    internal HttpCache? Cache => Volatile.Read(ref _cache);
+
     /// <inheritdoc />
     public async ValueTask<CachePurgeResult?> PurgeAsync(CachePurgeScope scope, string value, CancellationToken cancellationToken)
     {

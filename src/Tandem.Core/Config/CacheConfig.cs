@@ -15,6 +15,9 @@ public sealed record CacheConfig
     /// <summary>How long a call to the shared tier may take when <c>redis-timeout</c> is not given: 250 ms.</summary>
     public static readonly TimeSpan DefaultRedisTimeout = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>How long past its freshness an object with a validator is kept when <c>max-stale-keep</c> is not given: 1 hour.</summary>
+    public static readonly TimeSpan DefaultMaxStaleKeep = TimeSpan.FromHours(1);
+
     /// <summary>The response header that names an object's tags when <c>tag-header</c> is not given.</summary>
     public const string DefaultTagHeader = "Cache-Tag";
 
@@ -32,4 +35,11 @@ public sealed record CacheConfig
 
     /// <summary>Key <c>tag-header</c>: the response header whose comma- or space-separated values tag an object for purges.</summary>
     public string TagHeader { get; init; } = DefaultTagHeader;
+
+    /// <summary>
+    /// Key <c>max-stale-keep</c>: how long past its freshness an object with a validator (<c>ETag</c>, <c>Last-Modified</c>)
+    /// is kept for a conditional revalidation when no stale window keeps it longer; see <see cref="DefaultMaxStaleKeep"/>.
+    /// An object without a validator goes when its freshness and stale windows are over.
+    /// </summary>
+    public TimeSpan MaxStaleKeep { get; init; } = DefaultMaxStaleKeep;
 }

@@ -5,7 +5,7 @@ namespace Tandem.Core.Config;
 /// <summary>The top-level <c>cache</c> (storage) and a route's <c>cache</c> (what it caches and how).</summary>
 internal static partial class ConfigBinder
 {
-    private static readonly string[] CacheKeys = ["memory", "max-object", "redis", "redis-timeout", "tag-header"];
+    private static readonly string[] CacheKeys = ["memory", "max-object", "redis", "redis-timeout", "tag-header", "max-stale-keep"];
     private static readonly string[] RouteCacheKeys = ["enabled", "heuristic", "stale-while-revalidate", "stale-if-error", "x-cache-header", "collapse-timeout"];
 
     /// <summary>The smallest memory tier: below it the cache would hold almost nothing.</summary>
@@ -38,6 +38,8 @@ internal static partial class ConfigBinder
         var redis = BindRedisEndpoints(reader, map, ref ok);
         var timeout = reader.Duration(map, path, "redis-timeout");
         ok &= ConfigReader.Value(map, "redis-timeout") is null || timeout is not null;
+        var maxStaleKeep = reader.Duration(map, path, "max-stale-keep");
+        ok &= ConfigReader.Value(map, "max-stale-keep") is null || maxStaleKeep is not null;
         var tagHeader = reader.String(map, path, "tag-header");
         if (tagHeader is not null && !IsToken(tagHeader))
         {
@@ -51,6 +53,7 @@ internal static partial class ConfigBinder
             Redis = redis,
             RedisTimeout = timeout ?? CacheConfig.DefaultRedisTimeout,
             TagHeader = tagHeader ?? CacheConfig.DefaultTagHeader,
+            MaxStaleKeep = maxStaleKeep ?? CacheConfig.DefaultMaxStaleKeep,
         } : null;
     }
 

@@ -20,6 +20,12 @@ public enum CacheOutcome
 
     /// <summary>Passed to a server without looking at the cache (unsafe method, no-store request...).</summary>
     Bypass,
+
+    /// <summary>
+    /// A request the cache made by itself: the background refresh of a stale response served under
+    /// <c>stale-while-revalidate</c> (its own access-log line; counted in <c>tandem_cache_refreshes_total</c>, not as a request).
+    /// </summary>
+    Refresh,
 }
 
 /// <summary>Names of <see cref="CacheOutcome"/> as headers, logs and metrics write them.</summary>
@@ -32,6 +38,7 @@ public static class CacheOutcomes
         CacheOutcome.Stale => "STALE",
         CacheOutcome.Revalidated => "REVALIDATED",
         CacheOutcome.Bypass => "BYPASS",
+        CacheOutcome.Refresh => "REFRESH",
         _ => "",
     };
 }

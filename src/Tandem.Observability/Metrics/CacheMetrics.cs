@@ -7,7 +7,9 @@ namespace Tandem.Observability.Metrics;
 /// <summary>
 /// The HTTP cache's series: <c>tandem_cache_requests_total{route,result}</c> (hit, miss, stale, revalidated, bypass;
 /// the hit ratio is hits over the sum) and the store's <c>tandem_cache_objects</c>, <c>tandem_cache_bytes</c>,
-/// <c>tandem_cache_capacity_bytes</c> and <c>tandem_cache_shared_up</c>, read when scraped. A route's children are
+/// <c>tandem_cache_capacity_bytes</c> and <c>tandem_cache_shared_up</c>, read when scraped; and
+/// <c>tandem_cache_refreshes_total{route,outcome}</c> (ok, failed), the requests the cache made by itself to refresh a
+/// stale response in the background (stale-while-revalidate). A route's children are
 /// resolved once and kept, so counting allocates nothing. Thread-safe.
 /// </summary>
 public sealed class CacheMetrics : ICacheTelemetry
@@ -15,6 +17,7 @@ public sealed class CacheMetrics : ICacheTelemetry
     private static readonly CacheOutcome[] Outcomes = [CacheOutcome.Hit, CacheOutcome.Miss, CacheOutcome.Stale, CacheOutcome.Revalidated, CacheOutcome.Bypass];
 
     private readonly Counter _requests;
+    private readonly Counter _refreshes;
     private readonly Gauge _objects;
     private readonly Gauge _bytes;
     private readonly Gauge _capacity;
@@ -27,6 +30,8 @@ public sealed class CacheMetrics : ICacheTelemetry
         var factory = Prometheus.Metrics.WithCustomRegistry(registry);
         _requests = factory.CreateCounter("tandem_cache_requests_total",
             "Requests of caching routes, by route and how the cache served them (hit, miss, stale, revalidated, bypass).", ["route", "result"]);
+        _refreshes = factory.CreateCounter("tandem_cache_refreshes_total",
+            "Background refreshes of stale responses (stale-while-revalidate) the cache sent to the servers, by route and outcome (ok, failed).", ["route", "outcome"]);
         _objects = factory.CreateGauge("tandem_cache_objects", "Objects in the cache's memory tier.");
         _bytes = factory.CreateGauge("tandem_cache_bytes", "Bytes (bodies and headers) in the cache's memory tier.");
         _capacity = factory.CreateGauge("tandem_cache_capacity_bytes", "The memory tier's bound (cache.memory).");
@@ -36,7 +41,7 @@ public sealed class CacheMetrics : ICacheTelemetry
 
     public void Served(string route, CacheOutcome outcome)
     {
-        if (outcome == CacheOutcome.None)
+        if (outcome is CacheOutcome.None or > CacheOutcome.Bypass)
         {
             return;
         }
@@ -51,6 +56,9 @@ public sealed class CacheMetrics : ICacheTelemetry
         }, _requests);
         children[(int)outcome - 1].Inc();
     }
+
+    /// <summary>Off the request path (one per background refresh): the child is looked up each time.</summary>
+    public void Refreshed(string route, bool ok) => _refreshes.WithLabels(route, ok ? "ok" : "failed").Inc();
 
     public void ObserveStore(Func<CacheStoreStats> read) => Volatile.Write(ref _store, read);
 

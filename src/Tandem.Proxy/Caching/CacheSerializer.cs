@@ -3,17 +3,19 @@ using System.Text;
 namespace Tandem.Proxy.Caching;
 
 /// <summary>
-/// A stored response as the shared tier keeps it: a 3-byte magic and version (<c>TC</c>, 1), then status, request and
-/// response times (Unix milliseconds), headers, vary names and values, tags, and the body, with 7-bit length prefixes.
+/// A stored response as the shared tier keeps it: a 3-byte magic and version (<c>TC</c>, 2), then status, request and
+/// response times and the drop time (Unix milliseconds; version 1 has no drop time and is still read), headers, vary names and values, tags, and the body, with 7-bit length prefixes.
 /// A value that is not exactly this (another program's, an older or newer version, cut short, bounds broken) reads as
 /// null: a miss, never an exception. Stateless.
 /// </summary>
 internal static class CacheSerializer
 {
-    private const byte Version = 1;
+    private const byte Version = 2;
+    private const byte VersionWithoutDropTime = 1;
     private const int MaxItems = 4096;
 
-    public static byte[] Write(CachedResponse response)
+    /// <summary>The bytes of <paramref name="response"/>, to be dropped at <paramref name="dropAt"/> by whoever reads them.</summary>
+    public static byte[] Write(CachedResponse response, DateTimeOffset dropAt)
     {
         using var buffer = new MemoryStream((int)Math.Min(int.MaxValue, response.Size));
         using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
@@ -24,6 +26,7 @@ internal static class CacheSerializer
             writer.Write7BitEncodedInt(response.Status);
             writer.Write(response.RequestTime.ToUnixTimeMilliseconds());
             writer.Write(response.ResponseTime.ToUnixTimeMilliseconds());
+            writer.Write(dropAt.ToUnixTimeMilliseconds());
             writer.Write7BitEncodedInt(response.Headers.Length);
             foreach (var (name, values) in response.Headers)
             {
@@ -39,11 +42,15 @@ internal static class CacheSerializer
         return buffer.ToArray();
     }
 
-    public static CachedResponse? Read(ReadOnlySpan<byte> value) => Read(value.ToArray());
+    public static CachedResponse? Read(ReadOnlySpan<byte> value) => Read(value.ToArray(), out _);
 
-    public static CachedResponse? Read(byte[]? value)
+    public static CachedResponse? Read(byte[]? value) => Read(value, out _);
+
+    /// <summary>The response in <paramref name="value"/> and its drop time (null in a version 1 value); null when it is not one.</summary>
+    public static CachedResponse? Read(byte[]? value, out DateTimeOffset? dropAt)
     {
-        if (value is null || value.Length < 3 || value[0] != (byte)'T' || value[1] != (byte)'C' || value[2] != Version)
+        dropAt = null;
+        if (value is null || value.Length < 3 || value[0] != (byte)'T' || value[1] != (byte)'C' || value[2] is not (Version or VersionWithoutDropTime))
         {
             return null;
         }
@@ -57,6 +64,7 @@ internal static class CacheSerializer
             }
             var requestTime = DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64());
             var responseTime = DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64());
+            DateTimeOffset? drop = value[2] == Version ? DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64()) : null;
             var headerCount = Count(reader);
             var headers = new KeyValuePair<string, string[]>[headerCount];
             for (var i = 0; i < headerCount; i++)
@@ -72,9 +80,12 @@ internal static class CacheSerializer
                 return null;
             }
             var body = reader.ReadBytes(length);
-            return varyNames.Length != varyValues.Length && status != 0
-                ? null
-                : new CachedResponse(status, headers, body, requestTime, responseTime, varyNames, varyValues, tags);
+            if (varyNames.Length != varyValues.Length && status != 0)
+            {
+                return null;
+            }
+            dropAt = drop;
+            return new CachedResponse(status, headers, body, requestTime, responseTime, varyNames, varyValues, tags);
         }
         catch (Exception ex) when (ex is EndOfStreamException or FormatException or ArgumentException or IOException or DecoderFallbackException)
         {

@@ -29,9 +29,6 @@ internal sealed class CacheStage(RouteCacheConfig config, HttpCache cache, strin
 
     private readonly HeaderChanges? _responseHeaders = responseHeaders;
 
-    /// <summary>How long the shared tier keeps an object beyond what its freshness and stale windows need.</summary>
-    private static readonly TimeSpan SharedSlack = TimeSpan.FromMinutes(10);
-
     public bool XCache => config.XCacheHeader;
 
     public long MaxObject => cache.Config.MaxObject;
@@ -77,43 +74,70 @@ internal sealed class CacheStage(RouteCacheConfig config, HttpCache cache, strin
         }
         var exchange = new CacheExchange(primary, now)
         {
-            Validating = isGet && stored is not null && (stored.ETag is not null || stored.LastModified is not null) ? stored : null,
+            // A range request goes as the client wrote it: its If-Range must reach the server, and a 206 is never stored.
+            Validating = isGet && stored is not null && (stored.ETag is not null || stored.LastModified is not null) && request.Headers.Range.Count == 0 ? stored : null,
             Fallback = stored is not null && !Freshness.MustRevalidateWhenStale(stored.Directives) ? stored : null,
         };
         if (stored is not null || !isGet || HasConditionals(request))
         {
             return await ForwardAsync(state, upstream, exchange);
         }
-        if (cache.TryLead(primary, out var flight))
+        return await CollapseAsync(state, upstream, asked, primary, exchange);
+    }
+
+    /// <summary>
+    /// A plain miss: one request per variant goes to a server, the others of that variant wait for it (at most
+    /// <c>collapse-timeout</c>) and are served from the cache. The flight is keyed by the variant once the URL's
+    /// <c>Vary</c> is known (its marker is in memory), so a client never waits for another variant's answer. Before it is
+    /// known the flight is the URL's; a waiter the leader's answer does not fit (another variant, or nothing stored)
+    /// tries once more on its own variant's flight, so the clients of the second variant also make one request.
+    /// </summary>
+    private async Task<CacheOutcome> CollapseAsync(RequestState state, ICacheUpstream upstream, CacheDirectives asked, string primary, CacheExchange exchange)
+    {
+        var context = state.Http;
+        var request = context.Request;
+        var key = cache.CollapseKey(primary, request);
+        for (var round = 0; ; round++)
         {
+            if (cache.TryLead(key, out var flight))
+            {
+                try
+                {
+                    return await ForwardAsync(state, upstream, exchange);
+                }
+                finally
+                {
+                    cache.Land(key, flight);
+                }
+            }
             try
             {
-                return await ForwardAsync(state, upstream, exchange);
+                await flight.Task.WaitAsync(config.CollapseTimeout, cache.Time, context.RequestAborted);
             }
-            finally
+            catch (TimeoutException)
             {
-                cache.Land(primary, flight);
+                // The leader is slow: this request goes on its own (waiting again could double the bound).
+                break;
             }
-        }
-        // Another request is fetching this key: wait for it, then look again; what it could not store, fetch alone.
-        try
-        {
-            await flight.Task.WaitAsync(config.CollapseTimeout, cache.Time, context.RequestAborted);
-        }
-        catch (TimeoutException)
-        {
-        }
-        catch (OperationCanceledException)
-        {
-            state.Error = RequestError.ClientAborted;
-            return CacheOutcome.Miss;
-        }
-        stored = await cache.LookupAsync(primary, request, context.RequestAborted);
-        now = Now;
-        if (stored is not null && WithoutServer(stored, asked, now) == Answer.Fresh)
-        {
-            await CachedResponseWriter.WriteAsync(context, stored, stored.AgeAt(now), XCache ? "HIT" : null, _responseHeaders);
-            return CacheOutcome.Hit;
+            catch (OperationCanceledException)
+            {
+                state.Error = RequestError.ClientAborted;
+                return CacheOutcome.Miss;
+            }
+            var stored = await cache.LookupAsync(primary, request, context.RequestAborted);
+            var now = Now;
+            if (stored is not null && WithoutServer(stored, asked, now) == Answer.Fresh)
+            {
+                await CachedResponseWriter.WriteAsync(context, stored, stored.AgeAt(now), XCache ? "HIT" : null, _responseHeaders);
+                return CacheOutcome.Hit;
+            }
+            var variant = cache.CollapseKey(primary, request);
+            if (round > 0 || string.Equals(variant, key, StringComparison.Ordinal))
+            {
+                break;
+            }
+            key = variant;
+            exchange = new CacheExchange(primary, now);
         }
         return await ForwardAsync(state, upstream, new CacheExchange(primary, Now));
     }
@@ -270,11 +294,22 @@ internal sealed class CacheStage(RouteCacheConfig config, HttpCache cache, strin
         return exchange.Outcome;
     }
 
-    private void Store(string primary, CachedResponse response, bool toShared)
+    private void Store(string primary, CachedResponse response, bool toShared) => cache.Store(primary, response, toShared, DropTime(response));
+
+    /// <summary>
+    /// When no request can use <paramref name="response"/> any more, in both tiers: the end of its freshness plus the
+    /// longest stale window it may be served in (<c>stale-while-revalidate</c>, <c>stale-if-error</c>: the response's,
+    /// else the route's; none when it must be revalidated once stale); one with a validator (<c>ETag</c>,
+    /// <c>Last-Modified</c>) is kept at least <c>cache.max-stale-keep</c> past its freshness, as a 304 can renew it
+    /// without a body. A client's <c>max-stale</c> is served only within that time.
+    /// </summary>
+    public DateTimeOffset DropTime(CachedResponse response)
     {
-        var lifetime = Freshness.Lifetime(response, config);
-        var stale = Max(response.Directives.StaleWhileRevalidate ?? config.StaleWhileRevalidate, response.Directives.StaleIfError ?? config.StaleIfError);
-        cache.Store(primary, response, toShared, lifetime + stale + SharedSlack);
+        var d = response.Directives;
+        var stale = Freshness.MustRevalidateWhenStale(d) ? TimeSpan.Zero : Max(d.StaleWhileRevalidate ?? config.StaleWhileRevalidate, d.StaleIfError ?? config.StaleIfError);
+        var keep = response.ETag is not null || response.LastModified is not null ? Max(stale, cache.Config.MaxStaleKeep) : stale;
+        // Stale once its age reaches the lifetime: age = initial age + time since it arrived (RFC 9111 §4.2.3).
+        return response.ResponseTime - response.InitialAge + Freshness.Lifetime(response, config) + keep;
     }
 
     /// <summary>POST, PUT, DELETE, PATCH...: forwarded; a success invalidates the URI and its Location and Content-Location on the same host (RFC 9111 §4.4).</summary>
@@ -308,12 +343,14 @@ internal sealed class CacheStage(RouteCacheConfig config, HttpCache cache, strin
     }
 
     /// <summary>
-    /// stale-while-revalidate: one request (per key at a time) fetches the response again, with the stored validators,
+    /// stale-while-revalidate: one request (per variant at a time) fetches the response again, with the stored validators,
     /// on a context of its own, while the client already has the stale one.
     /// </summary>
     private void RefreshInBackground(RequestState state, ICacheUpstream upstream, string primary, CachedResponse stale)
     {
-        if (!cache.TryLead(primary, out var flight))
+        // One refresh per variant, on the flight its misses collapse on.
+        var key = cache.CollapseKey(primary, state.Http.Request);
+        if (!cache.TryLead(key, out var flight))
         {
             return;
         }
@@ -335,12 +372,18 @@ internal sealed class CacheStage(RouteCacheConfig config, HttpCache cache, strin
             }
         }
         copy.Connection.RemoteIpAddress = source.Connection.RemoteIpAddress;
-        var route = state.Route;
+        var matched = state.Route;
+        var recorder = state.Recorder;
         _ = Task.Run(async () =>
         {
+            // The refresh is upstream traffic the cache makes by itself: the listener records it as a request of its own
+            // (an access-log line with cache REFRESH), and the cache counts it by outcome.
             var background = new RequestState(copy);
-            background.Begin(cache.Time.GetTimestamp(), null);
-            background.Route = route;
+            background.Begin(cache.Time.GetTimestamp(), recorder);
+            background.Route = matched;
+            background.CacheOutcome = CacheOutcome.Refresh;
+            recorder?.RequestStarted();
+            var ok = false;
             try
             {
                 var exchange = new CacheExchange(primary, Now)
@@ -348,7 +391,8 @@ internal sealed class CacheStage(RouteCacheConfig config, HttpCache cache, strin
                     Background = true,
                     Validating = stale.ETag is not null || stale.LastModified is not null ? stale : null,
                 };
-                await ForwardAsync(background, upstream, exchange);
+                var outcome = await ForwardAsync(background, upstream, exchange);
+                ok = background.Error == RequestError.None && outcome is not CacheOutcome.Stale && copy.Response.StatusCode < 500;
             }
             catch (Exception ex)
             {
@@ -356,8 +400,16 @@ internal sealed class CacheStage(RouteCacheConfig config, HttpCache cache, strin
             }
             finally
             {
-                cache.Land(primary, flight);
-                background.End();
+                cache.Land(key, flight);
+                cache.Telemetry.Refreshed(route, ok);
+                try
+                {
+                    recorder?.RequestCompleted(background);
+                }
+                finally
+                {
+                    background.End();
+                }
             }
         });
     }

@@ -4,7 +4,10 @@ using Microsoft.Net.Http.Headers;
 
 namespace Tandem.Proxy.Caching;
 
-/// <summary>Answers a request from a stored response: its status and headers, a computed <c>Age</c>, and its body (none for HEAD or a 304).</summary>
+/// <summary>
+/// Answers a request from a stored response: its status and headers, a computed <c>Age</c>, and its body (none for HEAD or
+/// a 304); a GET with one byte range gets a 206 of that slice or a 416 (<see cref="ByteRange"/>).
+/// </summary>
 internal static class CachedResponseWriter
 {
     /// <summary>
@@ -21,8 +24,22 @@ internal static class CachedResponseWriter
         }
         response.Clear();
         var notModified = stored.Status == StatusCodes.Status200OK && ClientHasIt(context.Request, stored);
-        response.StatusCode = notModified ? StatusCodes.Status304NotModified : stored.Status;
+        var range = notModified ? default : ByteRange.Evaluate(context.Request, stored);
         var headers = response.Headers;
+        if (range.Kind == RangeKind.Unsatisfiable)
+        {
+            // RFC 9110 §15.5.17: the current length, so the client can ask again.
+            response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
+            headers.ContentRange = "bytes */" + stored.Body.Length.ToString(CultureInfo.InvariantCulture);
+            headers.Age = ((long)Math.Max(0, age.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            if (xcache is not null)
+            {
+                headers[CacheStage.XCacheHeader] = xcache;
+            }
+            response.ContentLength = 0;
+            return Task.CompletedTask;
+        }
+        response.StatusCode = notModified ? StatusCodes.Status304NotModified : range.Kind == RangeKind.Partial ? StatusCodes.Status206PartialContent : stored.Status;
         foreach (var (name, values) in stored.Headers)
         {
             if (ResponseHeaders.Replayed(name))
@@ -39,6 +56,12 @@ internal static class CachedResponseWriter
         if (notModified || stored.Status is StatusCodes.Status204NoContent or StatusCodes.Status304NotModified || stored.Status < 200)
         {
             return Task.CompletedTask;
+        }
+        if (range.Kind == RangeKind.Partial)
+        {
+            headers.ContentRange = string.Create(CultureInfo.InvariantCulture, $"bytes {range.Start}-{range.Start + range.Length - 1}/{stored.Body.Length}");
+            response.ContentLength = range.Length;
+            return response.Body.WriteAsync(stored.Body.AsMemory((int)range.Start, (int)range.Length), context.RequestAborted).AsTask();
         }
         response.ContentLength = stored.Body.Length;
         return HttpMethods.IsHead(context.Request.Method) || stored.Body.Length == 0

@@ -63,28 +63,35 @@ internal sealed class HttpCache : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stores <paramref name="response"/> for <paramref name="primary"/> (under its variant key when it varies); also in
-    /// the shared tier for <paramref name="sharedTtl"/> when <paramref name="toShared"/>. The shared write runs on its own.
+    /// Stores <paramref name="response"/> for <paramref name="primary"/> (under its variant key when it varies) until
+    /// <paramref name="dropAt"/>, in memory and, when <paramref name="toShared"/>, in the shared tier with the same expiry.
+    /// A vary marker lives as long as the longest-lived variant stored through this node. The shared write runs on its own.
     /// </summary>
-    public void Store(string primary, CachedResponse response, bool toShared, TimeSpan sharedTtl)
+    public void Store(string primary, CachedResponse response, bool toShared, DateTimeOffset dropAt)
     {
+        var now = Time.GetUtcNow();
+        if (dropAt <= now)
+        {
+            return;
+        }
         if (response.VaryNames.Length == 0)
         {
-            Memory.Set(primary, response);
+            Memory.Set(primary, response, dropAt);
             if (toShared)
             {
-                _ = SetSharedAsync(primary, response, sharedTtl);
+                _ = SetSharedAsync(primary, response, dropAt, now);
             }
             return;
         }
         var marker = CachedResponse.VaryMarker(response.VaryNames, response.ResponseTime);
+        var markerDrop = Memory.DropTimeOf(primary) is { } kept && kept > dropAt ? kept : dropAt;
         var variant = CacheKeys.Variant(primary, response.VaryValues);
-        Memory.Set(primary, marker);
-        Memory.Set(variant, response);
+        Memory.Set(primary, marker, markerDrop);
+        Memory.Set(variant, response, dropAt);
         if (toShared)
         {
-            _ = SetSharedAsync(primary, marker, sharedTtl);
-            _ = SetSharedAsync(variant, response, sharedTtl);
+            _ = SetSharedAsync(primary, marker, markerDrop, now);
+            _ = SetSharedAsync(variant, response, dropAt, now);
         }
     }
 
@@ -137,6 +144,13 @@ internal sealed class HttpCache : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The key misses of <paramref name="request"/> collapse on: its variant's key when the memory tier knows the URL's
+    /// <c>Vary</c> (a marker), else <paramref name="primary"/>.
+    /// </summary>
+    public string CollapseKey(string primary, HttpRequest request) =>
+        Memory.Get(primary) is { IsVaryMarker: true } marker ? CacheKeys.Variant(primary, marker.VaryNames, request) : primary;
+
     /// <summary>Makes this request the one that fetches <paramref name="key"/> when none is in flight; otherwise hands back the one in flight.</summary>
     public bool TryLead(string key, out TaskCompletionSource flight)
     {
@@ -172,19 +186,21 @@ internal sealed class HttpCache : IAsyncDisposable
             CacheLog.SharedFailed(_logger, "get", ex.Message);
             return null;
         }
-        var response = CacheSerializer.Read(value);
+        var response = CacheSerializer.Read(value, out var dropAt);
         if (response is not null)
         {
-            Memory.Set(key, response);
+            // A value written before drop times were stored keeps at most max-stale-keep here (Redis expires it anyway).
+            Memory.Set(key, response, dropAt ?? Time.GetUtcNow() + Config.MaxStaleKeep);
         }
         return response;
     }
 
-    private async Task SetSharedAsync(string key, CachedResponse response, TimeSpan ttl)
+    private async Task SetSharedAsync(string key, CachedResponse response, DateTimeOffset dropAt, DateTimeOffset now)
     {
         try
         {
-            var value = CacheSerializer.Write(response);
+            var ttl = dropAt - now;
+            var value = CacheSerializer.Write(response, dropAt);
             await Shared!.SetAsync(key, value, ttl, response.Tags, CancellationToken.None).AsTask().WaitAsync(_sharedBound, Time);
         }
         catch (Exception ex)
@@ -207,6 +223,7 @@ internal sealed class HttpCache : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Memory.Dispose();
         if (Shared is not null)
         {
             Shared.Purged -= OnPeerPurged;

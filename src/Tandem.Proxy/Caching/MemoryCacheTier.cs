@@ -6,16 +6,36 @@ namespace Tandem.Proxy.Caching;
 /// The cache's first tier: objects in this process, bounded in bytes (<see cref="CachedResponse.Size"/>). A read
 /// stamps the object's last use; a write that takes the total over the bound starts an eviction, one at a time, that
 /// drops the least recently used objects until the total is 90% of the bound (so evictions are rare, not one per
-/// write). Objects also leave when they are past any use (<see cref="Remove"/>, purges).
-/// Concurrency: lock-free reads and writes; the eviction and purges scan a snapshot off the request's way.
+/// write). Each object also has a drop time, past which no request can use it (the cache stage decides it: freshness,
+/// the stale windows, the time a validator is worth keeping): a read of it past that time removes it, and a sweep every
+/// <see cref="SweepEvery"/> looks at up to <see cref="SweepBatch"/> objects, resuming where it stopped, and removes the
+/// dropped ones, so memory is returned for objects nobody asks for again. Purges remove objects too.
+/// Concurrency: lock-free reads and writes; the eviction, the sweep and purges scan the table off the request's way.
 /// </summary>
-internal sealed class MemoryCacheTier(long capacity, TimeProvider time)
+internal sealed class MemoryCacheTier : IDisposable
 {
+    /// <summary>How often the sweep runs.</summary>
+    public static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(5);
+
+    /// <summary>The most objects one sweep looks at: a tier of a million objects is gone over in under 20 minutes.</summary>
+    public const int SweepBatch = 5000;
+
     private readonly ConcurrentDictionary<string, Slot> _objects = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+    private readonly ITimer _sweeper;
+    private IEnumerator<KeyValuePair<string, Slot>>? _sweepCursor;
     private long _bytes;
     private int _evicting;
+    private int _sweeping;
 
-    public long Capacity { get; } = capacity;
+    public MemoryCacheTier(long capacity, TimeProvider time)
+    {
+        Capacity = capacity;
+        _time = time;
+        _sweeper = time.CreateTimer(static state => ((MemoryCacheTier)state!).Sweep(), this, SweepEvery, SweepEvery);
+    }
+
+    public long Capacity { get; }
 
     public long Bytes => Interlocked.Read(ref _bytes);
 
@@ -27,17 +47,29 @@ internal sealed class MemoryCacheTier(long capacity, TimeProvider time)
         {
             return null;
         }
-        Volatile.Write(ref slot.LastUsed, time.GetTimestamp());
+        var now = _time.GetUtcNow().UtcTicks;
+        if (now >= slot.DropAt)
+        {
+            Drop(key, slot);
+            return null;
+        }
+        Volatile.Write(ref slot.LastUsed, now);
         return slot.Value;
     }
 
-    public void Set(string key, CachedResponse value)
+    /// <summary>When the object under <paramref name="key"/> is dropped; null when there is none.</summary>
+    public DateTimeOffset? DropTimeOf(string key) =>
+        _objects.TryGetValue(key, out var slot) ? new DateTimeOffset(slot.DropAt, TimeSpan.Zero) : null;
+
+    /// <summary>Stores <paramref name="value"/> under <paramref name="key"/> until <paramref name="dropAt"/>; nothing when that has passed.</summary>
+    public void Set(string key, CachedResponse value, DateTimeOffset dropAt)
     {
-        if (value.Size > Capacity)
+        var now = _time.GetUtcNow().UtcTicks;
+        if (value.Size > Capacity || dropAt.UtcTicks <= now)
         {
             return;
         }
-        var slot = new Slot(value, time.GetTimestamp());
+        var slot = new Slot(value, now, dropAt.UtcTicks);
         while (true)
         {
             if (_objects.TryGetValue(key, out var old))
@@ -114,9 +146,63 @@ internal sealed class MemoryCacheTier(long capacity, TimeProvider time)
         }
     }
 
-    private sealed class Slot(CachedResponse value, long lastUsed)
+    /// <summary>
+    /// Removes the objects past their drop time among the next <see cref="SweepBatch"/> of the table, from where the last
+    /// sweep stopped (the table's enumerator tolerates writes while it runs); how many. Runs on the timer, one at a time.
+    /// </summary>
+    public int Sweep()
+    {
+        if (Interlocked.Exchange(ref _sweeping, 1) == 1)
+        {
+            return 0;
+        }
+        try
+        {
+            var now = _time.GetUtcNow().UtcTicks;
+            var removed = 0;
+            var cursor = _sweepCursor ??= _objects.GetEnumerator();
+            for (var seen = 0; seen < SweepBatch; seen++)
+            {
+                if (!cursor.MoveNext())
+                {
+                    cursor.Dispose();
+                    _sweepCursor = null;
+                    break;
+                }
+                var (key, slot) = cursor.Current;
+                if (now >= slot.DropAt && Drop(key, slot))
+                {
+                    removed++;
+                }
+            }
+            return removed;
+        }
+        finally
+        {
+            Volatile.Write(ref _sweeping, 0);
+        }
+    }
+
+    private bool Drop(string key, Slot slot)
+    {
+        if (_objects.TryRemove(new KeyValuePair<string, Slot>(key, slot)))
+        {
+            Interlocked.Add(ref _bytes, -slot.Value.Size);
+            return true;
+        }
+        return false;
+    }
+
+    public void Dispose() => _sweeper.Dispose();
+
+    private sealed class Slot(CachedResponse value, long lastUsed, long dropAt)
     {
         public readonly CachedResponse Value = value;
+
+        /// <summary>UTC ticks of the last read (least recently used first).</summary>
         public long LastUsed = lastUsed;
+
+        /// <summary>UTC ticks past which no request can use the object.</summary>
+        public readonly long DropAt = dropAt;
     }
 }

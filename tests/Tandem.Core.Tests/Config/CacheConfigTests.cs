@@ -36,7 +36,7 @@ public sealed class CacheConfigTests
     {
         var config = LoadYaml.Valid(Yaml(
             "{ heuristic: 10%, stale-while-revalidate: 30s, stale-if-error: 1h, x-cache-header: true, collapse-timeout: 2s }",
-            "cache: { memory: 256MB, max-object: 4MB, redis: [\"10.0.0.1:6379\", \"10.0.0.2:6379\"], redis-timeout: 100ms, tag-header: Surrogate-Key }"));
+            "cache: { memory: 256MB, max-object: 4MB, redis: [\"10.0.0.1:6379\", \"10.0.0.2:6379\"], redis-timeout: 100ms, tag-header: Surrogate-Key, max-stale-keep: 2h }"));
 
         var route = config.Listeners[0].Routes![0].Cache!;
         Assert.Equal(0.1, route.HeuristicFraction);
@@ -50,6 +50,7 @@ public sealed class CacheConfigTests
         Assert.Equal(["10.0.0.1:6379", "10.0.0.2:6379"], cache.Redis!.Select(e => e.ToString()));
         Assert.Equal(TimeSpan.FromMilliseconds(100), cache.RedisTimeout);
         Assert.Equal("Surrogate-Key", cache.TagHeader);
+        Assert.Equal(TimeSpan.FromHours(2), cache.MaxStaleKeep);
     }
 
     [Fact]
@@ -65,7 +66,7 @@ public sealed class CacheConfigTests
     {
         var problems = LoadYaml.Problems(Yaml(
             "{ heuristic: 200%, stale-if-error: soon, ttl: 5m }",
-            "cache: { memory: 10KB, max-object: 1GB, redis: \"nohost\", tag-header: \"Cache Tag\" }"));
+            "cache: { memory: 10KB, max-object: 1GB, redis: \"nohost\", tag-header: \"Cache Tag\", max-stale-keep: 0s }"));
 
         Assert.Equal(
             [
@@ -76,6 +77,7 @@ public sealed class CacheConfigTests
                 "test.yaml:7:36: cache.max-object: must not be larger than cache.memory",
                 "test.yaml:7:48: cache.redis: bad endpoint 'nohost': expected host:port",
                 "test.yaml:7:70: cache.tag-header: 'Cache Tag' is not a header name",
+                "test.yaml:7:99: cache.max-stale-keep: must be greater than 0, got '0s'",
             ],
             problems);
     }

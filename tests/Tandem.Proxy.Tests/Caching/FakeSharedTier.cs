@@ -18,6 +18,9 @@ internal sealed class FakeSharedStore
 
     public int Sets;
 
+    /// <summary>The time to live of each key's last write.</summary>
+    public ConcurrentDictionary<string, TimeSpan> TimesToLive { get; } = new(StringComparer.Ordinal);
+
     public Node Connect()
     {
         var node = new Node(this);
@@ -45,6 +48,7 @@ internal sealed class FakeSharedStore
             await Misbehave(cancellationToken);
             Interlocked.Increment(ref store.Sets);
             store.Values[key] = (value.ToArray(), [.. tags]);
+            store.TimesToLive[key] = timeToLive;
         }
 
         public async ValueTask RemoveAsync(string key, CancellationToken cancellationToken)

@@ -17,6 +17,9 @@ internal sealed class RedisCacheKeys(string prefix)
     private readonly string _tags = prefix + "tag:";
     private readonly string _variants = prefix + "vars:";
 
+    /// <summary>The key the probe reads (never written): a GET that goes through the cluster's routing.</summary>
+    public RedisKey Probe { get; } = prefix + "probe";
+
     public RedisKey Value(string key) => _values + key;
 
     public RedisKey Tag(string tag) => _tags + tag;

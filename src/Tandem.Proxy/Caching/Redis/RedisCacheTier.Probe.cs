@@ -47,28 +47,41 @@ public sealed partial class RedisCacheTier
         }
     }
 
-    /// <summary>Null when Redis answers (every master, in a cluster) and is ready to serve; otherwise why not.</summary>
+    /// <summary>
+    /// Null when Redis is usable: a connected master answers PING and a GET of the probe key goes through the client's
+    /// routing (in a cluster, to whichever master owns its slot); otherwise why not. It does not ask every master the
+    /// client knows: those include the configured seeds, and a cluster whose master was replaced (its slots moved, the
+    /// old node gone) is usable while that seed never answers again. A key on a master that is down is a miss or a
+    /// dropped write at the call, as for any call.
+    /// </summary>
     private async Task<string?> ProbeAsync(CancellationToken stopping)
     {
         try
         {
             // Bounded by the connect timeout; with AbortOnConnectFail off it returns a client that keeps reconnecting.
             var redis = _redis ??= await ConnectionMultiplexer.ConnectAsync(_configuration);
-            var masters = redis.GetServers().Where(s => !s.IsReplica).ToList();
-            if (masters.Count == 0)
+            IServer? master = null;
+            foreach (var server in redis.GetServers())
             {
-                return "no master known";
+                if (server.IsConnected && !server.IsReplica)
+                {
+                    master = server;
+                    break;
+                }
             }
-            foreach (var master in masters)
+            if (master is null)
             {
-                await Bounded(master.PingAsync(), stopping);
+                return "no master connected";
             }
+            await Bounded(master.PingAsync(), stopping);
+            var database = redis.GetDatabase();
+            await Bounded(database.StringGetAsync(_keys.Probe), stopping);
             if (!_subscribed)
             {
                 await Subscribe(redis, stopping);
             }
             await ReplayAsync(redis, stopping);
-            _database ??= redis.GetDatabase();
+            _database ??= database;
             return null;
         }
         catch (Exception ex) when (IsStoreFailure(ex, stopping))

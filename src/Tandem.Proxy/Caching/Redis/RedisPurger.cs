@@ -52,7 +52,7 @@ internal sealed class RedisPurger(RedisCacheKeys keys, int batchSize)
         var pattern = keys.ValuePattern(prefix);
         var batch = new List<RedisKey>(_batchSize);
         long removed = 0;
-        foreach (var server in redis.GetServers().Where(s => !s.IsReplica))
+        foreach (var server in Masters(redis, cluster))
         {
             await foreach (var key in server.KeysAsync(pattern: pattern, pageSize: _batchSize).WithCancellation(cancellationToken))
             {
@@ -65,6 +65,48 @@ internal sealed class RedisPurger(RedisCacheKeys keys, int batchSize)
             removed += await DeleteAsync(database, cluster, batch, cancellationToken);
         }
         return removed;
+    }
+
+    /// <summary>
+    /// The servers whose keys a prefix purge scans: standalone, every master the client knows; in a cluster, the masters
+    /// that own slots in the cluster's own view, so a seed endpoint whose node left the cluster (a replaced master) is
+    /// not scanned (and cannot fail every purge), while a slot owner that is down still fails it (it is kept for later).
+    /// </summary>
+    private static List<IServer> Masters(IConnectionMultiplexer redis, bool cluster)
+    {
+        var servers = redis.GetServers();
+        var masters = new List<IServer>(servers.Length);
+        ClusterConfiguration? view = null;
+        if (cluster)
+        {
+            foreach (var server in servers)
+            {
+                if (server.IsConnected && server.ServerType == ServerType.Cluster && server.ClusterConfiguration is { } configuration)
+                {
+                    view = configuration;
+                    break;
+                }
+            }
+        }
+        if (view is null)
+        {
+            foreach (var server in servers)
+            {
+                if (!server.IsReplica)
+                {
+                    masters.Add(server);
+                }
+            }
+            return masters;
+        }
+        foreach (var node in view.Nodes)
+        {
+            if (!node.IsReplica && node.Slots.Count > 0 && node.EndPoint is { } endpoint)
+            {
+                masters.Add(redis.GetServer(endpoint));
+            }
+        }
+        return masters;
     }
 
     /// <summary>Deletes the batch and empties it; returns how many existed.</summary>

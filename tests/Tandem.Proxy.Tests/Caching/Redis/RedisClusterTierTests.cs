@@ -94,3 +94,66 @@ public sealed class RedisClusterTierTests(RedisClusterFixture fixture) : IClassF
         Assert.Equal(new CachePurge(CachePurgeKind.Prefix, "http://h/"), Assert.Single(heardByOne));
     }
 }
+
+/// <summary>A cluster whose master was replaced: its slots moved to another master and the node removed, its endpoint still configured.</summary>
+public sealed class RedisClusterReplacedMasterTests
+{
+    [RequiresFact("redis-server", "redis-cli")]
+    public async Task Probe_AConfiguredMasterLeftTheCluster_TierAvailable_GetsSetsAndPurgesWork()
+    {
+        Requirements.Check(RedisServer.Tools);
+        await using var cluster = await RedisCluster.StartAsync();
+        var (kept, gone) = (cluster.Nodes[0], cluster.Nodes[2]);
+        var goneId = (await gone.CliAsync("cluster", "myid")).Trim();
+        // Weight 0 empties the node's slots onto the others; del-node makes every node forget it; then it dies.
+        var rebalance = await kept.CliAsync("--cluster", "rebalance", kept.Endpoint, "--cluster-weight", goneId + "=0", "--cluster-yes");
+        Assert.Equal("0 slots", await SlotsOfAsync(gone));
+        var delete = await kept.CliAsync("--cluster", "del-node", kept.Endpoint, goneId);
+        gone.Kill();
+        Assert.True(await TestHttp.WaitUntilAsync(async () => !await RedisPing(gone) && await ClusterOkAsync(cluster.Nodes[0], cluster.Nodes[1]), TimeSpan.FromSeconds(20)),
+            "rebalance: " + rebalance + "\ndel-node: " + delete);
+
+        // The configuration still names all three: the operator's list did not change when the master was replaced.
+        await using var tier = Start(cluster.Endpoints, "one", change: o => o with { KeyPrefix = "replaced:" });
+        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(tier.Available), Wait), "the tier never became available");
+
+        for (var i = 0; i < 20; i++)
+        {
+            await tier.SetAsync($"http://shop/p/{i}", Bytes("p"), TimeSpan.FromMinutes(1), [], default);
+        }
+        Assert.Equal(Bytes("p"), await tier.GetAsync("http://shop/p/7", default));
+        Assert.Equal(20, await tier.PurgeAsync(new CachePurge(CachePurgeKind.Prefix, "http://shop/p/"), default));
+        Assert.True(tier.Available);
+    }
+
+    private static async Task<string> SlotsOfAsync(RedisServer node)
+    {
+        var nodes = await node.CliAsync("cluster", "nodes");
+        var myself = nodes.Split('\n').Single(l => l.Contains("myself", StringComparison.Ordinal));
+        return myself.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length <= 8 ? "0 slots" : "slots: " + myself;
+    }
+
+    private static async Task<bool> RedisPing(RedisServer node)
+    {
+        try
+        {
+            return (await node.CliAsync("ping")).Contains("PONG", StringComparison.Ordinal);
+        }
+        catch (Exception)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<bool> ClusterOkAsync(params RedisServer[] nodes)
+    {
+        foreach (var node in nodes)
+        {
+            if (!(await node.CliAsync("cluster", "info")).Contains("cluster_state:ok", StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}
