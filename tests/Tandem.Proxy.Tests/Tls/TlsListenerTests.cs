@@ -109,7 +109,9 @@ public sealed class TlsListenerTests
 
         Assert.True(await TestHttp.WaitUntilAsync(async () => await TlsClient.ServedNameAsync(endPoint, "new.test") == "new.test", TimeSpan.FromSeconds(15)));
         Assert.Equal("HTTP/1.1 200 OK", await GetOnAsync(open));
-        Assert.Contains(proxy.Logs.Messages(7700), m => m.Contains("new.test", StringComparison.Ordinal));
+        // The new set serves before its log line is written: wait for the line rather than read it at once.
+        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(proxy.Logs.Messages(7700).Any(m => m.Contains("new.test", StringComparison.Ordinal))),
+            TimeSpan.FromSeconds(10)), "no reload line naming new.test: " + string.Join("\n", proxy.Logs.Messages(7700)));
     }
 
     [Fact]
