@@ -19,6 +19,7 @@
 # Settings: CONNS (64), SECONDS_EACH (8), ROUNDS (5), POLICY, ROUTES. Needs nginx, wrk, curl
 # (apt-get install -y nginx-light wrk curl).
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 tandem=${1:?usage: config-cost.sh PATH/TO/tandem cidr|routes}
 variant=${2:?usage: config-cost.sh PATH/TO/tandem cidr|routes|build OTHER}
 other=${3:-$tandem}
@@ -73,19 +74,17 @@ esac
 nginx -c "$dir/backend.conf" >>"$dir/run.err" 2>&1 & pids+=($!)
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$B2/" >/dev/null && break; sleep 0.1; done
 
-cpu_ticks() { local stat; stat=$(<"/proc/$1/stat"); stat=${stat##*) }; read -r -a f <<<"$stat"; echo $((f[11] + f[12])); }
 measure() { # pid -> "rps p99_ms"
   wrk -t1 -c"$CONNS" -d2s "http://127.0.0.1:$P/" >/dev/null 2>&1 || true
-  cpu_before=$(cpu_ticks "$1")
+  cpu_before=$(proc_ticks "$1")
   wrk -t1 -c"$CONNS" -d"${SECONDS_EACH}s" --latency "http://127.0.0.1:$P/" 2>/dev/null | awk '
     /^ +99%/ { v=$2; if (v ~ /us$/) { sub(/us$/,"",v); v/=1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v) } else if (v ~ /s$/) { sub(/s$/,"",v); v*=1000 } p99=v }
     /^Requests\/sec/ { rps=$2 }
     /Non-2xx|Socket errors/ { bad=bad" "$0 }
     END { printf "%s %s%s\n", rps+0, p99+0, (bad ? " #" bad : "") }' >"$dir/measure.out"
-  cpu_after=$(cpu_ticks "$1")
+  cpu_after=$(proc_ticks "$1")
   cat "$dir/measure.out"
 }
-median() { sort -g | awk '{a[NR]=$1} END { print (NR % 2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2) }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 
 declare -A rps p99 cpu
