@@ -27,7 +27,10 @@ internal sealed class ConfigReader(string file)
 
     public void Problem(int line, int column, string path, string message) => _problems.Add(new ConfigProblem(file, line, column, path, message));
 
-    /// <summary><paramref name="path"/>.<paramref name="key"/>; for keys the file chooses (a header name, a log category). A section's own keys say <see cref="ConfigKey.At"/>.</summary>
+    /// <summary>
+    /// <paramref name="path"/>.<paramref name="key"/>; for keys the file chooses (a header name, a log category). A
+    /// section's own keys say <see cref="ConfigKey.At"/>.
+    /// </summary>
     public static string Child(string path, string key) => path.Length == 0 ? key : path + "." + key;
 
     public static string Item(string path, int index) => string.Create(CultureInfo.InvariantCulture, $"{path}[{index}]");
@@ -197,7 +200,10 @@ internal sealed class ConfigReader(string file)
         return (value, scalar);
     }
 
-    /// <summary>A value from a fixed set; <paramref name="describe"/> words the error (e.g. "unknown protocol 'udp'; expected http or tcp").</summary>
+    /// <summary>
+    /// A value from a fixed set; <paramref name="describe"/> words the error (e.g. "unknown protocol 'udp'; expected http
+    /// or tcp").
+    /// </summary>
     public T? Choice<T>(YamlMapping mapping, string path, ConfigKey key, Keywords<T> choices, Func<string, string> describe)
         where T : struct
     {

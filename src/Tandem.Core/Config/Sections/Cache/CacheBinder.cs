@@ -1,6 +1,9 @@
 namespace Tandem.Core.Config.Sections.Cache;
 
-/// <summary>The top-level <c>cache</c>: the HTTP cache's storage (memory, object limit, the shared Redis tier). What a route caches is its own <c>cache</c> key (<see cref="Routes.RouteCacheBinder"/>).</summary>
+/// <summary>
+/// The top-level <c>cache</c>: the HTTP cache's storage (memory, object limit, the shared Redis tier). What a route
+/// caches is its own <c>cache</c> key (<see cref="Routes.RouteCacheBinder"/>).
+/// </summary>
 internal static class CacheBinder
 {
     private static readonly SectionKeys Keys = new();

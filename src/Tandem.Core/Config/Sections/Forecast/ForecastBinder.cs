@@ -1,6 +1,9 @@
 namespace Tandem.Core.Config.Sections.Forecast;
 
-/// <summary>The <c>forecast</c> section: where traffic history is kept and how often models are trained. A pool's own <c>capacity</c> and <c>scale-ahead</c> are read with the pool.</summary>
+/// <summary>
+/// The <c>forecast</c> section: where traffic history is kept and how often models are trained. A pool's own
+/// <c>capacity</c> and <c>scale-ahead</c> are read with the pool.
+/// </summary>
 internal static class ForecastBinder
 {
     private static readonly SectionKeys Keys = new();

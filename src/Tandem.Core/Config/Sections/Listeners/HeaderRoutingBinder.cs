@@ -1,6 +1,9 @@
 namespace Tandem.Core.Config.Sections.Listeners;
 
-/// <summary><c>header-routing</c> of a listener or a route: which request headers may pick the pool, server or weight, and from which networks.</summary>
+/// <summary>
+/// <c>header-routing</c> of a listener or a route: which request headers may pick the pool, server or weight, and from
+/// which networks.
+/// </summary>
 internal static class HeaderRoutingBinder
 {
     private static readonly SectionKeys Keys = new();

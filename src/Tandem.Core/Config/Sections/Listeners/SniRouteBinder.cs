@@ -1,6 +1,9 @@
 namespace Tandem.Core.Config.Sections.Listeners;
 
-/// <summary>A tls-passthrough listener's <c>routes</c>: each a pool, chosen by the SNI name in <c>match</c> (one route may have none: the default).</summary>
+/// <summary>
+/// A tls-passthrough listener's <c>routes</c>: each a pool, chosen by the SNI name in <c>match</c> (one route may have
+/// none: the default).
+/// </summary>
 internal static class SniRouteBinder
 {
     private static readonly SectionKeys Keys = new();

@@ -1,5 +1,5 @@
 using System.Net;
-using L = Tandem.Core.Config.Sections.Listeners.ListenerBinder;
+using Listener = Tandem.Core.Config.Sections.Listeners.ListenerBinder;
 
 namespace Tandem.Core.Config.Sections.Listeners;
 
@@ -10,7 +10,7 @@ namespace Tandem.Core.Config.Sections.Listeners;
 /// </summary>
 internal static class StreamListenerBinder
 {
-    private static readonly ConfigKey[] HttpOnlyKeys = [L.HttpVersions, L.KeepaliveTimeout, L.MaxBody, L.NonAsciiHeaders, L.Tls, L.HeaderRouting];
+    private static readonly ConfigKey[] HttpOnlyKeys = [Listener.HttpVersions, Listener.KeepaliveTimeout, Listener.MaxBody, Listener.NonAsciiHeaders, Listener.Tls, Listener.HeaderRouting];
 
     private static readonly Keywords<SpliceMode> SpliceModes = new(("auto", SpliceMode.Auto), ("off", SpliceMode.Off));
 
@@ -21,12 +21,12 @@ internal static class StreamListenerBinder
         if (protocol == ListenerProtocol.Http)
         {
             var ok = true;
-            foreach (var key in (ConfigKey[])[L.AcceptProxy, L.MaxSessions, L.IdleTimeout, L.Splice])
+            foreach (var key in (ConfigKey[])[Listener.AcceptProxy, Listener.MaxSessions, Listener.IdleTimeout, Listener.Splice])
             {
                 ok &= ConfigValues.NotHere(reader, map, path, key, "applies only to tcp, udp and tls-passthrough listeners");
             }
             // An HTTP listener's routes are bound with the HTTP routing; its pool is then optional (what no route matches).
-            var httpPool = ConfigReader.Value(map, L.Routes) is null || ConfigReader.Value(map, L.Pool) is not null ? checks.PoolReference(map, path, L.Pool) : null;
+            var httpPool = ConfigReader.Value(map, Listener.Routes) is null || ConfigReader.Value(map, Listener.Pool) is not null ? checks.PoolReference(map, path, Listener.Pool) : null;
             return (httpPool, null, ok);
         }
 
@@ -35,29 +35,29 @@ internal static class StreamListenerBinder
         {
             valid &= ConfigValues.NotHere(reader, map, path, key, "applies only to protocol http");
         }
-        valid &= ConfigValues.NotHere(reader, map, path, L.TrustedProxies,
+        valid &= ConfigValues.NotHere(reader, map, path, Listener.TrustedProxies,
             "applies only to protocol http (X-Forwarded-For); a layer-4 listener learns the client address from a PROXY protocol header (accept-proxy)");
         if (protocol != ListenerProtocol.TlsPassthrough)
         {
-            valid &= ConfigValues.NotHere(reader, map, path, L.Routes, "applies only to protocol tls-passthrough (routes by SNI)");
+            valid &= ConfigValues.NotHere(reader, map, path, Listener.Routes, "applies only to protocol tls-passthrough (routes by SNI)");
         }
         if (protocol == ListenerProtocol.Udp)
         {
-            valid &= ConfigValues.NotHere(reader, map, path, L.MaxConnections, "does not apply to udp; use max-sessions");
-            valid &= ConfigValues.NotHere(reader, map, path, L.Splice, "applies only to tcp and tls-passthrough (a udp flow has no byte stream to splice)");
+            valid &= ConfigValues.NotHere(reader, map, path, Listener.MaxConnections, "does not apply to udp; use max-sessions");
+            valid &= ConfigValues.NotHere(reader, map, path, Listener.Splice, "applies only to tcp and tls-passthrough (a udp flow has no byte stream to splice)");
         }
         else
         {
-            valid &= ConfigValues.NotHere(reader, map, path, L.MaxSessions, "applies only to protocol udp");
+            valid &= ConfigValues.NotHere(reader, map, path, Listener.MaxSessions, "applies only to protocol udp");
         }
 
-        var routesNode = protocol == ListenerProtocol.TlsPassthrough ? ConfigReader.Value(map, L.Routes) : null;
-        var pool = routesNode is not null && ConfigReader.Value(map, L.Pool) is null ? null : checks.PoolReference(map, path, L.Pool);
-        var routes = routesNode is null ? [] : SniRouteBinder.BindAll(reader, checks, routesNode, L.Routes.At(path), pool);
-        var acceptProxy = ReadNetworks(reader, map, path, L.AcceptProxy);
-        var maxSessions = reader.Int(map, path, L.MaxSessions, 1, 10_000_000);
-        var idle = reader.Duration(map, path, L.IdleTimeout);
-        var splice = reader.Choice(map, path, L.Splice, SpliceModes, v => $"unknown value '{v}'; expected auto or off");
+        var routesNode = protocol == ListenerProtocol.TlsPassthrough ? ConfigReader.Value(map, Listener.Routes) : null;
+        var pool = routesNode is not null && ConfigReader.Value(map, Listener.Pool) is null ? null : checks.PoolReference(map, path, Listener.Pool);
+        var routes = routesNode is null ? [] : SniRouteBinder.BindAll(reader, checks, routesNode, Listener.Routes.At(path), pool);
+        var acceptProxy = ReadNetworks(reader, map, path, Listener.AcceptProxy);
+        var maxSessions = reader.Int(map, path, Listener.MaxSessions, 1, 10_000_000);
+        var idle = reader.Duration(map, path, Listener.IdleTimeout);
+        var splice = reader.Choice(map, path, Listener.Splice, SpliceModes, v => $"unknown value '{v}'; expected auto or off");
         if (routes is null || acceptProxy is null || (routesNode is null && pool is null))
         {
             return (pool, null, false);

@@ -4,7 +4,10 @@ using Tandem.Core.Config.Policies;
 
 namespace Tandem.Core.Config.Sections.Policies;
 
-/// <summary>The top-level <c>policies</c> (each a name, networks and requirements read by the binders beside this one) and <c>default-policy</c>. References to policies are <see cref="PolicyReferenceBinder"/>'s.</summary>
+/// <summary>
+/// The top-level <c>policies</c> (each a name, networks and requirements read by the binders beside this one) and
+/// <c>default-policy</c>. References to policies are <see cref="PolicyReferenceBinder"/>'s.
+/// </summary>
 internal static class PolicyBinder
 {
     private static readonly SectionKeys Keys = new();

@@ -8,7 +8,10 @@ using Tandem.Core.Config.Sections.Tls;
 
 namespace Tandem.Core.Config.Sections.Pools;
 
-/// <summary>One of <c>pools</c>: its servers, balancing algorithm and options; nested sections (health, passive, queue, sticky, tls, scale-ahead) are read by their own binders.</summary>
+/// <summary>
+/// One of <c>pools</c>: its servers, balancing algorithm and options; nested sections (health, passive, queue, sticky,
+/// tls, scale-ahead) are read by their own binders.
+/// </summary>
 internal static class PoolBinder
 {
     private static readonly SectionKeys Keys = new();

@@ -2,7 +2,10 @@ using System.Text.RegularExpressions;
 
 namespace Tandem.Core.Config.Sections.Routes;
 
-/// <summary>Values that a route's <c>match</c>, <c>rewrite</c>, header changes and <c>compression</c> read alike: paths, patterns, lists of names.</summary>
+/// <summary>
+/// Values that a route's <c>match</c>, <c>rewrite</c>, header changes and <c>compression</c> read alike: paths, patterns,
+/// lists of names.
+/// </summary>
 internal static class RouteValues
 {
     /// <summary>A scalar or a list of scalars, each checked by <paramref name="check"/> (null when bad).</summary>

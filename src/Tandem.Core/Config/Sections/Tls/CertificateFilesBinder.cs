@@ -2,7 +2,10 @@ using Tandem.Core.Tls;
 
 namespace Tandem.Core.Config.Sections.Tls;
 
-/// <summary>A certificate and its key (<c>cert</c>, <c>key</c>): one of a listener's <c>tls.certificates</c> or a pool's <c>tls.client-cert</c>; loaded to prove they can be served.</summary>
+/// <summary>
+/// A certificate and its key (<c>cert</c>, <c>key</c>): one of a listener's <c>tls.certificates</c> or a pool's
+/// <c>tls.client-cert</c>; loaded to prove they can be served.
+/// </summary>
 internal static class CertificateFilesBinder
 {
     private static readonly SectionKeys Keys = new();

@@ -1,6 +1,9 @@
 namespace Tandem.Core.Config.Sections.Tls;
 
-/// <summary>A listener's <c>tls</c>: certificates (files or ACME), the lowest version, client certificates. Files are read here, so a certificate that cannot be served is refused like any bad value; paths are relative to the working directory.</summary>
+/// <summary>
+/// A listener's <c>tls</c>: certificates (files or ACME), the lowest version, client certificates. Files are read here,
+/// so a certificate that cannot be served is refused like any bad value; paths are relative to the working directory.
+/// </summary>
 internal static class ListenerTlsBinder
 {
     private static readonly SectionKeys Keys = new();

@@ -1,4 +1,4 @@
-namespace Tandem.Core.Config;
+namespace Tandem.Core.Config.Sections.Policies;
 
 /// <summary>
 /// Policy names defined under <c>policies</c> and the names listeners (and routes) refer to, resolved in
@@ -26,7 +26,10 @@ internal sealed class PolicyReferences(ConfigReader reader)
         return true;
     }
 
-    /// <summary>The requirements of policy <paramref name="name"/> that need an HTTP request (<c>jwt</c>, <c>rate-limit key header:X</c>...).</summary>
+    /// <summary>
+    /// The requirements of policy <paramref name="name"/> that need an HTTP request (<c>jwt</c>, <c>rate-limit key
+    /// header:X</c>...).
+    /// </summary>
     public void HttpOnly(string name, IReadOnlyList<string> requirements)
     {
         if (requirements.Count > 0)

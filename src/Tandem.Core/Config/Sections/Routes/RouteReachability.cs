@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Tandem.Core.Config;
+namespace Tandem.Core.Config.Sections.Routes;
 
 /// <summary>
 /// Warns about a route that can never match because an earlier route of the same listener takes every request it
