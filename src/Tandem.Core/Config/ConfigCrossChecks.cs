@@ -17,7 +17,8 @@ internal sealed class ConfigCrossChecks(ConfigReader reader)
     private readonly List<(string Name, HostPort Bind, int Line)> _binds = [];
     private readonly List<(string Name, HostPort Bind, int Line)> _udpBinds = [];
     private readonly List<(string Pool, YamlScalar Node, string Path)> _poolReferences = [];
-    private (HostPort Bind, YamlScalar Node, string Path)? _adminBind;
+    private (HostPort Bind, YamlScalar Node)? _adminBind;
+    private string _adminBindPath = "";
 
     /// <summary>Policy names defined and referred to (listeners, routes).</summary>
     public PolicyReferences Policies { get; } = new(reader);
@@ -64,7 +65,13 @@ internal sealed class ConfigCrossChecks(ConfigReader reader)
         binds.Add((listener, bind, node.Line));
     }
 
-    public void AdminBind(HostPort bind, YamlScalar node, string path) => _adminBind = (bind, node, path);
+    /// <summary>The admin listener's bind, checked against the listeners' in <see cref="Finish"/>.</summary>
+    public void AdminBind(HostPort bind, YamlScalar node, string path)
+    {
+        // Two fields rather than a three-part tuple: a new ValueTuple shape over our HostPort is JIT-compiled at start-up.
+        _adminBind = (bind, node);
+        _adminBindPath = path;
+    }
 
     /// <summary>Runs the checks that need the whole file.</summary>
     public void Finish()
@@ -84,7 +91,7 @@ internal sealed class ConfigCrossChecks(ConfigReader reader)
             {
                 if (Collide(admin.Bind, bind))
                 {
-                    reader.Problem(admin.Node, admin.Path,
+                    reader.Problem(admin.Node, _adminBindPath,
                         string.Create(CultureInfo.InvariantCulture, $"bind {admin.Bind} is already used by listener '{listener}' (line {line})"));
                     break;
                 }
