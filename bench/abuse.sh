@@ -94,3 +94,9 @@ if wanted upload; then
   printf '%-11s %13s %8d MB %8d MB %8d MB %+8d MB\n' upload-100MB "status $(cat "$dir/upload.code")" "$before" "$peak" "$(rss)" $(($(rss) - before))
 fi
 echo "tandem warnings and errors during the run: $(grep -cE ' (warn|fail|crit):' "$dir/tandem.log" || true) lines, $(wc -c <"$dir/tandem.log") bytes of log"
+# The kinds of line, most frequent first (event name and id), each with its first line (cut at 300 characters).
+grep -E ' (warn|fail|crit):' "$dir/tandem.log" | sed -E 's/^[^ ]+ ([a-z]+): ([^ ]+).*/\1 \2/' | sort | uniq -c | sort -rn | head -n 5 |
+  while read -r count level event; do
+    echo "#   $count x $level $event"
+    grep -F -m1 " $level: $event " "$dir/tandem.log" | cut -c1-300 | sed 's/^/#       /'
+  done || true

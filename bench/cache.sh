@@ -12,6 +12,7 @@
 # Settings: CONNS (64), SECONDS_EACH (8), ROUNDS (3), BODY_BYTES (13), WORKERS (auto: one per core), COLLAPSE (1000).
 # Needs nginx, varnishd, wrk, curl, python3 (Debian: apt-get install -y nginx-light varnish wrk curl python3).
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 tandem=${1:?usage: cache.sh PATH/TO/tandem}
 CONNS=${CONNS:-64} SECONDS_EACH=${SECONDS_EACH:-8} ROUNDS=${ROUNDS:-3} BODY_BYTES=${BODY_BYTES:-13}
 WORKERS=${WORKERS:-$(nproc)} COLLAPSE=${COLLAPSE:-1000}
@@ -108,7 +109,6 @@ measure() { # url -> "rps p99_ms"
     /Non-2xx|Socket errors/ { bad=bad" "$0 }
     END { printf "%s %s%s\n", rps+0, p99+0, (bad ? " #" bad : "") }'
 }
-median() { sort -g | awk '{a[NR]=$1} END { print (NR % 2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2) }'; }
 
 echo "# cache.sh: conns=$CONNS seconds=$SECONDS_EACH rounds=$ROUNDS body=${BODY_BYTES}B workers=$WORKERS cores=$(nproc) collapse=$COLLAPSE"
 : >"$dir/results"

@@ -14,6 +14,7 @@
 # the tombstone binds, attempts are refused and not counted.
 # Settings: CONNS (4), SECONDS_BEFORE (3), SECONDS_AFTER (5), ROUNDS (3). Needs nginx, haproxy, wrk, curl, python3.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 tandem=${1:?usage: failover.sh PATH/TO/tandem}
 CONNS=${CONNS:-4} SECONDS_BEFORE=${SECONDS_BEFORE:-3} SECONDS_AFTER=${SECONDS_AFTER:-5} ROUNDS=${ROUNDS:-3}
 for tool in nginx haproxy wrk curl python3; do
@@ -152,7 +153,6 @@ for r in $(seq "$ROUNDS"); do
   done
 done
 
-median() { sort -g | awk '{a[NR]=$1} END { print (NR % 2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2) }'; }
 echo "# failover.sh: conns=$CONNS before=${SECONDS_BEFORE}s after=${SECONDS_AFTER}s rounds=$ROUNDS"
 printf '%-8s %20s %16s %8s %10s  %s\n' proxy "kill->last (ms)" "sent to dead B" failed requests "per round: ms/sent/failed"
 for p in nginx haproxy tandem; do

@@ -7,6 +7,7 @@
 # Run under: flock /tmp/tandem-bench.lock bench/l4-connrate.sh /path/to/tandem
 # Needs haproxy nginx-light libnginx-mod-stream, and the .NET SDK (to build bench/L4Load).
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 TANDEM=${1:?usage: l4-connrate.sh PATH-TO-tandem}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-5}
 CONCURRENCY=${CONCURRENCY:-32}
@@ -65,31 +66,22 @@ CFG
 nginx -c "$DIR/nginx.conf" -e "$DIR/nginx.err" >/dev/null 2>&1 & PIDS+=($!); PID[nginx]=$!
 sleep 4
 
-ticks() {
-  local total=0 p
-  [ "$1" = 0 ] && { echo 0; return; }
-  for p in "$1" $(pgrep -P "$1" || true); do
-    total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
-  done
-  echo "$total"
-}
 HZ=$(getconf CLK_TCK)
 
 declare -A RATE CPU ERR
 for round in $(seq "$ROUNDS"); do
   for name in $TARGETS; do
     sleep 2
-    before=$(ticks "${PID[$name]}")
+    before=$(tree_ticks "${PID[$name]}")
     read -r rate errors < <(timeout $((SECONDS_PER_RUN + 30)) "$LOAD" tcp "127.0.0.1:${PORT[$name]}" "$SECONDS_PER_RUN" "$CONCURRENCY" || echo "failed failed")
-    after=$(ticks "${PID[$name]}")
+    after=$(tree_ticks "${PID[$name]}")
     cpu=$(python3 -c "import sys; r=sys.argv[1]; print('n/a' if r in ('failed','0') else '%.2f' % ((int(sys.argv[2])/int(sys.argv[3]))/(float(r)*int(sys.argv[4])/1e4)))" \
       "$rate" "$((after - before))" "$HZ" "$SECONDS_PER_RUN")
     RATE[$name]="${RATE[$name]:-} $rate"; CPU[$name]="${CPU[$name]:-} $cpu"; ERR[$name]="${ERR[$name]:-} $errors"
     echo "round $round $name: $rate conn/s, $errors errors, $cpu CPU-s per 10k conns"
   done
 done
-median() { printf '%s\n' $1 | grep -v -e failed -e n/a | sort -n | awk '{a[NR]=$1} END {print (NR ? a[int((NR+1)/2)] : "n/a")}'; }
 echo "--- medians over $ROUNDS interleaved rounds, $CONCURRENCY concurrent (load at end: $(cut -d' ' -f1-3 /proc/loadavg))"
 for name in $TARGETS; do
-  echo "$name: conn/s${RATE[$name]} (median $(median "${RATE[$name]}")); errors${ERR[$name]}; CPU-s/10k${CPU[$name]} (median $(median "${CPU[$name]}"))"
+  echo "$name: conn/s${RATE[$name]} (median $(median ${RATE[$name]})); errors${ERR[$name]}; CPU-s/10k${CPU[$name]} (median $(median ${CPU[$name]}))"
 done

@@ -8,6 +8,7 @@
 # Run under: flock /tmp/tandem-bench.lock bench/l4-throughput.sh /path/to/tandem
 # Needs iperf3 haproxy nginx-light libnginx-mod-stream python3.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 TANDEM=${1:?usage: l4-throughput.sh PATH-TO-tandem}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-5}
 STREAMS=${STREAMS:-4}
@@ -68,15 +69,6 @@ CFG
 nginx -c "$DIR/nginx.conf" -e "$DIR/nginx.err" >/dev/null 2>&1 & PIDS+=($!); PID[nginx]=$!
 sleep 4
 
-# user+sys clock ticks of a process and its children (nginx's workers).
-ticks() {
-  local total=0 p
-  [ "$1" = 0 ] && { echo 0; return; }
-  for p in "$1" $(pgrep -P "$1" || true); do
-    total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
-  done
-  echo "$total"
-}
 HZ=$(getconf CLK_TCK)
 
 # One iperf3 run against a port: "Gbit/s cpu-s/GB". The iperf3 server takes one test at a time: a run that finds it
@@ -85,10 +77,10 @@ run() {
   local name=$1 before after out
   for _ in 1 2 3; do
     sleep 1
-    before=$(ticks "${PID[$name]}")
+    before=$(tree_ticks "${PID[$name]}")
     if out=$(iperf3 -c 127.0.0.1 -p "${PORT[$name]}" -t "$SECONDS_PER_RUN" -P "$STREAMS" -J 2>/dev/null \
       | python3 -c 'import json,sys; r=json.load(sys.stdin)["end"]["sum_received"]; print("%.2f %d" % (r["bits_per_second"]/1e9, r["bytes"]))' 2>/dev/null); then
-      after=$(ticks "${PID[$name]}")
+      after=$(tree_ticks "${PID[$name]}")
       python3 -c "import sys; g,b=sys.argv[1].split(); print(g, '%.2f' % ((int(sys.argv[2])/int(sys.argv[3]))/(int(b)/1e9)))" "$out" "$((after - before))" "$HZ"
       return
     fi
@@ -104,8 +96,7 @@ for round in $(seq "$ROUNDS"); do
     echo "round $round $name: $g Gbit/s, $c CPU-s/GB"
   done
 done
-median() { printf '%s\n' $1 | grep -v failed | sort -n | awk '{a[NR]=$1} END {print (NR ? a[int((NR+1)/2)] : "n/a")}'; }
 echo "--- medians over $ROUNDS interleaved rounds (load at end: $(cut -d' ' -f1-3 /proc/loadavg))"
 for name in $TARGETS; do
-  echo "$name: Gbit/s${GBPS[$name]} (median $(median "${GBPS[$name]}")); CPU-s/GB${CPU[$name]} (median $(median "${CPU[$name]}"))"
+  echo "$name: Gbit/s${GBPS[$name]} (median $(median ${GBPS[$name]})); CPU-s/GB${CPU[$name]} (median $(median ${CPU[$name]}))"
 done

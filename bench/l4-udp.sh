@@ -7,6 +7,7 @@
 # Run under: flock /tmp/tandem-bench.lock bench/l4-udp.sh /path/to/tandem
 # Needs dnsperf dnsmasq nginx-light libnginx-mod-stream.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 TANDEM=${1:?usage: l4-udp.sh PATH-TO-tandem}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-5}
 CLIENTS=${CLIENTS:-8}
@@ -47,24 +48,16 @@ CFG
 nginx -c "$DIR/nginx.conf" -e "$DIR/nginx.err" >/dev/null 2>&1 & PIDS+=($!); PID[nginx]=$!
 sleep 4
 
-ticks() {
-  local total=0 p
-  [ "$1" = 0 ] && { echo 0; return; }
-  for p in "$1" $(pgrep -P "$1" || true); do
-    total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
-  done
-  echo "$total"
-}
 HZ=$(getconf CLK_TCK)
 
 declare -A QPS CPU LOST
 for round in $(seq "$ROUNDS"); do
   for name in $TARGETS; do
     sleep 1
-    before=$(ticks "${PID[$name]}")
+    before=$(tree_ticks "${PID[$name]}")
     out=$(timeout $((SECONDS_PER_RUN + 30)) dnsperf -s 127.0.0.1 -p "${PORT[$name]}" -d "$DIR/queries" -l "$SECONDS_PER_RUN" \
       -c "$CLIENTS" -T 1 -q "$OUTSTANDING" -t 2 2>&1 || true)
-    after=$(ticks "${PID[$name]}")
+    after=$(tree_ticks "${PID[$name]}")
     qps=$(awk '/Queries per second:/ {printf "%.0f", $4}' <<<"$out"); qps=${qps:-failed}
     lost=$(awk '/Queries lost:/ {print $3}' <<<"$out"); lost=${lost:-failed}
     cpu=$(python3 -c "import sys; r=sys.argv[1]; print('n/a' if r in ('failed','0') else '%.2f' % ((int(sys.argv[2])/int(sys.argv[3]))/(float(r)*int(sys.argv[4])/1e5)))" \
@@ -73,8 +66,7 @@ for round in $(seq "$ROUNDS"); do
     echo "round $round $name: $qps queries/s, $lost lost, $cpu CPU-s per 100k queries"
   done
 done
-median() { printf '%s\n' $1 | grep -v -e failed -e n/a | sort -n | awk '{a[NR]=$1} END {print (NR ? a[int((NR+1)/2)] : "n/a")}'; }
 echo "--- medians over $ROUNDS interleaved rounds, $CLIENTS clients, $OUTSTANDING outstanding (load at end: $(cut -d' ' -f1-3 /proc/loadavg))"
 for name in $TARGETS; do
-  echo "$name: queries/s${QPS[$name]} (median $(median "${QPS[$name]}")); lost${LOST[$name]}; CPU-s/100k${CPU[$name]} (median $(median "${CPU[$name]}"))"
+  echo "$name: queries/s${QPS[$name]} (median $(median ${QPS[$name]})); lost${LOST[$name]}; CPU-s/100k${CPU[$name]} (median $(median ${CPU[$name]}))"
 done

@@ -10,6 +10,7 @@
 # alternating rounds is what to quote.
 # Needs nginx, wrk and curl (Debian: apt-get install -y nginx-light wrk curl).
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 tandem=${1:?usage: observability-cost.sh PATH/TO/tandem}
 CONNS=${CONNS:-64} SECONDS_EACH=${SECONDS_EACH:-8} ROUNDS=${ROUNDS:-3} BODY_BYTES=${BODY_BYTES:-13}
 for tool in nginx wrk curl; do
@@ -57,7 +58,6 @@ measure() { # url -> "rps p99_ms"
     /Non-2xx|Socket errors/ { bad=bad" "$0 }
     END { printf "%s %s%s\n", rps+0, p99+0, (bad ? " #" bad : "") }'
 }
-median() { sort -g | awk '{a[NR]=$1} END { print (NR % 2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2) }'; }
 
 echo "# observability-cost.sh: conns=$CONNS seconds=$SECONDS_EACH rounds=$ROUNDS body=${BODY_BYTES}B cores=$(nproc)"
 : >"$dir/results"

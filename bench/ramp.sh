@@ -10,6 +10,7 @@
 # the steady state is (the last windows).
 # Settings: ROUNDS (3), WINDOWS (5), CONNS (64), RUN_ARGS. Needs nginx, wrk, curl.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 (($# > 0)) || { echo "usage: ramp.sh PATH/TO/tandem [PATH/TO/other-tandem ...]" >&2; exit 2; }
 ROUNDS=${ROUNDS:-3} WINDOWS=${WINDOWS:-5} CONNS=${CONNS:-64} RUN_ARGS=${RUN_ARGS:-}
 for tool in nginx wrk curl; do
@@ -44,7 +45,6 @@ pools:
 EOF
 nginx -c "$dir/backend.conf" >>"$dir/backend.err" 2>&1 & pids+=($!)
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$B2/" >/dev/null && break; sleep 0.1; done
-median() { sort -g | awk '{a[NR]=$1} END { print (NR % 2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2) }'; }
 
 echo "# ramp.sh: rounds=$ROUNDS windows=${WINDOWS}x2s conns=$CONNS run-args='$RUN_ARGS' cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq "$ROUNDS"); do

@@ -12,6 +12,7 @@
 # drift hits them alike; compare medians.
 # Settings: RUNS (10), RUN_ARGS (e.g. --no-warmup), TIMEOUT_S (20 per run). Needs nginx (apt-get install -y nginx-light).
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 (($# > 0)) || { echo "usage: startup.sh PATH/TO/tandem [PATH/TO/other-tandem ...]" >&2; exit 2; }
 RUNS=${RUNS:-10} TIMEOUT_S=${TIMEOUT_S:-20} RUN_ARGS=${RUN_ARGS:-}
 command -v nginx >/dev/null || { echo "startup.sh: nginx is missing (apt-get install -y nginx-light)" >&2; exit 2; }
@@ -52,13 +53,7 @@ get_ok() { # port path
 }
 for _ in $(seq 100); do get_ok $B / && break; sleep 0.05; done
 now_ms() { local t; t=$(date +%s%N); echo $((t / 1000000)); }
-cpu_ms() { # pid -> user+sys milliseconds so far
-  local stat; stat=$(<"/proc/$1/stat") || { echo 0; return; }
-  stat=${stat##*) }
-  read -r -a f <<<"$stat"
-  echo $(((f[11] + f[12]) * 1000 / $(getconf CLK_TCK)))
-}
-median() { sort -n | awk '{a[NR]=$1} END { print (NR % 2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)) }'; }
+cpu_ms() { echo $(($(proc_ticks "$1") * 1000 / $(getconf CLK_TCK))); } # pid -> user+sys milliseconds so far
 
 one_run() { # build-index tandem-path run
   local cmd proxy="" admin="" cpu="" start pid elapsed

@@ -49,6 +49,7 @@ public sealed class ProxyRuntime : IAsyncDisposable, ICacheAdmin
     private readonly CancellationTokenSource _sweepStop = new();
     private readonly Task _stickySweep;
     private readonly MemoryTrimmer _memory;
+    private readonly ProcessLag? _lag;
     private readonly HttpClient _policyHttp;
     private readonly PolicyServices _policyServices;
     private PolicyCompiler? _policies;
@@ -68,10 +69,11 @@ public sealed class ProxyRuntime : IAsyncDisposable, ICacheAdmin
     /// <paramref name="telemetry"/> (metrics and the access log).
     /// <paramref name="holdsVip"/>: the node runs a VIP, so listening sockets keep answering after the address moves away.
     /// <paramref name="sockets"/>: where listening sockets come from, and where a successor finds them (see <see cref="ListenSocketRegistry"/>).
+    /// <paramref name="ranLateSince"/>: whether this process ran late since a timestamp; by default a <see cref="ProcessLag"/> probe.
     /// </summary>
     public ProxyRuntime(PoolRegistry pools, IDataPlaneTelemetry telemetry, IHttpForwarder forwarder, TimeProvider time,
         ILoggerFactory loggerFactory, IServiceProvider applicationServices, bool holdsVip = false, ListenSocketRegistry? sockets = null,
-        Func<CacheConfig, ISharedCacheTier?>? sharedCacheTier = null)
+        Func<CacheConfig, ISharedCacheTier?>? sharedCacheTier = null, Func<long, bool>? ranLateSince = null)
     {
         ArgumentNullException.ThrowIfNull(loggerFactory);
         ArgumentNullException.ThrowIfNull(telemetry);
@@ -84,7 +86,7 @@ public sealed class ProxyRuntime : IAsyncDisposable, ICacheAdmin
         _loggerFactory = loggerFactory;
         var pipeline = new RequestPipeline(
             new ServerSelection(time, loggerFactory.CreateLogger<ServerSelection>()),
-            new RequestForwarder(forwarder, time, loggerFactory.CreateLogger<RequestForwarder>()),
+            new RequestForwarder(forwarder, time, loggerFactory.CreateLogger<RequestForwarder>(), ranLateSince ?? LateSince),
             time, loggerFactory.CreateLogger<RequestPipeline>());
         sockets ??= new ListenSocketRegistry();
         _services = new ListenerServices(new SharedSocketTransport(loggerFactory, sockets, transparent: holdsVip), pipeline, telemetry, time, loggerFactory, applicationServices);
@@ -95,6 +97,7 @@ public sealed class ProxyRuntime : IAsyncDisposable, ICacheAdmin
         _names = new NameRefresher(time, loggerFactory.CreateLogger("Tandem.Proxy.Dns"));
         _stickySweep = SweepStickyTablesAsync(_sweepStop.Token);
         _memory = new MemoryTrimmer(time, _logger);
+        _lag = ranLateSince is null ? ProcessLag.Start(time) : null;
         // Key sets and forward-auth answers: small, bounded, never through a proxy of the environment.
         _policyHttp = new HttpClient(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         {
@@ -440,6 +443,9 @@ public sealed class ProxyRuntime : IAsyncDisposable, ICacheAdmin
     /// <summary>Where the pair shares ACME certificates (one node orders, both serve).</summary>
     public AcmeSharing AcmeSharing { get; } = new();
 
+    /// <summary>Whether this process ran late since <paramref name="timestamp"/> (see <see cref="ProcessLag"/>).</summary>
+    private bool LateSince(long timestamp) => _lag?.LateSince(timestamp) ?? false;
+
     /// <summary>Drops what <paramref name="order"/> selects from this node's memory tier only (a purge the pair peer sent).</summary>
     private int PurgeLocal(CachePurgeOrder order)
     {
@@ -525,6 +531,10 @@ public sealed class ProxyRuntime : IAsyncDisposable, ICacheAdmin
         await StopAsync();
         await _sweepStop.CancelAsync();
         _memory.Dispose();
+        if (_lag is not null)
+        {
+            await _lag.DisposeAsync();
+        }
         await _stickySweep;
         _sweepStop.Dispose();
         await _dynamicWeights.DisposeAsync();

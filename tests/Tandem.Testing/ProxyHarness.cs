@@ -56,12 +56,19 @@ public sealed class ProxyHarness : IAsyncDisposable
 
     public Uri Address(int listener) => new("http://" + Runtime.Listeners[listener].Bound + "/");
 
+    /// <summary>
+    /// The harness's default for <c>ranLateSince</c>: never late, so a test's timeouts always count against its server
+    /// however loaded the machine running the suite is (ProcessLagTests cover the real probe).
+    /// </summary>
+    private static bool NeverLate(long since) => false;
+
     /// <param name="config">The proxy's config; its listener and pool names are what the series carry.</param>
     /// <param name="accessLog">The access log section; its path is replaced by <see cref="LogPath"/> unless it is "-".</param>
     /// <param name="metrics">The metrics section.</param>
     /// <param name="sharedCacheTier">Builds the cache's shared tier when the config's <c>cache.redis</c> is set (a fake in tests).</param>
+    /// <param name="ranLateSince">Whether the process ran late since a timestamp (timeouts then do not count against servers); never by default.</param>
     public static async Task<ProxyHarness> StartAsync(TandemConfig config, AccessLogConfig? accessLog = null, MetricsConfig? metrics = null,
-        Func<CacheConfig, Tandem.Proxy.Caching.ISharedCacheTier?>? sharedCacheTier = null)
+        Func<CacheConfig, Tandem.Proxy.Caching.ISharedCacheTier?>? sharedCacheTier = null, Func<long, bool>? ranLateSince = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("tandem-proxy-").FullName;
         var logs = new CapturingLoggerProvider();
@@ -75,7 +82,8 @@ public sealed class ProxyHarness : IAsyncDisposable
         var pools = new PoolRegistry(tandemMetrics);
         tandemMetrics.ObservePools(pools);
         var runtime = new ProxyRuntime(pools, new DataPlaneTelemetry(tandemMetrics, log), services.GetRequiredService<IHttpForwarder>(), TimeProvider.System,
-            services.GetRequiredService<ILoggerFactory>(), services, sharedCacheTier: sharedCacheTier);
+            services.GetRequiredService<ILoggerFactory>(), services, sharedCacheTier: sharedCacheTier,
+            ranLateSince: ranLateSince ?? NeverLate);
         await runtime.ApplyAsync(config, CancellationToken.None);
         return new ProxyHarness(services, runtime, tandemMetrics, logs, log, directory);
     }

@@ -23,12 +23,17 @@ namespace Tandem.Proxy.Forwarding;
 /// Every failure is blamed on one party (<see cref="Fault"/>): only the server's count against it (health, ejection,
 /// retries, its error metrics). A request Tandem cannot forward as received is the client's fault: a 4xx from Tandem,
 /// a debug line, never retried (<see cref="RequestChecks"/> refuses some before a server is chosen). Tandem's own
-/// failure is a 500 and an error line.
+/// failure is a 500 and an error line. A timeout while Tandem itself ran late (<paramref name="ranLateSince"/>, from
+/// <see cref="ProcessLag"/>) is still answered and retried as the server's, but not counted against it: the server may
+/// well have answered in time.
 /// </summary>
-internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider time, ILogger<RequestForwarder> logger)
+internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider time, ILogger<RequestForwarder> logger,
+    Func<long, bool>? ranLateSince = null)
 {
     /// <summary>The response header naming the server, when the pool sets <c>server-header: true</c>.</summary>
     public const string ServerHeaderName = "X-Tandem-Server";
+
+    private const string NotCounted = " (Tandem itself was running late: not counted against the server)";
 
     private readonly LogThrottle _failureLog = new(time, TimeSpan.FromSeconds(1), n => ProxyLog.Folded(logger, LogLevel.Warning, "server failed", n));
     private readonly LogThrottle _retryLog = new(time, TimeSpan.FromSeconds(1), n => ProxyLog.Folded(logger, LogLevel.Warning, "retrying", n));
@@ -48,7 +53,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
             state.Server = server;
             state.Attempts++;
             var sent = time.GetTimestamp();
-            var (forwarderError, kind, exception) = await SendAsync(state, server);
+            var (forwarderError, kind, exception, excused) = await SendAsync(state, server, sent);
             state.UpstreamTicks = time.GetTimestamp() - sent;
             state.Error = kind;
             if (kind == RequestError.None)
@@ -66,7 +71,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
                 : null;
             if (next is null)
             {
-                await AnswerFailureAsync(state, server, kind, exception);
+                await AnswerFailureAsync(state, server, kind, exception, excused);
                 return;
             }
             if (_retryLog.TryAcquire(out var suppressed))
@@ -98,7 +103,8 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
     /// <summary>One attempt on <paramref name="server"/> (already counted in flight), accounted when it ends.</summary>
     /// <remarks>A pooled builder: the attempt's state machine is reused instead of allocated per request.</remarks>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<(ForwarderError Error, RequestError Kind, Exception? Exception)> SendAsync(RequestState state, ServerState server)
+    private async ValueTask<(ForwarderError Error, RequestError Kind, Exception? Exception, bool Excused)> SendAsync(RequestState state, ServerState server,
+        long sent)
     {
         var context = state.Http;
         var route = state.Route;
@@ -112,6 +118,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
         var error = ForwarderError.None;
         var kind = RequestError.None;
         Exception? exception = null;
+        var excused = false;
         try
         {
             if (route.ResponseTimeout is { } responseTimeout)
@@ -141,16 +148,18 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
             }
             var ended = time.GetTimestamp();
             var fault = ProxyErrors.FaultOf(kind);
+            // A timeout while this process was too late to see the server's answer says nothing about the server.
+            excused = kind == RequestError.TimedOut && ranLateSince is { } late && late(sent);
             // What the server's metrics and count-5xx see: a client or Tandem fault records its own 4xx/499/500.
             var status = kind != RequestError.None && !context.Response.HasStarted ? ProxyErrors.StatusFor(kind) : context.Response.StatusCode;
-            server.RequestCompleted(status, fault == Fault.Server, time.GetElapsedTime(state.Started, ended).TotalSeconds, ended);
-            if (fault is Fault.None or Fault.Server && kind != RequestError.IdleClosed)
+            server.RequestCompleted(status, fault == Fault.Server && !excused, time.GetElapsedTime(state.Started, ended).TotalSeconds, ended);
+            if (fault is Fault.None or Fault.Server && kind != RequestError.IdleClosed && !excused)
             {
                 OutlierDetector.Record(pool, server, status, fault == Fault.Server);
             }
             target.Queue.Release();
         }
-        return (error, kind, exception);
+        return (error, kind, exception, excused);
     }
 
     /// <summary>
@@ -187,7 +196,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
         }
     }
 
-    private async Task AnswerFailureAsync(RequestState state, ServerState server, RequestError kind, Exception? exception)
+    private async Task AnswerFailureAsync(RequestState state, ServerState server, RequestError kind, Exception? exception, bool excused)
     {
         var context = state.Http;
         if (state.Cache is not null && await CacheStage.TryServeFallbackAsync(state))
@@ -200,7 +209,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
         if (_failureLog.TryAcquire(out var suppressed))
         {
             ProxyLog.ServerFailed(logger, state.Route.Target!.Pool.Name, server.Name, server.Address.ToString(), context.Request.Method, context.Request.Path,
-                ProxyErrors.Describe(kind, exception), status, suppressed);
+                excused ? ProxyErrors.Describe(kind, exception) + NotCounted : ProxyErrors.Describe(kind, exception), status, suppressed);
         }
         await ErrorResponses.WriteAsync(context.Response, status, state.Route.ErrorPages);
     }

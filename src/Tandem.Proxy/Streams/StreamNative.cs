@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using static Tandem.Proxy.Native.SocketMessages;
 
 namespace Tandem.Proxy.Streams;
 
@@ -197,39 +198,6 @@ internal static unsafe partial class StreamNative
             }
         }
     }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct IoVec
-    {
-        public byte* Base;
-        public nuint Length;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct MsgHdr
-    {
-        public byte* Name;
-        public uint NameLen;
-        public IoVec* Iov;
-        public nuint IovLen;
-        public byte* Control;
-        public nuint ControlLen;
-        public int Flags;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct CmsgHdr
-    {
-        public nuint Length;
-        public int Level;
-        public int Type;
-    }
-
-    [LibraryImport("libc", EntryPoint = "sendmsg", SetLastError = true)]
-    private static partial nint SendMsg(int socket, MsgHdr* message, int flags);
-
-    [LibraryImport("libc", EntryPoint = "recvmsg", SetLastError = true)]
-    private static partial nint RecvMsg(int socket, MsgHdr* message, int flags);
 
     [LibraryImport("libc", EntryPoint = "pipe2", SetLastError = true)]
     private static partial int Pipe2(ref int fds, int flags);

@@ -41,6 +41,41 @@ public sealed class ErrorTests
     }
 
     [Fact]
+    public async Task Forward_TimeoutWhileTandemRanLate_504ButNotCountedAgainstTheServer()
+    {
+        await using var a = await TestBackend.StartAsync("a");
+        var asked = 0;
+        await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool(BalancingAlgorithms.RoundRobin, [a.ServerConfig()],
+            p => p with { Timeouts = new PoolTimeouts { Response = TimeSpan.FromMilliseconds(300) } }),
+            ranLateSince: _ => Interlocked.Increment(ref asked) > 0);
+        using var client = TestHttp.Client();
+
+        using var response = await client.GetAsync(new Uri(proxy.BaseAddress, "/delay/5000"));
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        Assert.Equal(1, Volatile.Read(ref asked));
+        var server = proxy.Pools.Find("app")!.FindServer("a")!;
+        Assert.Equal(0, server.Failures);
+        var line = Assert.Single(proxy.Logs.Messages(Microsoft.Extensions.Logging.LogLevel.Warning), m => m.StartsWith("app/a (", StringComparison.Ordinal));
+        Assert.Contains("timed out", line, StringComparison.Ordinal);
+        Assert.Contains("(Tandem itself was running late: not counted against the server)", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Forward_ServerRefusedWhileTandemRanLate_StillCounted()
+    {
+        // Only a timeout can be Tandem's lateness; a refused connection is the server's answer.
+        var dead = TestConfig.DeadServer("down1");
+        await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool(BalancingAlgorithms.RoundRobin, dead), ranLateSince: _ => true);
+        using var client = TestHttp.Client();
+
+        using var response = await client.GetAsync(new Uri(proxy.BaseAddress, "/cart"));
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal(1, proxy.Pools.Find("app")!.FindServer("down1")!.Failures);
+    }
+
+    [Fact]
     public async Task Forward_AllServersDrained_503WithBody()
     {
         await using var a = await TestBackend.StartAsync("a");

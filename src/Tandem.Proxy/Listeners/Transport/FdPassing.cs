@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using static Tandem.Proxy.Native.SocketMessages;
 using System.Text;
 
 namespace Tandem.Proxy.Listeners.Transport;
@@ -132,45 +133,12 @@ public static unsafe partial class FdPassing
     private static int CmsgSpace => sizeof(CmsgHdr) + ((sizeof(int) + sizeof(nuint) - 1) & ~(sizeof(nuint) - 1));
 
     [StructLayout(LayoutKind.Sequential)]
-    private struct IoVec
-    {
-        public byte* Base;
-        public nuint Length;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct MsgHdr
-    {
-        public void* Name;
-        public uint NameLen;
-        public IoVec* Iov;
-        public nuint IovLen;
-        public void* Control;
-        public nuint ControlLen;
-        public int Flags;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct CmsgHdr
-    {
-        public nuint Length;
-        public int Level;
-        public int Type;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
     private struct PollFd
     {
         public int Fd;
         public short Events;
         public short Revents;
     }
-
-    [LibraryImport("libc", EntryPoint = "sendmsg", SetLastError = true)]
-    private static partial nint SendMsg(int socket, MsgHdr* message, int flags);
-
-    [LibraryImport("libc", EntryPoint = "recvmsg", SetLastError = true)]
-    private static partial nint RecvMsg(int socket, MsgHdr* message, int flags);
 
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     private static partial int Poll(PollFd* fds, nuint count, int timeoutMs);
