@@ -5,6 +5,7 @@ using Tandem.Core.Config.Sections.Alerts;
 using Tandem.Core.Config.Sections.Cache;
 using Tandem.Core.Config.Sections.Dns;
 using Tandem.Core.Config.Sections.Forecast;
+using Tandem.Core.Config.Sections.Health;
 using Tandem.Core.Config.Sections.Listeners;
 using Tandem.Core.Config.Sections.Logging;
 using Tandem.Core.Config.Sections.Metrics;
@@ -63,7 +64,7 @@ internal static class RootBinder
         {
             return null;
         }
-        UdpHealthDefaults(root.Pools, root.Config.Listeners);
+        UdpHealthDefaults.Apply(root.Pools, root.Config.Listeners);
         return root.Config with { Pools = root.Pools };
     }
 
@@ -86,6 +87,7 @@ internal static class RootBinder
     /// <summary>A key whose value is read from the top-level mapping itself, present or not.</summary>
     private static RootKey Value(string name, Func<RootContext, ConfigKey, TandemConfig> bind) => new(Keys.Add(name), bind);
 
+    /// <summary>The top-level <c>data-dir</c>: where the node keeps state of its own; may not be empty.</summary>
     private static string? DataDir(ConfigReader reader, YamlMapping map, ConfigKey key)
     {
         var dataDir = reader.String(map, "", key);
@@ -95,25 +97,5 @@ internal static class RootBinder
             return null;
         }
         return dataDir;
-    }
-
-    /// <summary>A pool behind a udp listener whose health names no type is probed with datagrams.</summary>
-    private static void UdpHealthDefaults(List<PoolConfig> pools, IReadOnlyList<ListenerConfig> listeners)
-    {
-        var udpPools = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var listener in listeners)
-        {
-            if (listener.Protocol == ListenerProtocol.Udp)
-            {
-                udpPools.Add(listener.Pool);
-            }
-        }
-        for (var i = 0; i < pools.Count; i++)
-        {
-            if (pools[i].Health is { Type: null, Path: null } health && udpPools.Contains(pools[i].Name))
-            {
-                pools[i] = pools[i] with { Health = health with { Type = HealthCheckType.Udp } };
-            }
-        }
     }
 }
