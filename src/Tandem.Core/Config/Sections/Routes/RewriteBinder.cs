@@ -26,8 +26,8 @@ internal static class RewriteBinder
         var replacement = reader.String(map, path, Replace);
         if ((regex is null) != (replacement is null) && ok)
         {
-            var missing = regex is null ? "path-regex" : "replace";
-            reader.Problem(map, path, $"path-regex and replace go together; missing '{missing}'");
+            var missing = regex is null ? PathRegex : Replace;
+            reader.Problem(map, path, $"path-regex and replace go together; missing '{missing.Name}'");
             ok = false;
         }
         var host = reader.Scalar(ConfigReader.Value(map, Host), Host.At(path));
