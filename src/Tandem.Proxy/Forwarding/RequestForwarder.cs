@@ -67,7 +67,7 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
             }
 
             var next = retry is not null && retry.Allows(state, forwarderError)
-                ? ServerPicker.Acquire(state.Route.Target!.Pool, state.Selection)
+                ? ServerPicker.Acquire(state.Route.Target!.Pool, state.Selection) ?? SameServerAgain(server, excused)
                 : null;
             if (next is null)
             {
@@ -84,6 +84,13 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
             server = next;
         }
     }
+
+    /// <summary>
+    /// A timeout Tandem's own lateness explains says nothing against the server, so when no other server can take the
+    /// retry, the same one may (a lone server: the retry the policy allowed goes to it instead of a 504).
+    /// </summary>
+    private static ServerState? SameServerAgain(ServerState server, bool excused) =>
+        excused && server.IsUsable && server.TryStartRequest() ? server : null;
 
     /// <summary>Tandem's 400/413 for a request it cannot forward as received; the connection closes after it, as the rest of the request is not read.</summary>
     public static Task AnswerClientFaultAsync(HttpContext context, RequestError kind, ErrorPages? pages)
