@@ -27,10 +27,3 @@ public sealed record AccessLogConfig
     /// <summary>Whether lines go to standard output rather than a file.</summary>
     public bool ToStdout => Path is null or "-";
 }
-
-/// <summary>The line format of the access log.</summary>
-public enum AccessLogFormat
-{
-    Json,
-    Combined,
-}

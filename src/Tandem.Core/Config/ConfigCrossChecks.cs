@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Tandem.Core.Config.Sections.Policies;
 
 namespace Tandem.Core.Config;
 
@@ -17,15 +18,16 @@ internal sealed class ConfigCrossChecks(ConfigReader reader)
     private readonly List<(string Name, HostPort Bind, int Line)> _udpBinds = [];
     private readonly List<(string Pool, YamlScalar Node, string Path)> _poolReferences = [];
     private (HostPort Bind, YamlScalar Node)? _adminBind;
+    private string _adminBindPath = "";
 
     /// <summary>Policy names defined and referred to (listeners, routes).</summary>
     public PolicyReferences Policies { get; } = new(reader);
 
-    public string? ListenerName(YamlMapping map, string path) => UniqueName(map, path, _listenerNames, "listener");
+    public string? ListenerName(YamlMapping map, string path, ConfigKey key) => UniqueName(map, path, key, _listenerNames, "listener");
 
-    public string? PoolName(YamlMapping map, string path)
+    public string? PoolName(YamlMapping map, string path, ConfigKey key)
     {
-        var name = UniqueName(map, path, _poolNames, "pool");
+        var name = UniqueName(map, path, key, _poolNames, "pool");
         if (name is not null)
         {
             _poolOrder.Add(name);
@@ -33,12 +35,12 @@ internal sealed class ConfigCrossChecks(ConfigReader reader)
         return name;
     }
 
-    public string? PoolReference(YamlMapping map, string path)
+    public string? PoolReference(YamlMapping map, string path, ConfigKey key)
     {
-        var scalar = reader.Scalar(reader.Required(map, path, "pool"), ConfigReader.Child(path, "pool"));
+        var scalar = reader.Scalar(reader.Required(map, path, key), key.At(path));
         if (scalar is not null)
         {
-            _poolReferences.Add((scalar.Text, scalar, ConfigReader.Child(path, "pool")));
+            _poolReferences.Add((scalar.Text, scalar, key.At(path)));
         }
         return scalar?.Text;
     }
@@ -63,7 +65,13 @@ internal sealed class ConfigCrossChecks(ConfigReader reader)
         binds.Add((listener, bind, node.Line));
     }
 
-    public void AdminBind(HostPort bind, YamlScalar node) => _adminBind = (bind, node);
+    /// <summary>The admin listener's bind, checked against the listeners' in <see cref="Finish"/>.</summary>
+    public void AdminBind(HostPort bind, YamlScalar node, string path)
+    {
+        // Two fields rather than a three-part tuple: a new ValueTuple shape over our HostPort is JIT-compiled at start-up.
+        _adminBind = (bind, node);
+        _adminBindPath = path;
+    }
 
     /// <summary>Runs the checks that need the whole file.</summary>
     public void Finish()
@@ -83,7 +91,7 @@ internal sealed class ConfigCrossChecks(ConfigReader reader)
             {
                 if (Collide(admin.Bind, bind))
                 {
-                    reader.Problem(admin.Node, "admin.bind",
+                    reader.Problem(admin.Node, _adminBindPath,
                         string.Create(CultureInfo.InvariantCulture, $"bind {admin.Bind} is already used by listener '{listener}' (line {line})"));
                     break;
                 }
@@ -103,9 +111,9 @@ internal sealed class ConfigCrossChecks(ConfigReader reader)
 
     private static bool IsAny(IPAddress ip) => ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.IPv6Any);
 
-    private string? UniqueName(YamlMapping map, string path, Dictionary<string, int> seen, string kind)
+    private string? UniqueName(YamlMapping map, string path, ConfigKey key, Dictionary<string, int> seen, string kind)
     {
-        var node = reader.Scalar(reader.Required(map, path, "name"), ConfigReader.Child(path, "name"));
+        var node = reader.Scalar(reader.Required(map, path, key), key.At(path));
         if (node is null)
         {
             return null;
@@ -113,75 +121,16 @@ internal sealed class ConfigCrossChecks(ConfigReader reader)
         var name = node.Text;
         if (!NameRules.IsValid(name, NameRules.Plain, out var error))
         {
-            reader.Problem(node, ConfigReader.Child(path, "name"), error);
+            reader.Problem(node, key.At(path), error);
             return null;
         }
         if (seen.TryGetValue(name, out var firstLine))
         {
-            reader.Problem(node, ConfigReader.Child(path, "name"),
+            reader.Problem(node, key.At(path),
                 string.Create(CultureInfo.InvariantCulture, $"duplicate {kind} name '{name}' (first defined at line {firstLine})"));
             return null;
         }
         seen[name] = node.Line;
         return name;
-    }
-}
-
-/// <summary>The server names of one pool: valid characters and no duplicates (an unnamed server is named by its address).</summary>
-internal sealed class ServerNames(ConfigReader reader, string? pool)
-{
-    private readonly Dictionary<string, int> _seen = new(StringComparer.Ordinal);
-
-    public string? Check(YamlMapping map, string path, string? defaultName, YamlScalar? addressNode)
-    {
-        var explicitNode = reader.Scalar(ConfigReader.Value(map, "name"), ConfigReader.Child(path, "name"));
-        var name = explicitNode?.Text ?? defaultName;
-        var at = (YamlNode?)explicitNode ?? addressNode;
-        if (name is null || at is null)
-        {
-            return null;
-        }
-        if (explicitNode is not null && !NameRules.IsValid(name, NameRules.Server, out var error))
-        {
-            reader.Problem(explicitNode, ConfigReader.Child(path, "name"), error);
-            return null;
-        }
-        if (_seen.TryGetValue(name, out var firstLine))
-        {
-            var key = explicitNode is null ? "address" : "name";
-            reader.Problem(at, ConfigReader.Child(path, key),
-                string.Create(CultureInfo.InvariantCulture, $"duplicate server name '{name}' in pool '{pool}' (first defined at line {firstLine})"));
-            return null;
-        }
-        _seen[name] = at.Line;
-        return name;
-    }
-}
-
-/// <summary>What names may contain: they appear in URLs of the admin API and in metric labels.</summary>
-internal static class NameRules
-{
-    public const string Plain = "._-";
-    public const string Server = "._-:[]";
-
-    public static bool IsValid(string name, string extra, out string error)
-    {
-        error = "";
-        if (name.Length == 0 || name.Length > 64)
-        {
-            error = name.Length == 0 ? "name must not be empty" : "name must be at most 64 characters";
-            return false;
-        }
-        foreach (var c in name)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && !extra.Contains(c, StringComparison.Ordinal))
-            {
-                error = extra == Plain
-                    ? $"name '{name}' may only contain letters, digits, '.', '_' and '-'"
-                    : $"name '{name}' may only contain letters, digits, '.', '_', '-', ':', '[' and ']'";
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -64,7 +64,7 @@ public static class ConfigLoader
             reader.Problem(second.Line, second.Column, "", "only one YAML document is allowed");
         }
 
-        var config = ConfigBinder.Bind(reader, documents[0]!);
+        var config = Sections.RootBinder.Bind(reader, documents[0]!);
         var problems = Sorted(reader.Problems);
         if (problems.Count > 0 || config is null)
         {

@@ -27,13 +27,18 @@ internal sealed class ConfigReader(string file)
 
     public void Problem(int line, int column, string path, string message) => _problems.Add(new ConfigProblem(file, line, column, path, message));
 
+    /// <summary>
+    /// <paramref name="path"/>.<paramref name="key"/>; for keys the file chooses (a header name, a log category). A
+    /// section's own keys say <see cref="ConfigKey.At"/>.
+    /// </summary>
     public static string Child(string path, string key) => path.Length == 0 ? key : path + "." + key;
 
     public static string Item(string path, int index) => string.Create(CultureInfo.InvariantCulture, $"{path}[{index}]");
 
-    /// <summary>The node as a mapping whose keys are all in <paramref name="known"/>; reports unknown and duplicate keys.</summary>
-    public YamlMapping? Mapping(YamlNode node, string path, IReadOnlyList<string> known)
+    /// <summary>The node as a mapping whose keys are all in <paramref name="keys"/>; reports unknown and duplicate keys.</summary>
+    public YamlMapping? Mapping(YamlNode node, string path, SectionKeys keys)
     {
+        var known = keys.Names;
         if (node is not YamlMapping mapping)
         {
             Problem(node, path, "expected a mapping");
@@ -57,11 +62,11 @@ internal sealed class ConfigReader(string file)
     }
 
     /// <summary>The value of <paramref name="key"/> (the first, if duplicated), or null when absent or YAML null.</summary>
-    public static YamlNode? Value(YamlMapping mapping, string key)
+    public static YamlNode? Value(YamlMapping mapping, ConfigKey key)
     {
         foreach (var (k, value) in mapping.Pairs)
         {
-            if (string.Equals(k.Text, key, StringComparison.Ordinal))
+            if (string.Equals(k.Text, key.Name, StringComparison.Ordinal))
             {
                 return value is YamlScalar { IsNull: true } ? null : value;
             }
@@ -69,12 +74,12 @@ internal sealed class ConfigReader(string file)
         return null;
     }
 
-    public YamlNode? Required(YamlMapping mapping, string path, string key)
+    public YamlNode? Required(YamlMapping mapping, string path, ConfigKey key)
     {
         var value = Value(mapping, key);
         if (value is null)
         {
-            Problem(mapping, path, $"missing required key '{key}'");
+            Problem(mapping, path, $"missing required key '{key.Name}'");
         }
         return value;
     }
@@ -110,35 +115,35 @@ internal sealed class ConfigReader(string file)
         return null;
     }
 
-    public string? String(YamlMapping mapping, string path, string key, bool required = false)
+    public string? String(YamlMapping mapping, string path, ConfigKey key, bool required = false)
     {
         var node = required ? Required(mapping, path, key) : Value(mapping, key);
-        return Scalar(node, Child(path, key))?.Text;
+        return Scalar(node, key.At(path))?.Text;
     }
 
-    public int? Int(YamlMapping mapping, string path, string key, int min, int max)
+    public int? Int(YamlMapping mapping, string path, ConfigKey key, int min, int max)
     {
-        var scalar = Scalar(Value(mapping, key), Child(path, key));
+        var scalar = Scalar(Value(mapping, key), key.At(path));
         if (scalar is null)
         {
             return null;
         }
         if (!int.TryParse(scalar.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
         {
-            Problem(scalar, Child(path, key), $"expected an integer, got '{scalar.Text}'");
+            Problem(scalar, key.At(path), $"expected an integer, got '{scalar.Text}'");
             return null;
         }
         if (value < min || value > max)
         {
-            Problem(scalar, Child(path, key), string.Create(CultureInfo.InvariantCulture, $"must be {min}..{max}, got {value}"));
+            Problem(scalar, key.At(path), string.Create(CultureInfo.InvariantCulture, $"must be {min}..{max}, got {value}"));
             return null;
         }
         return value;
     }
 
-    public bool? Bool(YamlMapping mapping, string path, string key)
+    public bool? Bool(YamlMapping mapping, string path, ConfigKey key)
     {
-        var scalar = Scalar(Value(mapping, key), Child(path, key));
+        var scalar = Scalar(Value(mapping, key), key.At(path));
         switch (scalar?.Text)
         {
             case null:
@@ -148,58 +153,61 @@ internal sealed class ConfigReader(string file)
             case "false":
                 return false;
             default:
-                Problem(scalar, Child(path, key), $"expected true or false, got '{scalar.Text}'");
+                Problem(scalar, key.At(path), $"expected true or false, got '{scalar.Text}'");
                 return null;
         }
     }
 
-    public TimeSpan? Duration(YamlMapping mapping, string path, string key)
+    public TimeSpan? Duration(YamlMapping mapping, string path, ConfigKey key)
     {
-        var scalar = Scalar(Value(mapping, key), Child(path, key));
+        var scalar = Scalar(Value(mapping, key), key.At(path));
         if (scalar is null)
         {
             return null;
         }
         if (!Config.Duration.TryParse(scalar.Text, out var value))
         {
-            Problem(scalar, Child(path, key), $"bad duration '{scalar.Text}'; {Config.Duration.Hint}");
+            Problem(scalar, key.At(path), $"bad duration '{scalar.Text}'; {Config.Duration.Hint}");
             return null;
         }
         if (value <= TimeSpan.Zero)
         {
-            Problem(scalar, Child(path, key), $"must be greater than 0, got '{scalar.Text}'");
+            Problem(scalar, key.At(path), $"must be greater than 0, got '{scalar.Text}'");
             return null;
         }
         return value;
     }
 
     /// <summary>A <c>host:port</c>; with <paramref name="bind"/>, the host must be an IP literal.</summary>
-    public (HostPort Value, YamlScalar Node)? Address(YamlMapping mapping, string path, string key, bool required, bool bind)
+    public (HostPort Value, YamlScalar Node)? Address(YamlMapping mapping, string path, ConfigKey key, bool required, bool bind)
     {
         var node = required ? Required(mapping, path, key) : Value(mapping, key);
-        var scalar = Scalar(node, Child(path, key));
+        var scalar = Scalar(node, key.At(path));
         if (scalar is null)
         {
             return null;
         }
         if (!HostPort.TryParse(scalar.Text, out var value, out var error))
         {
-            Problem(scalar, Child(path, key), $"bad address '{scalar.Text}': {error}");
+            Problem(scalar, key.At(path), $"bad address '{scalar.Text}': {error}");
             return null;
         }
         if (bind && value.Ip is null)
         {
-            Problem(scalar, Child(path, key), $"bad address '{scalar.Text}': bind needs an IP address such as 127.0.0.1, 0.0.0.0, [::1] or [::]");
+            Problem(scalar, key.At(path), $"bad address '{scalar.Text}': bind needs an IP address such as 127.0.0.1, 0.0.0.0, [::1] or [::]");
             return null;
         }
         return (value, scalar);
     }
 
-    /// <summary>A value from a fixed set; <paramref name="describe"/> words the error (e.g. "unknown protocol 'udp'; expected http or tcp").</summary>
-    public T? Choice<T>(YamlMapping mapping, string path, string key, Keywords<T> choices, Func<string, string> describe)
+    /// <summary>
+    /// A value from a fixed set; <paramref name="describe"/> words the error (e.g. "unknown protocol 'udp'; expected http
+    /// or tcp").
+    /// </summary>
+    public T? Choice<T>(YamlMapping mapping, string path, ConfigKey key, Keywords<T> choices, Func<string, string> describe)
         where T : struct
     {
-        var scalar = Scalar(Value(mapping, key), Child(path, key));
+        var scalar = Scalar(Value(mapping, key), key.At(path));
         if (scalar is null)
         {
             return null;
@@ -208,7 +216,7 @@ internal sealed class ConfigReader(string file)
         {
             return value;
         }
-        Problem(scalar, Child(path, key), describe(scalar.Text));
+        Problem(scalar, key.At(path), describe(scalar.Text));
         return null;
     }
 

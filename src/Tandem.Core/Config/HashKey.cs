@@ -43,11 +43,3 @@ public sealed record HashKey(HashKeySource Source, string? Name)
         _ => "ip",
     };
 }
-
-/// <summary>Where the <c>ip-hash</c> key comes from.</summary>
-public enum HashKeySource
-{
-    ClientAddress,
-    Header,
-    Cookie,
-}

@@ -19,22 +19,3 @@ public sealed record LoggingConfig
     /// </summary>
     public IReadOnlyDictionary<string, LogSeverity> Levels { get; init; } = new Dictionary<string, LogSeverity>();
 }
-
-/// <summary>The level names of <c>logging</c>, in .NET's order (trace is the most verbose, none writes nothing).</summary>
-public enum LogSeverity
-{
-    Trace,
-    Debug,
-    Info,
-    Warning,
-    Error,
-    Critical,
-    None,
-}
-
-/// <summary>How log lines are written.</summary>
-public enum LogFormat
-{
-    Text,
-    Json,
-}

@@ -60,16 +60,3 @@ public sealed record PoolConfig
     /// <summary>Key <c>send-proxy</c>: <c>v1</c> or <c>v2</c> sends a PROXY protocol header on each TCP connection to a server; none by default.</summary>
     public ProxyProtocolVersion SendProxy { get; init; }
 }
-
-/// <summary>Per-pool timeouts (YAML <c>pools[].timeouts</c>).</summary>
-public sealed record PoolTimeouts
-{
-    /// <summary>Key <c>connect</c>: TCP connect to a server; default 2 s.</summary>
-    public TimeSpan? Connect { get; init; }
-
-    /// <summary>Key <c>response</c>: time to the first byte of the response; default 30 s.</summary>
-    public TimeSpan? Response { get; init; }
-
-    /// <summary>Key <c>idle</c>: longest gap between body bytes; default 60 s.</summary>
-    public TimeSpan? Idle { get; init; }
-}

@@ -76,24 +76,3 @@ public sealed record RouteConfig
     /// <summary>The column of the route in its file.</summary>
     public int Column { get; init; }
 }
-
-/// <summary>One side of a <c>split</c>: a pool and its share.</summary>
-public sealed record SplitTarget(string Pool, int Weight);
-
-/// <summary>
-/// A route's <c>errors</c>: <c>{502: /etc/tandem/502.html, 503: ..., intercept: true}</c>. Each page is read when the
-/// config loads (at most 64 KB) and served as <c>text/html</c> when Tandem itself answers the route's request with that
-/// status (a server failed, none is up, a timeout, a refused body); with <see cref="Intercept"/> also when the server
-/// answers with it, in place of the server's body.
-/// </summary>
-public sealed record ErrorPagesConfig
-{
-    /// <summary>The pages by status (400..599), in the order written.</summary>
-    public required IReadOnlyList<ErrorPage> Pages { get; init; }
-
-    /// <summary>Key <c>intercept</c>: also replace the server's answers with these statuses; default false.</summary>
-    public bool Intercept { get; init; }
-}
-
-/// <summary>One error page: the status it answers, the file it came from and its content.</summary>
-public sealed record ErrorPage(int Status, string File, string Body);

@@ -34,9 +34,3 @@ public sealed record RouteMatch
     /// <summary>Key <c>query</c>: query parameter name to the value it must have (or match).</summary>
     public IReadOnlyList<NamedValueMatch>? Query { get; init; }
 }
-
-/// <summary>
-/// A condition on a named header or query parameter: <c>NAME: value</c> (exact, case-sensitive),
-/// <c>NAME: { regex: "..." }</c> or <c>NAME: { present: true }</c>.
-/// </summary>
-public sealed record NamedValueMatch(string Name, string? Exact, string? Regex);

@@ -18,13 +18,3 @@ public sealed record StickyConfig
     /// <summary>Key <c>size</c>: table mode remembers at most this many clients, forgetting the least recently seen first; default 100000.</summary>
     public int? Size { get; init; }
 }
-
-/// <summary>Where a pool's stickiness lives.</summary>
-public enum StickyMode
-{
-    /// <summary>Tandem sets a cookie naming the server (opaquely); nothing is stored, so both nodes of a pair agree by construction.</summary>
-    Cookie,
-
-    /// <summary>A table from a client key to its server, with expiry, shared with the pair's peer.</summary>
-    Table,
-}

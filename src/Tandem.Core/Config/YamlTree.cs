@@ -4,23 +4,6 @@ using YamlDotNet.Core.Events;
 
 namespace Tandem.Core.Config;
 
-/// <summary>A YAML node with its position (1-based line and column), as the config loader needs it.</summary>
-internal abstract record YamlNode(int Line, int Column);
-
-internal sealed record YamlScalar(int Line, int Column, string? Value, bool IsQuoted) : YamlNode(Line, Column)
-{
-    /// <summary>A plain <c>~</c>, <c>null</c> or empty value: YAML's null.</summary>
-    public bool IsNull => !IsQuoted && (Value is null or "" or "~" or "null" or "Null" or "NULL");
-
-    public string Text => Value ?? "";
-}
-
-/// <summary>A list; <c>IsFlow</c> when written inline (<c>[a, b]</c>) rather than as a block of <c>- </c> lines.</summary>
-internal sealed record YamlSequence(int Line, int Column, IReadOnlyList<YamlNode> Items, bool IsFlow = false) : YamlNode(Line, Column);
-
-/// <summary>A mapping that keeps every pair in order, duplicates included, so they can be reported rather than thrown on.</summary>
-internal sealed record YamlMapping(int Line, int Column, IReadOnlyList<KeyValuePair<YamlScalar, YamlNode>> Pairs) : YamlNode(Line, Column);
-
 /// <summary>
 /// Reads YAML text into <see cref="YamlNode"/>s from YamlDotNet's parser events. YamlDotNet's own representation model
 /// throws at the first duplicate key; the config loader wants to report it with every other problem instead.

@@ -1,0 +1,7 @@
+namespace Tandem.Core.Config;
+
+public enum ClientCertificateMode
+{
+    Optional,
+    Require,
+}

@@ -1,0 +1,9 @@
+namespace Tandem.Core.Config.Policies;
+
+public enum RateLimitKeyKind
+{
+    Ip,
+    Header,
+    JwtClaim,
+    CertificateSubject,
+}
