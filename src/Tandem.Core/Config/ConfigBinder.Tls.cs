@@ -21,25 +21,38 @@ internal static partial class ConfigBinder
 
     private static readonly Keywords<AcmeChallenge> AcmeChallenges = new(("http-01", AcmeChallenge.Http01), ("tls-alpn-01", AcmeChallenge.TlsAlpn01));
 
-    private static ListenerTlsConfig? BindListenerTls(ConfigReader reader, YamlNode node, string path)
+    /// <summary>A <c>tls</c> section of a listener, or of the admin listener (<paramref name="acmeAllowed"/> false: certificate files only).</summary>
+    private static ListenerTlsConfig? BindListenerTls(ConfigReader reader, YamlNode node, string path, bool acmeAllowed = true)
     {
         var map = reader.Mapping(node, path, ListenerTlsKeys);
         if (map is null)
         {
             return null;
         }
+        var refused = false;
+        if (!acmeAllowed && ConfigReader.Value(map, "acme") is { } acmeRefused)
+        {
+            // ACME's challenges are answered on the proxy listeners' ports (80, 443), which the admin listener is not.
+            reader.Problem(acmeRefused, ConfigReader.Child(path, "acme"), "ACME is not available on the admin listener; list certificate files under 'certificates'");
+            refused = true;
+        }
         var certificatesNode = ConfigReader.Value(map, "certificates");
         var certificates = certificatesNode is null ? null
-            : BindList(reader, certificatesNode, ConfigReader.Child(path, "certificates"), "must list at least one certificate (or leave it out and use acme)",
+            : BindList(reader, certificatesNode, ConfigReader.Child(path, "certificates"),
+                acmeAllowed ? "must list at least one certificate (or leave it out and use acme)" : "must list at least one certificate",
                 (n, p) => BindCertificateFiles(reader, n, p));
         var minVersion = reader.Choice(map, path, "min-version", TlsVersions, v => $"unknown TLS version '{v}'; expected 1.2 or 1.3 (older versions are never offered)");
         var clientNode = ConfigReader.Value(map, "client-certificates");
         var client = clientNode is null ? null : BindClientCertificates(reader, clientNode, ConfigReader.Child(path, "client-certificates"));
-        var acmeNode = ConfigReader.Value(map, "acme");
+        var acmeNode = acmeAllowed ? ConfigReader.Value(map, "acme") : null;
         var acme = acmeNode is null ? null : BindAcme(reader, acmeNode, ConfigReader.Child(path, "acme"));
+        if (refused)
+        {
+            return null;
+        }
         if (certificatesNode is null && acmeNode is null)
         {
-            reader.Problem(map, path, "needs 'certificates' or 'acme'");
+            reader.Problem(map, path, acmeAllowed ? "needs 'certificates' or 'acme'" : "needs 'certificates'");
             return null;
         }
         if ((certificatesNode is not null && certificates is null) || (clientNode is not null && client is null) || (acmeNode is not null && acme is null)

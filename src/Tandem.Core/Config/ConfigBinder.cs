@@ -13,7 +13,7 @@ internal static partial class ConfigBinder
         "resolver", "resolve-interval", "policies", "default-policy", "trusted-proxies", "data-dir", "cache"];
     private static readonly string[] ListenerKeys = ["name", "bind", "protocol", "pool", "http-versions", "keepalive-timeout", "max-connections", "max-body", "non-ascii-headers",
         "policy", "trusted-proxies", "routes", "tls", "accept-proxy", "max-sessions", "idle-timeout", "header-routing", "splice"];
-    private static readonly string[] AdminKeys = ["bind", "token-file"];
+    private static readonly string[] AdminKeys = ["bind", "token-file", "tls"];
     private static readonly string[] PoolKeys =
         ["name", "algorithm", "servers", "health", "timeouts", "keepalive-timeout", "hash-key", "agent", "server-header",
          "passive", "slow-start", "retries", "retry-body-limit", "queue", "capacity", "scale-ahead", "sticky", "tls", "send-proxy"];
@@ -212,7 +212,14 @@ internal static partial class ConfigBinder
         {
             checks.AdminBind(b.Value, b.Node);
         }
-        return new AdminConfig { Bind = bind?.Value, TokenFile = BindTokenFile(reader, map) };
+        var tlsNode = ConfigReader.Value(map, "tls");
+        var tls = tlsNode is null ? null : BindListenerTls(reader, tlsNode, "admin.tls", acmeAllowed: false);
+        if (tlsNode is null && bind is { } plain && plain.Value.Ip is { } ip && !System.Net.IPAddress.IsLoopback(ip))
+        {
+            reader.Warning(plain.Node.Line, plain.Node.Column, "admin.bind",
+                $"{plain.Value} is not a loopback address and admin has no tls: the dashboard, the API and the admin token cross the network in plain text; add admin.tls (see README, HTTPS)");
+        }
+        return new AdminConfig { Bind = bind?.Value, TokenFile = BindTokenFile(reader, map), Tls = tls };
     }
 
     private static PoolConfig? BindPool(ConfigReader reader, ConfigCrossChecks checks, YamlNode node, string path)
