@@ -153,6 +153,26 @@ public sealed class AdminTlsNodeTests
             StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task PairStatus_MutualTlsAdmin_CaAndClientCertificateReachIt()
+    {
+        using var certs = TestCertificates.Create();
+        var (cert, key) = certs.WritePem(certs.Server("127.0.0.1"), "admin");
+        var ca = certs.WriteCaPem();
+        var client = certs.WritePem(certs.Client("ops"), "ops", withChain: false);
+        await using var node = await NodeHarness.StartAsync((port, admin) => Yaml(port, admin, cert, key, ca));
+        var admin = $"https://127.0.0.1:{node.AdminPort}";
+
+        using var withCertificate = await TandemProcess.RunToExitAsync("pair", "status", "--admin", admin, "--ca", ca,
+            "--client-cert", client.Cert, "--client-key", client.Key);
+        using var without = await TandemProcess.RunToExitAsync("pair", "status", "--admin", admin, "--ca", ca);
+
+        Assert.True(withCertificate.ExitCode == 0, string.Join('\n', withCertificate.StderrLines));
+        Assert.Equal("standalone: this node has no pair section", withCertificate.StdoutLines[0]);
+        Assert.Equal(1, without.ExitCode);
+        Assert.StartsWith($"tandem: cannot reach the node's admin API at 127.0.0.1:{node.AdminPort}: ", without.StderrLines[0], StringComparison.Ordinal);
+    }
+
     /// <summary>The DNS names of the certificate a new connection to the admin port is served.</summary>
     private static async Task<IReadOnlyList<string>> ServedNamesAsync(int adminPort)
     {
