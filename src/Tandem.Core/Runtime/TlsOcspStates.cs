@@ -18,6 +18,6 @@ public static class TlsOcspStates
     /// <summary>A responder, but the file's chain does not reach a root this machine has: off, nothing fetched.</summary>
     public const string NoIssuer = "no-issuer";
 
-    /// <summary>A responder, but the platform does not staple (.NET staples on Linux only).</summary>
+    /// <summary>A responder, but not Linux: Tandem manages stapling only with OpenSSL (Windows' SChannel may staple by itself).</summary>
     public const string Unsupported = "unsupported";
 }

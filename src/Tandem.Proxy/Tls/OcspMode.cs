@@ -12,6 +12,6 @@ internal enum OcspMode
     /// <summary>A responder, but the chain does not reach a root without downloading: nothing is fetched.</summary>
     NoIssuer,
 
-    /// <summary>Not Linux: .NET staples only with OpenSSL.</summary>
+    /// <summary>Not Linux: stapling is managed here only with OpenSSL.</summary>
     Unsupported,
 }
