@@ -41,7 +41,15 @@ public sealed class TestCertificates : IDisposable
     /// <summary>A client certificate with subject <c>CN=<paramref name="commonName"/></c> and a DNS SAN of the same name.</summary>
     public X509Certificate2 Client(string commonName) => Issue(commonName, [commonName], ClientAuth, DateTimeOffset.UtcNow.AddDays(30));
 
-    public X509Certificate2 Issue(string commonName, string[] names, Oid usage, DateTimeOffset notAfter)
+    /// <summary>
+    /// A server certificate for <paramref name="name"/> whose AIA extension names <paramref name="ocsp"/> as its OCSP responder
+    /// and <paramref name="caIssuers"/> as where its issuer can be downloaded (either may be null).
+    /// </summary>
+    public X509Certificate2 ServerWithAia(string name, string? ocsp, string? caIssuers) =>
+        Issue(name, [name], ServerAuth, DateTimeOffset.UtcNow.AddDays(30),
+            new X509AuthorityInformationAccessExtension(ocsp is null ? null : [ocsp], caIssuers is null ? null : [caIssuers]));
+
+    public X509Certificate2 Issue(string commonName, string[] names, Oid usage, DateTimeOffset notAfter, params X509Extension[] extra)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=" + commonName, key, HashAlgorithmName.SHA256);
@@ -60,7 +68,13 @@ public sealed class TestCertificates : IDisposable
         request.CertificateExtensions.Add(san.Build());
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([usage], false));
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+        foreach (var extension in extra)
+        {
+            request.CertificateExtensions.Add(extension);
+        }
         var serial = RandomNumberGenerator.GetBytes(12);
+        // Positive and minimally encoded, as an OCSP responder's index writes serials.
+        serial[0] = (byte)((serial[0] & 0x7F) | 0x40);
         using var issued = request.Create(Ca, DateTimeOffset.UtcNow.AddDays(-1), notAfter, serial);
         using var withKey = issued.CopyWithPrivateKey(key);
         // Through PKCS#12 so the key is usable by SslStream on every platform.
@@ -83,6 +97,14 @@ public sealed class TestCertificates : IDisposable
     {
         var path = Path.Combine(Directory, name + ".pem");
         File.WriteAllText(path, Ca.ExportCertificatePem() + "\n");
+        return path;
+    }
+
+    /// <summary>Writes <see cref="Ca"/>'s private key as PEM (for a test OCSP responder that signs as the CA).</summary>
+    public string WriteCaKey(string name = "ca")
+    {
+        var path = Path.Combine(Directory, name + ".key");
+        WriteKey(Ca, path);
         return path;
     }
 

@@ -12,4 +12,11 @@ public sealed record AdminConfig
     /// reads when <see cref="Bind"/> is not a loopback address. Null: no token, everything open (loopback by default).
     /// </summary>
     public string? TokenFile { get; init; }
+
+    /// <summary>
+    /// Key <c>tls</c>: the admin listener speaks HTTPS, with the keys of <c>listeners[].tls</c> (certificates picked by SNI
+    /// and watched, <c>min-version</c>, <c>client-certificates</c>) except <c>acme</c>. Null: plain HTTP (a warning when
+    /// <see cref="Bind"/> is not a loopback address).
+    /// </summary>
+    public ListenerTlsConfig? Tls { get; init; }
 }

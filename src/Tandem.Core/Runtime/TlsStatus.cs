@@ -35,4 +35,14 @@ public static class TlsCertificateSources
 /// <param name="NextAttempt">ACME: when the next order (renewal or retry) is due; null for files.</param>
 /// <param name="LastError">Why the last reload or order failed; null after a success.</param>
 public sealed record TlsCertificateStatus(string Name, IReadOnlyList<string> Names, string Source, DateTimeOffset? NotBefore, DateTimeOffset? NotAfter,
-    DateTimeOffset? LastLoaded, DateTimeOffset? NextAttempt, string? LastError);
+    DateTimeOffset? LastLoaded, DateTimeOffset? NextAttempt, string? LastError)
+{
+    /// <summary>OCSP stapling, one of <see cref="TlsOcspStates"/>; null while an ACME certificate has not been issued yet.</summary>
+    public string? Ocsp { get; init; }
+
+    /// <summary>The OCSP responder URL from the certificate's AIA extension; null without one.</summary>
+    public string? OcspResponder { get; init; }
+
+    /// <summary>With <see cref="TlsOcspStates.Stapled"/>: the held answer's nextUpdate.</summary>
+    public DateTimeOffset? OcspValidUntil { get; init; }
+}

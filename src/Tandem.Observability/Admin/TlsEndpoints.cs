@@ -33,7 +33,8 @@ public sealed record TlsView(IReadOnlyList<TlsListenerView> Listeners)
             foreach (var c in listener.Certificates)
             {
                 double? left = c.NotAfter is { } notAfter ? Math.Round((notAfter - now).TotalSeconds) : null;
-                certificates.Add(new TlsCertificateView(c.Name, c.Names, c.Source, c.NotBefore, c.NotAfter, left, c.LastLoaded, c.NextAttempt, c.LastError));
+                certificates.Add(new TlsCertificateView(c.Name, c.Names, c.Source, c.NotBefore, c.NotAfter, left, c.LastLoaded, c.NextAttempt, c.LastError,
+                    c.Ocsp, c.OcspResponder, c.OcspValidUntil));
             }
             views.Add(new TlsListenerView(listener.Listener, certificates));
         }
@@ -52,8 +53,12 @@ public sealed record TlsListenerView(string Name, IReadOnlyList<TlsCertificateVi
 /// <param name="LastReload">When the file was last loaded, or the ACME certificate last issued or loaded.</param>
 /// <param name="NextAttempt">ACME: the next renewal or retry.</param>
 /// <param name="LastError">The last reload or order failure; null after a success.</param>
+/// <param name="Ocsp">OCSP stapling: <c>stapled</c>, <c>waiting</c>, <c>enabled</c>, <c>no-responder</c>, <c>no-issuer</c> or <c>unsupported</c> (<see cref="TlsOcspStates"/>).</param>
+/// <param name="OcspResponder">The responder URL from the certificate's AIA extension; null without one.</param>
+/// <param name="OcspValidUntil">While <c>stapled</c>: when the held answer lapses (its nextUpdate).</param>
 public sealed record TlsCertificateView(string Name, IReadOnlyList<string> Names, string Source, DateTimeOffset? NotBefore, DateTimeOffset? NotAfter,
-    double? ExpiresInSeconds, DateTimeOffset? LastReload, DateTimeOffset? NextAttempt, string? LastError);
+    double? ExpiresInSeconds, DateTimeOffset? LastReload, DateTimeOffset? NextAttempt, string? LastError, string? Ocsp, string? OcspResponder,
+    DateTimeOffset? OcspValidUntil);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(TlsView))]

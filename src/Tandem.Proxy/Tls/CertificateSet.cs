@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Net.Security;
+using Tandem.Core.Runtime;
 using Tandem.Core.Tls;
 
 namespace Tandem.Proxy.Tls;
@@ -13,6 +14,7 @@ internal sealed class CertificateSet
 {
     private readonly FrozenDictionary<string, SslStreamCertificateContext> _exact;
     private readonly FrozenDictionary<string, SslStreamCertificateContext> _wildcard;
+    private readonly Dictionary<PemCertificate, (SslStreamCertificateContext Context, CertificateOcsp Ocsp)> _contexts = new(ReferenceEqualityComparer.Instance);
 
     public CertificateSet(IReadOnlyList<PemCertificate> certificates)
     {
@@ -20,8 +22,9 @@ internal sealed class CertificateSet
         var wildcard = new Dictionary<string, SslStreamCertificateContext>(StringComparer.OrdinalIgnoreCase);
         foreach (var certificate in certificates)
         {
-            // offline: the chain comes from the file; no intermediate is fetched while a listener starts.
-            var context = SslStreamCertificateContext.Create(certificate.Leaf, certificate.Chain, offline: true);
+            // Offline unless OCSP stapling is on (OcspStapling says when): nothing is fetched while a listener starts.
+            var context = OcspStapling.CreateContext(certificate, out var ocsp);
+            _contexts.TryAdd(certificate, (context, ocsp));
             Default ??= context;
             foreach (var name in certificate.Names)
             {
@@ -63,6 +66,17 @@ internal sealed class CertificateSet
             return context;
         }
         return Default;
+    }
+
+    /// <summary>The OCSP stapling state of <paramref name="certificate"/> (one of the set) for the status, at <paramref name="now"/>.</summary>
+    public (string State, string? Responder, DateTimeOffset? ValidUntil) Ocsp(PemCertificate certificate, DateTimeOffset now)
+    {
+        if (!_contexts.TryGetValue(certificate, out var entry))
+        {
+            return (TlsOcspStates.NoResponder, null, null);
+        }
+        var (state, validUntil) = OcspStapling.Describe(entry.Context, entry.Ocsp, now);
+        return (state, entry.Ocsp.Responder, validUntil);
     }
 
     /// <summary>Whether a certificate of the set covers <paramref name="serverName"/> (not merely the default).</summary>

@@ -17,7 +17,7 @@ namespace Tandem.Proxy.Tls;
 /// </summary>
 internal sealed class ListenerTls : IDisposable
 {
-    private readonly ListenerConfig _listener;
+    private readonly string _name;
     private readonly ListenerTlsConfig _config;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -34,23 +34,23 @@ internal sealed class ListenerTls : IDisposable
     private string? _fileError;
     private AcmeProgress? _acme;
 
-    private ListenerTls(ListenerConfig listener, IReadOnlyList<PemCertificate> files, ClientCertificateValidator? clients, TimeProvider time, ILogger logger,
-        AcmeChallengeStore? challenges)
+    private ListenerTls(string name, ListenerTlsConfig config, HttpVersions versions, IReadOnlyList<PemCertificate> files, ClientCertificateValidator? clients,
+        TimeProvider time, ILogger logger, AcmeChallengeStore? challenges)
     {
         _challenges = challenges;
-        _listener = listener;
-        _config = listener.Tls!;
+        _name = name;
+        _config = config;
         _files = files;
         _clients = clients;
         _time = time;
         _logger = logger;
-        _alpn = TlsPolicy.Alpn(listener.HttpVersions);
+        _alpn = TlsPolicy.Alpn(versions);
         _filesLoadedAt = time.GetUtcNow();
         _set = Build();
         if (_config.Certificates.Count > 0)
         {
             var watched = _config.Certificates.SelectMany(c => new[] { c.Cert, c.Key });
-            _watcher = new CertificateFileWatcher(watched, Reload, time, logger, listener.Name);
+            _watcher = new CertificateFileWatcher(watched, Reload, time, logger, name);
         }
     }
 
@@ -59,9 +59,14 @@ internal sealed class ListenerTls : IDisposable
     /// <param name="time">The clock.</param>
     /// <param name="logger">Where reloads are logged.</param>
     /// <param name="challenges">Pending tls-alpn-01 challenges, answered on handshakes that offer acme-tls/1; none when null.</param>
-    public static ListenerTls Create(ListenerConfig listener, TimeProvider time, ILogger logger, AcmeChallengeStore? challenges = null)
+    public static ListenerTls Create(ListenerConfig listener, TimeProvider time, ILogger logger, AcmeChallengeStore? challenges = null) =>
+        Create(listener.Name, listener.Tls ?? throw new ArgumentException("the listener has no tls section", nameof(listener)), listener.HttpVersions,
+            time, logger, challenges);
+
+    /// <summary>The same for a listener that is not in <c>listeners</c> (the admin listener, named <paramref name="name"/> in logs and status).</summary>
+    public static ListenerTls Create(string name, ListenerTlsConfig config, HttpVersions versions, TimeProvider time, ILogger logger, AcmeChallengeStore? challenges = null)
     {
-        var config = listener.Tls ?? throw new ArgumentException("the listener has no tls section", nameof(listener));
+        ArgumentNullException.ThrowIfNull(config);
         var files = Load(config, out var error) ?? throw new InvalidOperationException(error);
         ClientCertificateValidator? clients = null;
         if (config.ClientCertificates is { } mtls)
@@ -73,10 +78,10 @@ internal sealed class ListenerTls : IDisposable
         {
             if (PemCertificate.KeyPermissionWarning(files2.Key) is { } warning)
             {
-                TlsLog.KeyPermissions(logger, listener.Name, warning);
+                TlsLog.KeyPermissions(logger, name, warning);
             }
         }
-        var tls = new ListenerTls(listener, files, clients, time, logger, challenges);
+        var tls = new ListenerTls(name, config, versions, files, clients, time, logger, challenges);
         tls.WarnExpired(files);
         return tls;
     }
@@ -88,7 +93,7 @@ internal sealed class ListenerTls : IDisposable
     public CertificateSet Current => _set;
 
     /// <summary>The listener's name.</summary>
-    public string Name => _listener.Name;
+    public string Name => _name;
 
     /// <summary>The ACME section this listener orders its certificate with; null without one.</summary>
     public AcmeConfig? Acme => _config.Acme;
@@ -112,15 +117,17 @@ internal sealed class ListenerTls : IDisposable
         }
     }
 
-    /// <summary>Every certificate of the listener (files first, then ACME) with its validity and reload state.</summary>
+    /// <summary>Every certificate of the listener (files first, then ACME) with its validity, reload and OCSP state.</summary>
     public TlsListenerStatus Status()
     {
         lock (_gate)
         {
+            var set = _set;
+            var now = _time.GetUtcNow();
             var list = new List<TlsCertificateStatus>(_files.Count + Math.Max(1, _issued.Count));
             foreach (var file in _files)
             {
-                list.Add(Describe(file, TlsCertificateSources.File, _filesLoadedAt, null, _fileError));
+                list.Add(Describe(file, set, now, TlsCertificateSources.File, _filesLoadedAt, null, _fileError));
             }
             if (_config.Acme is { } acme)
             {
@@ -132,18 +139,25 @@ internal sealed class ListenerTls : IDisposable
                 }
                 foreach (var issued in _issued)
                 {
-                    list.Add(Describe(issued, TlsCertificateSources.Acme, progress?.LastIssued, progress?.NextAttempt, progress?.LastError));
+                    list.Add(Describe(issued, set, now, TlsCertificateSources.Acme, progress?.LastIssued, progress?.NextAttempt, progress?.LastError));
                 }
             }
-            return new TlsListenerStatus(_listener.Name, list);
+            return new TlsListenerStatus(_name, list);
         }
     }
 
-    private static TlsCertificateStatus Describe(PemCertificate certificate, string source, DateTimeOffset? loaded, DateTimeOffset? next, string? error)
+    private static TlsCertificateStatus Describe(PemCertificate certificate, CertificateSet set, DateTimeOffset now, string source, DateTimeOffset? loaded,
+        DateTimeOffset? next, string? error)
     {
         var names = certificate.Names;
+        var (ocsp, responder, validUntil) = set.Ocsp(certificate, now);
         return new TlsCertificateStatus(names.Count > 0 ? names[0] : certificate.Leaf.Subject, names, source,
-            new DateTimeOffset(certificate.Leaf.NotBefore.ToUniversalTime()), new DateTimeOffset(certificate.Leaf.NotAfter.ToUniversalTime()), loaded, next, error);
+            new DateTimeOffset(certificate.Leaf.NotBefore.ToUniversalTime()), new DateTimeOffset(certificate.Leaf.NotAfter.ToUniversalTime()), loaded, next, error)
+        {
+            Ocsp = ocsp,
+            OcspResponder = responder,
+            OcspValidUntil = validUntil,
+        };
     }
 
     private ValueTask<SslServerAuthenticationOptions> OnConnection(TlsHandshakeCallbackContext context)
@@ -185,7 +199,7 @@ internal sealed class ListenerTls : IDisposable
             var files = Load(_config, out var error);
             if (files is null)
             {
-                TlsLog.CertificateReloadRefused(_logger, _listener.Name, error!);
+                TlsLog.CertificateReloadRefused(_logger, _name, error!);
                 _fileError = error;
                 return;
             }
@@ -195,7 +209,7 @@ internal sealed class ListenerTls : IDisposable
             _set = Build();
             WarnExpired(files);
             var names = string.Join(", ", files.SelectMany(f => f.Names));
-            TlsLog.CertificatesReloaded(_logger, _listener.Name, files.Count, names);
+            TlsLog.CertificatesReloaded(_logger, _name, files.Count, names);
         }
     }
 
@@ -236,7 +250,7 @@ internal sealed class ListenerTls : IDisposable
         {
             if (certificate.Leaf.NotAfter.ToUniversalTime() < now.UtcDateTime)
             {
-                TlsLog.CertificateExpired(_logger, _listener.Name, certificate.Leaf.Subject, certificate.Leaf.NotAfter.ToUniversalTime());
+                TlsLog.CertificateExpired(_logger, _name, certificate.Leaf.Subject, certificate.Leaf.NotAfter.ToUniversalTime());
             }
         }
     }

@@ -6,40 +6,68 @@ using Tandem.Core.Config;
 
 namespace Tandem.Commands;
 
-/// <summary><c>tandem pair status [--admin HOST:PORT] [--json]</c>: both nodes' roles, the VIP holder, config versions and sync lag.</summary>
+/// <summary>
+/// <c>tandem pair status [--admin HOST:PORT | https://HOST:PORT] [--config FILE] [--ca FILE] [--json]</c>: both nodes' roles, the VIP
+/// holder, config versions and sync lag. How the admin API is reached (HTTPS, trust, token): <see cref="AdminEndpoint"/>.
+/// </summary>
 internal static class PairCommand
 {
     public static Command Create()
     {
-        var admin = new Option<string>("--admin")
+        var admin = new Option<string?>("--admin")
         {
-            Description = "The local node's admin listener (host:port).",
-            DefaultValueFactory = _ => ConfigDefaults.AdminBind.ToString(),
+            Description = $"The local node's admin listener: host:port, or https://host:port when it has admin.tls (default: the --config's admin.bind, else {ConfigDefaults.AdminBind}).",
         };
+        var config = new Option<string?>("--config", "-c")
+        {
+            Description = "The node's config file: its admin.bind, and with admin.tls HTTPS trusting the certificates it serves, and its admin.token-file.",
+        };
+        var ca = new Option<string?>("--ca") { Description = $"A PEM CA file trusted for an HTTPS admin listener's certificate (or {AdminEndpoint.CaVariable})." };
+        var clientCert = new Option<string?>("--client-cert") { Description = "A PEM client certificate for an admin listener with client-certificates (with --client-key)." };
+        var clientKey = new Option<string?>("--client-key") { Description = "The key of --client-cert." };
         var json = new Option<bool>("--json") { Description = "Print the node's /api/pair answer as JSON." };
-        var status = new Command("status", "Show both nodes of the pair: roles, VIP holder, config versions (and whether they match), sync lag.") { admin, json };
+        var status = new Command("status", "Show both nodes of the pair: roles, VIP holder, config versions (and whether they match), sync lag.")
+        {
+            admin, config, ca, clientCert, clientKey, json,
+        };
         status.SetAction(async (parse, cancellationToken) =>
-            await StatusAsync(parse.GetValue(admin)!, parse.GetValue(json), Console.Out, Console.Error, cancellationToken));
+        {
+            var endpoint = AdminEndpoint.Resolve(parse.GetValue(admin), parse.GetValue(config), parse.GetValue(ca), parse.GetValue(clientCert),
+                parse.GetValue(clientKey), out var problem);
+            if (endpoint is null)
+            {
+                await Console.Error.WriteLineAsync($"tandem: {problem}");
+                return ExitCodes.BadUsage;
+            }
+            return await StatusAsync(endpoint, parse.GetValue(json), Console.Out, Console.Error, cancellationToken);
+        });
         return new Command("pair", "The two-node pair.") { status };
     }
 
+    /// <summary><c>pair status --admin <paramref name="admin"/></c>.</summary>
     internal static async Task<int> StatusAsync(string admin, bool asJson, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        if (!HostPort.TryParse(admin, out var address, out var problem))
+        var endpoint = AdminEndpoint.Resolve(admin, null, null, null, null, out var problem);
+        if (endpoint is null)
         {
-            await error.WriteLineAsync($"tandem: --admin '{admin}': {problem}");
+            await error.WriteLineAsync($"tandem: {problem}");
             return ExitCodes.BadUsage;
         }
-        var url = new Uri($"http://{address.HostForUri()}:{address.Port.ToString(CultureInfo.InvariantCulture)}/api/pair");
+        return await StatusAsync(endpoint, asJson, output, error, cancellationToken);
+    }
+
+    internal static async Task<int> StatusAsync(AdminEndpoint admin, bool asJson, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var url = new Uri(admin.BaseUri, "api/pair");
         string body;
         try
         {
-            using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(3) };
+            using var http = admin.CreateClient(TimeSpan.FromSeconds(3));
             using var response = await http.GetAsync(url, cancellationToken);
             body = await response.Content.ReadAsStringAsync(cancellationToken);
             if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
             {
-                await error.WriteLineAsync($"tandem: {url} answered 401: this admin listener needs its token (admin.token-file) for reads; run pair status on the node against its loopback admin address");
+                await error.WriteLineAsync($"tandem: {url} answered 401: this admin listener needs its token (admin.token-file) for reads; pass --config with the node's config file, or run pair status on the node against its loopback admin address");
                 return ExitCodes.RuntimeFailure;
             }
             if (!response.IsSuccessStatusCode)
@@ -50,8 +78,8 @@ internal static class PairCommand
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
-            var reason = ex is TaskCanceledException ? "no answer within 3 s" : ex.Message;
-            await error.WriteLineAsync($"tandem: cannot reach the node's admin API at {address}: {reason}");
+            var reason = ex is HttpRequestException request ? admin.Explain(request) : "no answer within 3 s";
+            await error.WriteLineAsync($"tandem: cannot reach the node's admin API at {admin.Display}: {reason}");
             return ExitCodes.RuntimeFailure;
         }
         if (asJson)

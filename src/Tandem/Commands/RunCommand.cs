@@ -40,6 +40,11 @@ internal static class RunCommand
                 }
                 return ExitCodes.BadConfig;
             }
+            foreach (var warning in result.Warnings)
+            {
+                // As validate prints them: allowed, but probably not meant (a plain admin listener off loopback).
+                Console.Error.WriteLine("warning: " + warning);
+            }
             var fullPath = Path.GetFullPath(path);
             var control = parse.GetValue(controlSocket) switch
             {

@@ -6,8 +6,8 @@ namespace Tandem.Hosting;
 /// <summary>The host's log lines, with stable event ids (100-199).</summary>
 internal static partial class HostLog
 {
-    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Tandem started with config {Source} (version {Version}); admin on http://{Admin}/")]
-    public static partial void Started(ILogger logger, string source, string version, IPEndPoint admin);
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Tandem started with config {Source} (version {Version}); admin on {Scheme}://{Admin}/")]
+    public static partial void Started(ILogger logger, string source, string version, string scheme, IPEndPoint admin);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Config reloaded: version {Version} replaces {Previous}")]
     public static partial void Reloaded(ILogger logger, string version, string previous);
@@ -20,6 +20,10 @@ internal static partial class HostLog
 
     [LoggerMessage(EventId = 104, Level = LogLevel.Warning, Message = "admin.bind changed; the admin listener stays on {Admin} until restart")]
     public static partial void AdminBindNeedsRestart(ILogger logger, IPEndPoint admin);
+
+    [LoggerMessage(EventId = 108, Level = LogLevel.Warning,
+        Message = "admin.tls changed; the admin listener keeps its TLS settings ({Now}) until restart (its certificate files are reloaded when they change on disk)")]
+    public static partial void AdminTlsNeedsRestart(ILogger logger, string now);
 
     [LoggerMessage(EventId = 105, Level = LogLevel.Information, Message = "Stopping: draining in-flight requests (up to {Timeout})")]
     public static partial void Draining(ILogger logger, TimeSpan timeout);

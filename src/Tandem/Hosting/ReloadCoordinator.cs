@@ -95,6 +95,10 @@ internal sealed class ReloadCoordinator(ProxyRuntime runtime, NodeStatus status,
         {
             HostLog.AdminBindNeedsRestart(logger, adminEndPoint);
         }
+        if (!ListenerTlsConfig.Same(current.Admin?.Tls, next.Admin?.Tls))
+        {
+            HostLog.AdminTlsNeedsRestart(logger, current.Admin?.Tls is null ? "plain HTTP" : "HTTPS");
+        }
         if (next.AccessLog != current.AccessLog)
         {
             ObservabilityLog.NeedsRestart(logger, "access-log");

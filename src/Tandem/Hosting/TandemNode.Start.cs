@@ -21,6 +21,7 @@ using Tandem.Observability.Metrics;
 using Tandem.Proxy;
 using Tandem.Proxy.Listeners;
 using Tandem.Proxy.Listeners.Transport;
+using Tandem.Proxy.Tls;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Tandem.Hosting;
@@ -75,7 +76,12 @@ internal sealed partial class TandemNode
             await ServeAsync(runtime, config, cancellationToken);
 
             // Serving from here on; what follows is off the path of the first request.
-            var admin = parts.Add(BuildAdmin(config, options, sockets, loggerFactory));
+            var adminTls = CreateAdminTls(config.Admin?.Tls, options.Time, loggerFactory);
+            if (adminTls is not null)
+            {
+                parts.Add(adminTls.Dispose);
+            }
+            var admin = parts.Add(BuildAdmin(config, options, sockets, loggerFactory, adminTls));
             metrics.Live.Start();
             var status = new NodeStatus(options.Time);
             var forecastSignals = new ForecastSignals();
@@ -84,10 +90,13 @@ internal sealed partial class TandemNode
             var pairMetrics = new PairMetrics(metrics, pairHealth);
             // Alert rules read the pair's health and the planner's outlook.
             var tls = new TlsStatus();
-            tls.Observe(() => runtime.TlsCertificates);
+            tls.Observe(adminTls is null ? () => runtime.TlsCertificates : () => [.. runtime.TlsCertificates, adminTls.Status()]);
             TlsMetrics.Observe(metrics, tls, options.Time);
             var alerting = new AlertingService(metrics, pools, pairHealth, forecastSignals, options.Time, loggerFactory, tls: tls);
-            var node = new TandemNode(shared, admin, runtime, status, metrics, pairHealth, alerting) { AccessLog = accessLog, Forecast = forecastSignals, Tls = tls };
+            var node = new TandemNode(shared, admin, runtime, status, metrics, pairHealth, alerting)
+            {
+                AccessLog = accessLog, Forecast = forecastSignals, Tls = tls, AdminTls = adminTls,
+            };
             var operatorChanges = new OperatorChanges();
             node.MapAdmin(access, operatorChanges);
             node.AdminEndPoint = await StartAdminAsync(admin, config.Admin?.Bind ?? ConfigDefaults.AdminBind, cancellationToken);
@@ -97,8 +106,8 @@ internal sealed partial class TandemNode
             metrics.ReloadApplied();
             node.Reloads = new ReloadCoordinator(runtime, status, metrics, access, alerting, logLevels, node.AdminEndPoint, logger, node.Stopping);
             TakeOver(predecessor, sockets, logger);
-            HostLog.Started(logger, config.Source, config.Version, node.AdminEndPoint);
-            await alerting.StartAsync(config, $"http://{node.AdminEndPoint}");
+            HostLog.Started(logger, config.Source, config.Version, node.AdminScheme, node.AdminEndPoint);
+            await alerting.StartAsync(config, $"{node.AdminScheme}://{node.AdminEndPoint}");
             if (accessLog is not null && options.HandleSignals)
             {
                 node._reopener = new AccessLogReopener(accessLog);
@@ -168,8 +177,26 @@ internal sealed partial class TandemNode
         return services.BuildServiceProvider();
     }
 
-    /// <summary>The admin listener (not yet started), logging through the node's <paramref name="loggerFactory"/>.</summary>
-    private static WebApplication BuildAdmin(TandemConfig config, NodeOptions options, ListenSocketRegistry sockets, ILoggerFactory loggerFactory)
+    /// <summary>The admin listener's HTTPS (<c>admin.tls</c>); null for plain HTTP.</summary>
+    private static AdminListenerTls? CreateAdminTls(ListenerTlsConfig? config, TimeProvider time, ILoggerFactory loggerFactory)
+    {
+        if (config is null)
+        {
+            return null;
+        }
+        try
+        {
+            return AdminListenerTls.Create(config, time, loggerFactory);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new NodeStartException($"admin.tls: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>The admin listener (not yet started), logging through the node's <paramref name="loggerFactory"/>; HTTPS with <paramref name="tls"/>.</summary>
+    private static WebApplication BuildAdmin(TandemConfig config, NodeOptions options, ListenSocketRegistry sockets, ILoggerFactory loggerFactory,
+        AdminListenerTls? tls)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
@@ -179,7 +206,7 @@ internal sealed partial class TandemNode
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Listen(adminBind.Ip ?? IPAddress.Loopback, adminBind.Port);
+            k.Listen(adminBind.Ip ?? IPAddress.Loopback, adminBind.Port, listen => tls?.Apply(listen));
         });
         // The admin socket can be taken over by a successor like the proxy's (the last factory registered wins).
         builder.Services.AddSingleton<IConnectionListenerFactory>(s => new RegistryListenerFactory(sockets, AdminKind, s.GetRequiredService<ILoggerFactory>()));

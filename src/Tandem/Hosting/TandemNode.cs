@@ -15,6 +15,7 @@ using Tandem.Observability.Metrics;
 using Tandem.Pair;
 using Tandem.Pair.Vip;
 using Tandem.Proxy;
+using Tandem.Proxy.Tls;
 
 namespace Tandem.Hosting;
 
@@ -84,6 +85,12 @@ internal sealed partial class TandemNode : IAsyncDisposable
     internal ReloadCoordinator Reloads { get; private set; } = null!;
 
     public ILogger Logger => _shared.GetRequiredService<ILogger<TandemNode>>();
+
+    /// <summary>The admin listener's HTTPS (<c>admin.tls</c>); null when it speaks plain HTTP.</summary>
+    public AdminListenerTls? AdminTls { get; private init; }
+
+    /// <summary><c>https</c> with <c>admin.tls</c>, else <c>http</c>.</summary>
+    public string AdminScheme => AdminTls is null ? "http" : "https";
 
     /// <summary>The admin listener's bound address.</summary>
     public IPEndPoint AdminEndPoint { get; private set; } = new(IPAddress.Loopback, 0);
@@ -184,6 +191,7 @@ internal sealed partial class TandemNode : IAsyncDisposable
         await StopAsync();
         await Runtime.DisposeAsync();
         await _admin.DisposeAsync();
+        AdminTls?.Dispose();
         // Last: the data plane and the admin app log through it until they are gone.
         await _shared.DisposeAsync();
         _warmupStop.Dispose();

@@ -94,6 +94,30 @@ public sealed class TlsStatusTests
     }
 
     [Fact]
+    public void TlsView_OcspStates_WrittenPerCertificate()
+    {
+        IReadOnlyList<TlsListenerStatus> listeners =
+        [
+            new TlsListenerStatus("web",
+            [
+                Certificate("a.example", TimeSpan.FromDays(30)) with
+                {
+                    Ocsp = TlsOcspStates.Stapled, OcspResponder = "http://ocsp.example", OcspValidUntil = Now.AddHours(12),
+                },
+                Certificate("b.example", TimeSpan.FromDays(30)) with { Ocsp = TlsOcspStates.NoResponder },
+            ]),
+        ];
+
+        using var body = JsonDocument.Parse(JsonSerializer.Serialize(TlsView.From(listeners, Now), TlsJsonContext.Relaxed.TlsView));
+
+        var certificates = body.RootElement.GetProperty("listeners")[0].GetProperty("certificates");
+        Assert.Equal(("stapled", "http://ocsp.example", Now.AddHours(12)), (certificates[0].GetProperty("ocsp").GetString(),
+            certificates[0].GetProperty("ocspResponder").GetString(), certificates[0].GetProperty("ocspValidUntil").GetDateTimeOffset()));
+        Assert.Equal(("no-responder", JsonValueKind.Null, JsonValueKind.Null), (certificates[1].GetProperty("ocsp").GetString(),
+            certificates[1].GetProperty("ocspResponder").ValueKind, certificates[1].GetProperty("ocspValidUntil").ValueKind));
+    }
+
+    [Fact]
     public void Evaluate_DefaultRules_CertificateWithinFourteenDaysWarnsWithItsName()
     {
         var time = new FakeTimeProvider(Now);

@@ -33,6 +33,31 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public async Task Validate_PlainAdminOffLoopback_Exits0WithWarningNamingKeyAndLine()
+    {
+        const string Yaml = """
+            listeners:
+              - name: web
+                bind: 127.0.0.1:18080
+                pool: app
+            admin:
+              bind: 0.0.0.0:19090
+            pools:
+              - name: app
+                servers:
+                  - address: 127.0.0.1:9001
+
+            """;
+        using var file = new TempConfigFile(Yaml);
+
+        using var tandem = await TandemProcess.RunToExitAsync("validate", "--config", file.Path);
+
+        Assert.Equal(0, tandem.ExitCode);
+        Assert.Equal([$"warning: {file.Path}:6:9: admin.bind: 0.0.0.0:19090 is not a loopback address and admin has no tls: the dashboard, "
+            + "the API and the admin token cross the network in plain text; add admin.tls (see README, HTTPS)"], tandem.StderrLines);
+    }
+
+    [Fact]
     public async Task Validate_DefaultDeny_SummaryListsClosedListeners()
     {
         const string Yaml = """

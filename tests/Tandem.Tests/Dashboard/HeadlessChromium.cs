@@ -51,7 +51,10 @@ internal sealed class HeadlessChromium : IAsyncDisposable
     /// <summary>Where screenshots go: <c>artifacts/screenshots</c> beside the test assembly.</summary>
     public static string ScreenshotDirectory => Path.Combine(AppContext.BaseDirectory, "artifacts", "screenshots");
 
-    public static async Task<HeadlessChromium> LaunchAsync(int width = 1366, int height = 900)
+    /// <param name="width">The viewport's width.</param>
+    /// <param name="height">The viewport's height.</param>
+    /// <param name="acceptAnyCertificate">Accept an HTTPS admin listener's certificate from a test CA the browser does not know.</param>
+    public static async Task<HeadlessChromium> LaunchAsync(int width = 1366, int height = 900, bool acceptAnyCertificate = false)
     {
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         var profile = Directory.CreateTempSubdirectory("tandem-chromium-");
@@ -66,6 +69,7 @@ internal sealed class HeadlessChromium : IAsyncDisposable
                 Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                         "--disable-component-update", "--disable-sync"],
                 ViewportSize = new ViewportSize { Width = width, Height = height },
+                IgnoreHTTPSErrors = acceptAnyCertificate,
                 Timeout = (float)Bound.TotalMilliseconds,
             });
             var page = context.Pages.Count > 0 ? context.Pages[0] : await context.NewPageAsync().WaitAsync(Bound);

@@ -1,13 +1,16 @@
+using Tandem.Core.Config.Sections.Tls;
+
 namespace Tandem.Core.Config.Sections.Admin;
 
-/// <summary>The <c>admin</c> section: where the admin listener (dashboard, API, metrics) binds and its token file.</summary>
+/// <summary>The <c>admin</c> section: where the admin listener (dashboard, API, metrics) binds, its token file and its TLS.</summary>
 internal static class AdminBinder
 {
     private static readonly SectionKeys Keys = new();
 
     private static readonly ConfigKey
         BindAddress = Keys.Add("bind"),
-        TokenFile = Keys.Add("token-file");
+        TokenFile = Keys.Add("token-file"),
+        Tls = Keys.Add("tls");
 
     public static AdminConfig? Bind(ConfigReader reader, ConfigCrossChecks checks, YamlNode node, string path)
     {
@@ -21,7 +24,14 @@ internal static class AdminBinder
         {
             checks.AdminBind(b.Value, b.Node, BindAddress.At(path));
         }
-        return new AdminConfig { Bind = bind?.Value, TokenFile = ReadTokenFile(reader, map, path) };
+        var tlsNode = ConfigReader.Value(map, Tls);
+        var tls = tlsNode is null ? null : ListenerTlsBinder.Bind(reader, tlsNode, Tls.At(path), acmeAllowed: false);
+        if (tlsNode is null && bind is { } plain && plain.Value.Ip is { } ip && !System.Net.IPAddress.IsLoopback(ip))
+        {
+            reader.Warning(plain.Node.Line, plain.Node.Column, BindAddress.At(path),
+                $"{plain.Value} is not a loopback address and admin has no tls: the dashboard, the API and the admin token cross the network in plain text; add admin.tls (see README, HTTPS)");
+        }
+        return new AdminConfig { Bind = bind?.Value, TokenFile = ReadTokenFile(reader, map, path), Tls = tls };
     }
 
     /// <summary>The path as written (relative paths are relative to the working directory, like <c>pair.secret-file</c>).</summary>
