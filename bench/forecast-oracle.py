@@ -13,7 +13,8 @@ Three plans, each swept over the thresholds 40%..160% and holds of 1, 3 and 6 le
   oracle:   the signal is the highest *true* level over the next lead minutes, the level being the centred
             --smooth-minute mean of the actual counts. No forecast can know more about the level than this, so the
             oracle's frontier bounds what any level forecast (Tandem's or another) can gain over reacting; the
-            minute-to-minute noise around the level is what neither plan can see.
+            minute-to-minute noise around the level is what neither plan can see. The centred mean reaches
+            --smooth/2 minutes past the lead, so on steep surges the bound is optimistic.
 Prints how much the minutes scatter around the level and how much the level moves within the lead (over the busiest
 quarter of test minutes, in log: what a level forecast can and cannot see), then the reactive frontier with the oracle
 and the smoothed plan read at each point (overload ratio at equal extra server-minutes, cost ratio at equal overloaded
