@@ -36,11 +36,14 @@ public sealed class SyntheticTrafficTests
         File.WriteAllText(Path.Combine(directory, "synthetic_minutely.csv"), SyntheticTraffic.Csv(minutes.Values, minutes.Start, TimeSpan.FromMinutes(1)));
         var events = SyntheticTraffic.Minutes(dailyEvent: true);
         File.WriteAllText(Path.Combine(directory, "synthetic_event_minutely.csv"), SyntheticTraffic.Csv(events.Values, events.Start, TimeSpan.FromMinutes(1)));
+        var eventHours = events.ToHours();
+        File.WriteAllText(Path.Combine(directory, "synthetic_event_hourly.csv"), SyntheticTraffic.Csv(eventHours.Values, eventHours.Start, TimeSpan.FromHours(1)));
         // A year of hours to time training on (after the tournament the level stays at 0.9 and the trend goes on).
         var year = SyntheticTraffic.Minutes(days: 365).ToHours();
         File.WriteAllText(Path.Combine(directory, "synthetic_year_hourly.csv"), SyntheticTraffic.Csv(year.Values, year.Start, TimeSpan.FromHours(1)));
 
         Assert.True(File.Exists(Path.Combine(directory, "synthetic_minutely.csv")));
+        Assert.True(File.Exists(Path.Combine(directory, "synthetic_event_hourly.csv")));
     }
 
     private static double DayTotal(Forecasting.Models.HourlySeries hours, int day) => hours.Values.AsSpan(day * 24, 24).ToArray().Where(v => !double.IsNaN(v)).Sum();

@@ -25,7 +25,8 @@ public sealed record MinuteSimulationResult(int Minutes, int StaticOverloaded, I
 /// <see cref="MinuteSimulationOptions.LeadMinutes"/> later (a boot), and drop one at once:
 /// <list type="bullet">
 /// <item>forecast-driven: each minute asks <see cref="ScalePolicy"/> for the highest upper bound of the next lead
-/// minutes (<see cref="MinuteForecasts.Peak"/>);</item>
+/// minutes (<see cref="MinuteForecasts.Peak"/>), or the last complete minute's load when that is higher (as the node's
+/// planner never plans below the recent rate);</item>
 /// <item>reactive: each minute asks it for the last complete minute's load.</item>
 /// </list>
 /// Serving at minute t are the servers asked for over all of t-lead..t (the least count over that window). Both
@@ -80,7 +81,10 @@ public static class MinuteSimulation
         for (var i = 0; i < count; i++)
         {
             var t = outlook.From + i;
-            var seen = reactive ? (t > 0 ? load[t - 1] : double.NaN) : outlook.Peak[i];
+            var last = t > 0 ? load[t - 1] : double.NaN;
+            // The forecast plan sees what the reactive one sees too: a burst already under way shows only in the last
+            // minute, and it outlasts a boot often enough that planning below it loses minutes reacting would not.
+            var seen = reactive ? last : double.IsNaN(last) ? outlook.Peak[i] : Math.Max(outlook.Peak[i], last);
             asked[i] = policy.Decide(seen / 60);
             var least = asked[i];
             for (var back = 1; back <= lead; back++)
