@@ -27,9 +27,13 @@ internal sealed class ProcessLag : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly Socket _sender;
     private readonly Socket[] _receivers;
+    /// <summary>Per receiver: when its datagram in flight was sent; 0 none in flight; <see cref="Dead"/> its loop ended.</summary>
     private readonly long[] _sentAt;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _running;
+
+    /// <summary>A receiver whose loop ended (a socket error): it is neither sent to nor judged, so it can never read as late for ever.</summary>
+    private const long Dead = -1;
     private long _lastLate = long.MinValue;
 
     private ProcessLag(TimeProvider time, Socket sender, Socket[] receivers)
@@ -86,7 +90,7 @@ internal sealed class ProcessLag : IAsyncDisposable
         for (var i = 0; i < _sentAt.Length; i++)
         {
             var sent = Volatile.Read(ref _sentAt[i]);
-            if (sent != 0 && _time.GetElapsedTime(sent, now) > LateAfter)
+            if (sent > 0 && _time.GetElapsedTime(sent, now) > LateAfter)
             {
                 return true;
             }
@@ -133,7 +137,7 @@ internal sealed class ProcessLag : IAsyncDisposable
             {
                 if (Volatile.Read(ref _sentAt[i]) != 0)
                 {
-                    continue; // the last one is still on its way: LateSince sees it
+                    continue; // the last one is still on its way (LateSince sees it), or the receiver is dead
                 }
                 Volatile.Write(ref _sentAt[i], now);
                 try
@@ -160,11 +164,12 @@ internal sealed class ProcessLag : IAsyncDisposable
             }
             catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
             {
+                Volatile.Write(ref _sentAt[index], Dead);
                 return;
             }
             var sent = Volatile.Read(ref _sentAt[index]);
             var now = _time.GetTimestamp();
-            if (sent != 0 && _time.GetElapsedTime(sent, now) > LateAfter)
+            if (sent > 0 && _time.GetElapsedTime(sent, now) > LateAfter)
             {
                 Late(now);
             }
