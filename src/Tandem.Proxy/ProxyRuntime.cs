@@ -13,6 +13,7 @@ using Tandem.Proxy.Caching.Redis;
 using Tandem.Proxy.Diagnostics;
 using Tandem.Proxy.Dns;
 using Tandem.Proxy.Forwarding;
+using Tandem.Proxy.Forwarding.Http11;
 using Tandem.Proxy.Health;
 using Tandem.Proxy.Listeners;
 using Tandem.Proxy.Listeners.Transport;
@@ -571,10 +572,10 @@ public sealed class ProxyRuntime : IAsyncDisposable, ICacheAdmin
         foreach (var (name, pool) in pools)
         {
             var settings = UpstreamSettings.From(pool.Config);
-            var client = old.TryGetValue(name, out var previous) && previous.Upstream == settings
-                ? previous.Client
-                : UpstreamClientFactory.Create(settings);
-            var target = new PoolTarget(pool, client, settings);
+            var keep = old.TryGetValue(name, out var previous) && previous.Upstream == settings;
+            var client = keep ? previous!.Client : UpstreamClientFactory.Create(settings);
+            var http11 = keep ? previous!.Http11 : Http11Upstream.CreateFor(settings, pool.Context.Time);
+            var target = new PoolTarget(pool, client, settings, http11);
             pool.ObserveQueue(() => target.Queue.Waiting);
             targets[name] = target;
         }
@@ -594,7 +595,12 @@ public sealed class ProxyRuntime : IAsyncDisposable, ICacheAdmin
             if (inUse.Add(target.Client))
             {
                 var client = target.Client;
-                _retiring.Add(Task.Delay(drain, _time).ContinueWith(_ => client.Dispose(), TaskScheduler.Default));
+                var http11 = target.Http11;
+                _retiring.Add(Task.Delay(drain, _time).ContinueWith(_ =>
+                {
+                    client.Dispose();
+                    http11?.Dispose();
+                }, TaskScheduler.Default));
             }
         }
         _retiring.RemoveAll(t => t.IsCompleted);

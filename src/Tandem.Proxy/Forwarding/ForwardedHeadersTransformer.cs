@@ -27,11 +27,11 @@ internal sealed class ForwardedHeadersTransformer(ClientAddressResolver addresse
     /// <summary>For a listener that trusts no proxy.</summary>
     public static readonly ForwardedHeadersTransformer Direct = new(ClientAddressResolver.Direct);
 
-    private const string ForwardedFor = "X-Forwarded-For";
-    private const string ForwardedProto = "X-Forwarded-Proto";
-    private const string ForwardedHost = "X-Forwarded-Host";
-    private const string RealIp = "X-Real-IP";
-    private const string Forwarded = "Forwarded";
+    public const string ForwardedFor = "X-Forwarded-For";
+    public const string ForwardedProto = "X-Forwarded-Proto";
+    public const string ForwardedHost = "X-Forwarded-Host";
+    public const string RealIp = "X-Real-IP";
+    public const string Forwarded = "Forwarded";
 
     /// <summary>How the listener finds the real client address (its <c>trusted-proxies</c>).</summary>
     public ClientAddressResolver Addresses { get; } = addresses;
@@ -55,62 +55,91 @@ internal sealed class ForwardedHeadersTransformer(ClientAddressResolver addresse
 
     private void AddForwardedHeaders(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix)
     {
-        var request = httpContext.Request;
-        if (AsteriskForm.Is(request))
+        if (AsteriskForm.Is(httpContext.Request))
         {
             proxyRequest.RequestUri = AsteriskForm.MarkedUri(destinationPrefix);
         }
-        var incoming = request.Headers;
+        // The base copy brought the client's headers along; each is kept, appended to or replaced here.
+        var values = Compute(httpContext);
         var outgoing = proxyRequest.Headers;
+        if (values.ReplaceFor)
+        {
+            outgoing.Remove(ForwardedFor);
+        }
+        if (values.For is not null)
+        {
+            outgoing.TryAddWithoutValidation(ForwardedFor, values.For);
+        }
+        if (values.Proto is not null)
+        {
+            outgoing.Remove(ForwardedProto);
+            outgoing.TryAddWithoutValidation(ForwardedProto, values.Proto);
+        }
+        if (values.ReplaceHost)
+        {
+            outgoing.Remove(ForwardedHost);
+            if (values.Host is not null)
+            {
+                outgoing.TryAddWithoutValidation(ForwardedHost, values.Host);
+            }
+        }
+        if (values.ReplaceRealIp)
+        {
+            outgoing.Remove(RealIp);
+            if (values.RealIp is not null)
+            {
+                outgoing.TryAddWithoutValidation(RealIp, values.RealIp);
+            }
+        }
+        if (values.Forwarded is not null)
+        {
+            outgoing.Remove(Forwarded);
+            outgoing.TryAddWithoutValidation(Forwarded, values.Forwarded);
+        }
+    }
+
+    /// <summary>
+    /// What this hop does to the forwarding headers of <paramref name="httpContext"/>'s request: the one place the rules
+    /// above are decided, applied to an <see cref="HttpRequestMessage"/> here and written straight into the request head
+    /// by the HTTP/1.1 upstream path.
+    /// </summary>
+    public ForwardedValues Compute(HttpContext httpContext)
+    {
+        var request = httpContext.Request;
+        var incoming = request.Headers;
         var peer = httpContext.Connection.RemoteIpAddress;
         var trusted = peer is not null && Addresses.Trusts(peer);
         var address = peer is null ? null : FormatClient(peer);
+        var values = new ForwardedValues { For = address };
 
-        // The base copy brought the client's headers along; each is kept, appended to or replaced here.
-        var forwardedFor = address;
         if (incoming.TryGetValue(ForwardedFor, out var priorFor) && priorFor.Count > 0)
         {
-            outgoing.Remove(ForwardedFor);
+            values.ReplaceFor = true;
             if (trusted)
             {
-                forwardedFor = Append(priorFor, address!);
+                values.For = Append(priorFor, address!);
             }
         }
-        if (forwardedFor is not null)
-        {
-            outgoing.TryAddWithoutValidation(ForwardedFor, forwardedFor);
-        }
-
         if (!trusted || !incoming.ContainsKey(ForwardedProto))
         {
-            outgoing.Remove(ForwardedProto);
-            outgoing.TryAddWithoutValidation(ForwardedProto, request.Scheme);
+            values.Proto = request.Scheme;
         }
-
         if (!trusted || !incoming.ContainsKey(ForwardedHost))
         {
-            outgoing.Remove(ForwardedHost);
-            if (request.Host.HasValue)
-            {
-                outgoing.TryAddWithoutValidation(ForwardedHost, request.Host.Value);
-            }
+            values.ReplaceHost = true;
+            values.Host = request.Host.HasValue ? request.Host.Value : null;
         }
-
         if (!trusted && incoming.ContainsKey(RealIp))
         {
-            outgoing.Remove(RealIp);
-            if (address is not null)
-            {
-                outgoing.TryAddWithoutValidation(RealIp, address);
-            }
+            values.ReplaceRealIp = true;
+            values.RealIp = address;
         }
-
         if (incoming.TryGetValue(Forwarded, out var priorForwarded) && priorForwarded.Count > 0)
         {
-            outgoing.Remove(Forwarded);
             var node = address is null ? "unknown" : ForwardedNode(peer!, address);
-            outgoing.TryAddWithoutValidation(Forwarded, trusted ? Append(priorForwarded, "for=" + node) : ForwardedElement(node, request));
+            values.Forwarded = trusted ? Append(priorForwarded, "for=" + node) : ForwardedElement(node, request);
         }
+        return values;
     }
 
     /// <summary>The values a trusted proxy sent, then <paramref name="last"/>, comma-separated.</summary>
@@ -138,4 +167,34 @@ internal sealed class ForwardedHeadersTransformer(ClientAddressResolver addresse
 
     private static string FormatClient(IPAddress client) =>
         client.IsIPv4MappedToIPv6 ? client.MapToIPv4().ToString() : client.ToString();
+}
+
+/// <summary>
+/// The forwarding headers one request gets (<see cref="ForwardedHeadersTransformer.Compute"/>): each <c>Replace</c> flag
+/// (or a non-null <see cref="Proto"/> or <see cref="Forwarded"/>) drops what the client sent under that name, and a
+/// non-null value is sent in its place.
+/// </summary>
+internal struct ForwardedValues
+{
+    /// <summary><c>X-Forwarded-For</c> to send; null: none.</summary>
+    public string? For;
+
+    /// <summary>Whether the client sent an <c>X-Forwarded-For</c> that <see cref="For"/> replaces.</summary>
+    public bool ReplaceFor;
+
+    /// <summary><c>X-Forwarded-Proto</c> to send instead of the client's; null: the client's stays.</summary>
+    public string? Proto;
+
+    /// <summary>Whether the client's <c>X-Forwarded-Host</c> is dropped for <see cref="Host"/> (none when null).</summary>
+    public bool ReplaceHost;
+
+    public string? Host;
+
+    /// <summary>Whether the client's <c>X-Real-IP</c> is dropped for <see cref="RealIp"/> (none when null).</summary>
+    public bool ReplaceRealIp;
+
+    public string? RealIp;
+
+    /// <summary><c>Forwarded</c> to send instead of the client's; null: the client sent none.</summary>
+    public string? Forwarded;
 }

@@ -8,6 +8,7 @@ using Tandem.Core.Selection;
 using Tandem.Proxy.Caching;
 using Tandem.Proxy.Compression;
 using Tandem.Proxy.Diagnostics;
+using Tandem.Proxy.Forwarding.Http11;
 using Tandem.Proxy.Pipeline;
 using Tandem.Proxy.Retries;
 using Tandem.Proxy.Selection;
@@ -16,7 +17,8 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Tandem.Proxy.Forwarding;
 
 /// <summary>
-/// The forward stage: sends the request to the server the select stage chose with YARP's <see cref="IHttpForwarder"/>,
+/// The forward stage: sends the request to the server the select stage chose, over the lean HTTP/1.1 path
+/// (<see cref="Http11Forwarder"/>) when the route and the request allow it, else with YARP's <see cref="IHttpForwarder"/>;
 /// accounts for each attempt's outcome on its server (health, outlier detection, the pool's queue), tries another
 /// server when the route's <see cref="RetryPolicy"/> allows it, and answers 502/504 with a short body and a log line
 /// when no server could. The first attempt of a request allocates nothing here beyond what forwarding itself needs.
@@ -133,10 +135,18 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
                 // Scoped to this attempt's async context: restored when this method returns.
                 ResponseTimeoutHandler.RouteOverride.Value = responseTimeout;
             }
-            error = await forwarder.SendAsync(context, server.DestinationPrefix, target.Client, route.RequestConfig, route.Transformer);
+            if (route.Http11Headers is { } headers && target.Http11 is { } http11 && Http11Forwarder.Accepts(context) && http11.For(server) is { } connections)
+            {
+                (error, exception) = await Http11Forwarder.SendAsync(context, server, connections, http11, headers.Compute(context), route.HeaderWait,
+                    route.RequestConfig.ActivityTimeout ?? route.HeaderWait);
+            }
+            else
+            {
+                error = await forwarder.SendAsync(context, server.DestinationPrefix, target.Client, route.RequestConfig, route.Transformer);
+                exception = error == ForwarderError.None ? null : context.GetForwarderErrorFeature()?.Exception;
+            }
             if (error != ForwarderError.None)
             {
-                exception = context.GetForwarderErrorFeature()?.Exception;
                 kind = ProxyErrors.Classify(error, exception);
             }
         }

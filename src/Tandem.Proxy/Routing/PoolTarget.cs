@@ -1,6 +1,7 @@
 using Tandem.Core.Config;
 using Tandem.Core.Pools;
 using Tandem.Proxy.Forwarding;
+using Tandem.Proxy.Forwarding.Http11;
 using Tandem.Proxy.Retries;
 using Tandem.Proxy.Selection;
 
@@ -11,11 +12,17 @@ namespace Tandem.Proxy.Routing;
 /// budget. One per pool and config generation, shared by every route to the pool; a reload builds new ones and
 /// listeners swap to them atomically.
 /// </summary>
-internal sealed class PoolTarget(PoolState pool, HttpMessageInvoker client, UpstreamSettings upstream)
+internal sealed class PoolTarget(PoolState pool, HttpMessageInvoker client, UpstreamSettings upstream, Http11Upstream? http11 = null)
 {
     public PoolState Pool { get; } = pool;
 
     public HttpMessageInvoker Client { get; } = client;
+
+    /// <summary>
+    /// The pool's connections for the lean HTTP/1.1 path (<see cref="Http11Forwarder"/>); null when the pool's requests all
+    /// go through YARP (TLS to the servers, or the lean path switched off).
+    /// </summary>
+    public Http11Upstream? Http11 { get; } = http11;
 
     public UpstreamSettings Upstream { get; } = upstream;
 

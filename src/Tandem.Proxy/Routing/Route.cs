@@ -55,6 +55,9 @@ internal sealed class Route
         ErrorPages = config?.Errors is { } errors ? new ErrorPages(errors) : null;
         Compression = config?.Compression is { } compression ? new ResponseCompression(compression) : null;
         Transformer = TransformerFor(target, config, ErrorPages, Compression, forwarded ?? ForwardedHeadersTransformer.Direct);
+        // Only the forwarding headers change on the way: the lean HTTP/1.1 path can carry the route's requests.
+        Http11Headers = Transformer as ForwardedHeadersTransformer;
+        HeaderWait = response;
         if (config?.Cache is { } caching && cache is not null)
         {
             var responseHeaders = config.ResponseHeaders is { } rs
@@ -62,6 +65,7 @@ internal sealed class Route
                 : null;
             Cache = new CacheStage(caching, cache, name, responseHeaders);
             Transformer = new CacheTransformer(Transformer, Cache);
+            Http11Headers = null;
         }
     }
 
@@ -122,6 +126,15 @@ internal sealed class Route
 
     /// <summary>How YARP forwards the route's requests (timeouts, HTTP version).</summary>
     public ForwarderRequestConfig RequestConfig { get; }
+
+    /// <summary>
+    /// The forwarding headers when they are all the route changes on the way (no rewrite, headers, error pages,
+    /// compression or cache): its requests may take the lean HTTP/1.1 path. Null: every request goes through YARP.
+    /// </summary>
+    public ForwardedHeadersTransformer? Http11Headers { get; }
+
+    /// <summary>The wait for a server's response head: the route's <c>timeouts.response</c>, else the pool's.</summary>
+    public TimeSpan HeaderWait { get; }
 
     /// <summary>What is changed on the way to the server and back: the forwarding headers, and the route's rewrite and headers.</summary>
     public HttpTransformer Transformer { get; }

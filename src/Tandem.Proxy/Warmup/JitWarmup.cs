@@ -51,9 +51,10 @@ internal static class JitWarmup
         var pool = new PoolState(poolConfig, [new ServerState(poolConfig.Servers[0], NullServerTelemetry.Instance)], NullServerTelemetry.Instance);
         var settings = UpstreamSettings.From(poolConfig);
         using var upstream = UpstreamClientFactory.Create(settings);
+        using var http11 = Forwarding.Http11.Http11Upstream.CreateFor(settings, TimeProvider.System);
         var listenerConfig = new ListenerConfig { Name = "warmup", Bind = new HostPort("127.0.0.1", 0), Pool = "warmup" };
         var listener = await ListenerHost.StartAsync(listenerConfig, services, cancellationToken, countConnections: false);
-        listener.Activate(RouteTable.ToPool(new PoolTarget(pool, upstream, settings)));
+        listener.Activate(RouteTable.ToPool(new PoolTarget(pool, upstream, settings, http11)));
 
         long requests = 0;
         try

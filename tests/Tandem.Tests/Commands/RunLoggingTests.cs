@@ -89,7 +89,12 @@ public sealed partial class RunLoggingTests
     public async Task Run_LogLevelFromEnvironment_OverridesTandemDefault()
     {
         using var file = new TempConfigFile("");
-        var (tandem, port) = await StartAsync(file, environment: new Dictionary<string, string> { ["Logging__LogLevel__Yarp"] = "Information" });
+        // YARP's forwarder must carry the requests for its own lines to appear: the lean HTTP/1.1 path is switched off.
+        var (tandem, port) = await StartAsync(file, environment: new Dictionary<string, string>
+        {
+            ["Logging__LogLevel__Yarp"] = "Information",
+            ["TANDEM_HTTP11_UPSTREAM"] = "off",
+        });
         using (tandem)
         {
             await SendTenAsync(port);
