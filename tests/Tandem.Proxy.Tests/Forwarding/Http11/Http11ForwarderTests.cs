@@ -63,6 +63,38 @@ public sealed class Http11ForwarderTests
         Assert.DoesNotContain("ok", response.Split("\r\n\r\n", 2)[1], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Forward_ChunkedWithExtensionsAndTrailers_ClientGetsDecodedBody()
+    {
+        await using var server = new CannedServer("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2;ext=1\r\nok\r\n3\r\n!!!\r\n0\r\nX-T: t\r\n\r\n");
+        await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool([server.ServerConfig()]));
+
+        var response = await proxy.Client.GetStringAsync("/");
+
+        Assert.Equal("ok!!!", response);
+    }
+
+    [Fact]
+    public async Task Forward_CloseDelimitedResponse_ClientGetsFullBody()
+    {
+        await using var server = new CannedServer("HTTP/1.1 200 OK\r\n\r\nuntil-close", close: true);
+        await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool([server.ServerConfig()]));
+
+        var response = await proxy.Client.GetStringAsync("/");
+
+        Assert.Equal("until-close", response);
+    }
+
+    [Fact]
+    public async Task Forward_ConnectionRefused_502()
+    {
+        await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool([TestConfig.DeadServer()]));
+
+        var response = await RawHttp.ExchangeAsync(proxy.BaseAddress, RawHttp.Bytes("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), Bound);
+
+        Assert.Equal(502, RawHttp.StatusOf(response));
+    }
+
     /// <summary>Answers every request head (up to the blank line; request bodies are not read) with the same bytes.</summary>
     private sealed class CannedServer : IAsyncDisposable
     {
@@ -72,8 +104,11 @@ public sealed class Http11ForwarderTests
         private readonly Task _accepting;
         private int _connections;
 
-        public CannedServer(string response)
+        private readonly bool _close;
+
+        public CannedServer(string response, bool close = false)
         {
+            _close = close;
             _response = Encoding.Latin1.GetBytes(response);
             _listener.Start();
             _accepting = AcceptAsync();
@@ -121,6 +156,11 @@ public sealed class Http11ForwarderTests
                     var text = seen.ToString();
                     seen.Clear().Append(text[(text.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..]);
                     await socket.SendAsync(_response, SocketFlags.None, _stop.Token);
+                    if (_close)
+                    {
+                        socket.Shutdown(SocketShutdown.Both);
+                        return;
+                    }
                 }
             }
             catch (Exception e) when (e is OperationCanceledException or SocketException)
