@@ -95,6 +95,18 @@ public sealed class Http11ForwarderTests
         Assert.Equal(502, RawHttp.StatusOf(response));
     }
 
+    [Fact]
+    public async Task Forward_ServerNeverAnswers_504WithinBound()
+    {
+        await using var server = new HungServer();
+        await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool([server.ServerConfig()],
+            p => p with { Timeouts = new PoolTimeouts { Response = TimeSpan.FromMilliseconds(300) } }));
+
+        var response = await RawHttp.ExchangeAsync(proxy.BaseAddress, RawHttp.Bytes("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), Bound);
+
+        Assert.Equal(504, RawHttp.StatusOf(response));
+    }
+
     /// <summary>Answers every request head (up to the blank line; request bodies are not read) with the same bytes.</summary>
     private sealed class CannedServer : IAsyncDisposable
     {
