@@ -107,6 +107,19 @@ public sealed class Http11ForwarderTests
         Assert.Equal(504, RawHttp.StatusOf(response));
     }
 
+    [Fact]
+    public async Task Forward_ExtraBytesAfterContentLengthBody_ConnectionNotReused()
+    {
+        await using var server = new CannedServer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nevil");
+        await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool([server.ServerConfig()]));
+
+        await RawHttp.ExchangeAsync(proxy.BaseAddress, RawHttp.Bytes("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), Bound);
+        var second = await RawHttp.ExchangeAsync(proxy.BaseAddress, RawHttp.Bytes("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), Bound);
+
+        Assert.DoesNotContain("evil", second, StringComparison.Ordinal);
+        Assert.Equal(2, server.Connections);
+    }
+
     /// <summary>Answers every request head (up to the blank line; request bodies are not read) with the same bytes.</summary>
     private sealed class CannedServer : IAsyncDisposable
     {
