@@ -106,12 +106,13 @@ internal sealed partial class TandemNode
             metrics.ReloadApplied();
             node.Reloads = new ReloadCoordinator(runtime, status, metrics, access, alerting, logLevels, node.AdminEndPoint, logger, node.Stopping);
             TakeOver(predecessor, sockets, logger);
-            HostLog.Started(logger, config.Source, config.Version, node.AdminScheme, node.AdminEndPoint);
-            await alerting.StartAsync(config, $"{node.AdminScheme}://{node.AdminEndPoint}");
             if (accessLog is not null && options.HandleSignals)
             {
+                // Before "started" is announced: a SIGHUP sent as soon as the node says it runs must reopen the log.
                 node._reopener = new AccessLogReopener(accessLog);
             }
+            HostLog.Started(logger, config.Source, config.Version, node.AdminScheme, node.AdminEndPoint);
+            await alerting.StartAsync(config, $"{node.AdminScheme}://{node.AdminEndPoint}");
             if (options.ControlSocket is { } controlPath)
             {
                 node._handover = HandoverServer.Start(controlPath, predecessor?.ControlListener, sockets, admin.Lifetime.StopApplication, logger);
