@@ -30,7 +30,9 @@ public sealed class PassiveHealthTests
         // Requests already on their way when the ejection landed may still reach it; no new ones after that.
         Assert.InRange(server.Requests - attemptsAtEjection, 0, 4);
         Assert.Equal("down", server.StateName);
-        Assert.StartsWith("ejected for 30 s after 3 server failures in a row", server.LastChange!.Reason, StringComparison.Ordinal);
+        // Four clients fail at once: the failure that wins the ejection may be the 3rd or a later one, and the reason
+        // counts the failures it saw.
+        Assert.Matches(@"^ejected for 30 s after [3-9] server failures in a row", server.LastChange!.Reason);
         Assert.Contains(proxy.Logs.Messages(), m => m.StartsWith("app/b is now down: ejected for 30 s", StringComparison.Ordinal));
     }
 

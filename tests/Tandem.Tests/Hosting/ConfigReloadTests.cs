@@ -34,6 +34,7 @@ public sealed class ConfigReloadTests
 
         Assert.True(applied, $"not applied within {ReloadBound.TotalSeconds} s; log:\n{string.Join('\n', node.Logs.Lines.Select(l => l.Message))}");
         Assert.True(tookEffect <= ReloadBound, $"took {tookEffect.TotalMilliseconds:F0} ms");
+        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(node.Logs.Messages(ReloadedEvent).Count > 0), TimeSpan.FromSeconds(5)));
         Assert.Single(node.Logs.Messages(ReloadedEvent));
 
         // The new weights shape the traffic that follows: a gets 3 of every 5 requests.
@@ -90,6 +91,8 @@ public sealed class ConfigReloadTests
 
         Assert.True(applied && tookEffect <= ReloadBound, $"valid change applied: {applied}, after {tookEffect.TotalMilliseconds:F0} ms");
         Assert.NotEqual(firstVersion, node.Node.Status.Config!.Version);
+        // The new weights are live a moment before the "reloaded" line is written.
+        Assert.True(await TestHttp.WaitUntilAsync(() => Task.FromResult(node.Logs.Messages(ReloadedEvent).Count > 0), TimeSpan.FromSeconds(5)));
         var reloaded = Assert.Single(node.Logs.Messages(ReloadedEvent));
         Assert.Equal($"Config reloaded: version {node.Node.Status.Config!.Version} replaces {firstVersion}", reloaded);
         Assert.Single(node.Logs.Messages(ReloadRejectedEvent));
