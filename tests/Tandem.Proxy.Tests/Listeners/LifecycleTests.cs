@@ -82,7 +82,8 @@ public sealed class LifecycleTests
                     l => l with { Bind = fixedBind, KeepAliveTimeout = TimeSpan.FromSeconds(10 + i) });
             await proxy.Runtime.ApplyAsync(next, CancellationToken.None);
         }
-        await Task.Delay(200);
+        // Enough traffic to mean something even when a loaded machine served little during the reloads.
+        await TestHttp.WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref served) > 50), TimeSpan.FromSeconds(10));
         await stop.CancelAsync();
         await Task.WhenAll(load);
 

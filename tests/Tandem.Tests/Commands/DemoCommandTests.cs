@@ -20,7 +20,7 @@ public sealed class DemoCommandTests
                     "--admin-port", ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture)];
             },
             line => line.Contains("Press Ctrl-C to stop.", StringComparison.Ordinal),
-            TimeSpan.FromSeconds(20));
+            TimeSpan.FromSeconds(60));
         using var client = TestHttp.Client();
 
         Assert.Contains(tandem.StdoutLines, line => line.Contains($"Balancer   http://127.0.0.1:{port}/", StringComparison.Ordinal));

@@ -11,7 +11,7 @@ namespace Tandem.Tests.Commands;
 /// </summary>
 public sealed class RunHandoverTests
 {
-    private static readonly TimeSpan StartBound = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StartBound = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task Run_SecondProcessWithSameConfig_TakesOverWithoutAFailedRequestAndOldExits0()

@@ -10,7 +10,7 @@ namespace Tandem.Tests.Commands;
 /// <summary>What a real <c>tandem run</c> writes to stderr: one line per event, no stack traces for expected failures.</summary>
 public sealed partial class RunLoggingTests
 {
-    private static readonly TimeSpan StartBound = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan StartBound = TimeSpan.FromSeconds(60); // generous: a start that fails does so at once; a loaded CI box can take long to JIT
 
     private static string DeadBackendYaml(int port, int adminPort, int deadPort, string extra = "") => $"""
         listeners:

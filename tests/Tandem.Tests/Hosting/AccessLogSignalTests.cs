@@ -25,7 +25,7 @@ public sealed class AccessLogSignalTests
                 return ["run", "--config", file.Path, "--no-warmup"];
             },
             line => line.Contains("Tandem started", StringComparison.Ordinal),
-            TimeSpan.FromSeconds(20));
+            TimeSpan.FromSeconds(60));
         using var client = TestHttp.Client();
         var proxy = new Uri($"http://127.0.0.1:{port}/");
 

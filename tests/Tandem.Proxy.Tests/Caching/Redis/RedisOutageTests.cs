@@ -109,7 +109,9 @@ public sealed class RedisOutageTests(ITestOutputHelper output)
         output.WriteLine($"circuit open {timeToOpen.TotalMilliseconds:F1} ms after the kill; a get while open: {nanosecondsPerGet:F0} ns; "
             + $"calls under load: {results.Sum(r => r.calls)}, slowest {results.Max(r => r.slowest).TotalMilliseconds:F1} ms");
         Assert.True(nanosecondsPerGet < 100_000, $"a get with the circuit open took {nanosecondsPerGet} ns");
-        Assert.True(results.Max(r => r.slowest) < TimeSpan.FromSeconds(1), "a call took " + results.Max(r => r.slowest));
+        // A call in flight when Redis died waits out its operation timeout at most (plus scheduling on a loaded machine);
+        // none hangs on the dead connection.
+        Assert.True(results.Max(r => r.slowest) < OperationTimeout * 3, "a call took " + results.Max(r => r.slowest));
         Assert.Single(logs.Messages(UnavailableEvent));
 
         var restarted = Stopwatch.StartNew();
