@@ -144,11 +144,13 @@ public sealed class Http11ForwarderBodyTests
         Assert.Equal(length, backend.Last("/upload")!.ContentLength);
     }
 
-    [Fact]
-    public async Task Forward_ServerClosesMidBody_ClientConnectionAbortedAndNextRequestWorks()
+    [Theory]
+    [InlineData("Content-Length: 1000\r\n\r\n")]
+    [InlineData("Transfer-Encoding: chunked\r\n\r\n3e8\r\n")] // a 1000-byte chunk announced
+    public async Task Forward_ServerClosesMidBody_ClientConnectionAbortedAndNextRequestWorks(string framing)
     {
         await using var server = new ScriptedServer(head => head.StartsWith("GET /cut ", StringComparison.Ordinal)
-            ? new ScriptedServer.Reply("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n" + new string('a', 100), close: true)
+            ? new ScriptedServer.Reply("HTTP/1.1 200 OK\r\n" + framing + new string('a', 100), close: true)
             : new ScriptedServer.Reply(Ok));
         await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool([server.ServerConfig()]));
 
@@ -157,9 +159,23 @@ public sealed class Http11ForwarderBodyTests
         var next = await RawHttp.ExchangeAsync(proxy.BaseAddress, RawHttp.Bytes("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), Bound);
 
         Assert.True(closed, "the proxy kept the client's connection open after the server cut the body: " + cut);
-        Assert.Equal(200, RawHttp.StatusOf(cut));
-        Assert.Contains("Content-Length: 1000", RawClient.FieldsOf(cut));
-        Assert.True(RawClient.BodyOf(cut).Length < 1000, $"the client got {RawClient.BodyOf(cut).Length} body bytes of a cut response");
+        // The proxy aborts the client's connection. Before the reset the client may have the head and part of the body,
+        // or nothing at all (a reset drops bytes not yet sent); whatever the framing (the server's length, or Kestrel's
+        // chunks), never a response that ends well-formed.
+        if (cut.Length > 0)
+        {
+            Assert.True(RawHttp.StatusOf(cut) == 200, "the client got: " + cut);
+            var body = RawClient.BodyOf(cut);
+            if (RawClient.FieldsOf(cut).Contains("Content-Length: 1000"))
+            {
+                Assert.True(body.Length < 1000, $"the client got {body.Length} body bytes of a cut response");
+            }
+            else
+            {
+                Assert.Contains("Transfer-Encoding: chunked", RawClient.FieldsOf(cut));
+                Assert.DoesNotContain("\r\n0\r\n\r\n", body, StringComparison.Ordinal);
+            }
+        }
         Assert.Equal(200, RawHttp.StatusOf(next));
         Assert.Equal("ok", RawClient.BodyOf(next));
         Assert.Equal(2, server.Connections);

@@ -51,6 +51,8 @@ public sealed class Http11LeanVsYarpTests
         new("connection-nominated", "GET", "HTTP/1.1 200 OK\r\nConnection: X-Hop\r\nX-Hop: 1\r\nContent-Length: 2\r\n\r\nok"),
         new("no-content-length0", "GET", "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n"),
         new("not-modified-length", "GET", "HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\nContent-Length: 50\r\n\r\n"),
+        new("no-content-length5", "GET", "HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n"),
+        new("head-chunked", "HEAD", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"),
     ];
 
     [Fact]
