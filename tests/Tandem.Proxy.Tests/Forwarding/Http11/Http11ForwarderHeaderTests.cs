@@ -78,6 +78,26 @@ public sealed class Http11ForwarderHeaderTests
         Assert.StartsWith(expected, response, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Forward_InterimResponsesBeforeTheFinalOne_ClientGetsOnlyTheFinalAndConnectionIsReused()
+    {
+        await using var server = new ScriptedServer("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n"
+            + "HTTP/1.1 200 OK\r\nX-Final: yes\r\nContent-Length: 2\r\n\r\nok");
+        await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool([server.ServerConfig()]));
+
+        var (first, _) = await RawClient.UntilCloseAsync(proxy.BaseAddress, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", Bound);
+        var (second, _) = await RawClient.UntilCloseAsync(proxy.BaseAddress, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", Bound);
+
+        foreach (var response in new[] { first, second })
+        {
+            Assert.StartsWith("HTTP/1.1 200 OK\r\n", response, StringComparison.Ordinal);
+            Assert.Contains("X-Final: yes", RawClient.FieldsOf(response));
+            Assert.DoesNotContain(RawClient.FieldsOf(response), l => l.StartsWith("Link:", StringComparison.OrdinalIgnoreCase));
+            Assert.Equal("ok", RawClient.BodyOf(response));
+        }
+        Assert.Equal(1, server.Connections);
+    }
+
     /// <summary>An Upgrade header without <c>Connection: upgrade</c> asks for nothing; the request (which YARP carries) goes on without it.</summary>
     [Fact]
     public async Task Forward_UpgradeHeaderWithoutConnectionUpgrade_NotForwardedAndAnswered()
