@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 using Tandem.Core.Pools;
 using Yarp.ReverseProxy.Forwarder;
@@ -314,11 +315,17 @@ internal static class Http11Forwarder
             var head = connection.Head;
             var response = context.Response;
             response.StatusCode = head.StatusCode;
-            var headers = response.Headers;
             var bytes = connection.Buffer;
-            var fields = head.Fields;
             // The offsets count from where the head began; its bytes are still in the buffer.
             var origin = connection.HeadStart;
+            var reason = bytes.AsSpan(origin + ResponseHead.ReasonStart, head.ReasonLength);
+            if (!reason.IsEmpty && !Ascii.Equals(reason, ReasonPhrases.GetReasonPhrase(head.StatusCode)))
+            {
+                // The server's own reason phrase goes on, as YARP's forwarder passes it (Kestrel sends it over HTTP/1.x only).
+                context.Features.GetRequiredFeature<IHttpResponseFeature>().ReasonPhrase = Encoding.Latin1.GetString(reason);
+            }
+            var headers = response.Headers;
+            var fields = head.Fields;
             for (var i = 0; i < fields.Length; i++)
             {
                 var field = fields[i];

@@ -22,6 +22,12 @@ internal sealed class ResponseHead
 
     public int StatusCode { get; set; }
 
+    /// <summary>Where the reason phrase starts in the head: after "HTTP/1.1 200 ".</summary>
+    public const int ReasonStart = 13;
+
+    /// <summary>The reason phrase's length (from <see cref="ReasonStart"/>); 0 when there is none.</summary>
+    public int ReasonLength { get; set; }
+
     /// <summary>Whether the status line said <c>HTTP/1.0</c>.</summary>
     public bool Http10 { get; set; }
 
@@ -45,6 +51,7 @@ internal sealed class ResponseHead
     public void Reset()
     {
         StatusCode = 0;
+        ReasonLength = 0;
         Http10 = false;
         ContentLength = -1;
         Chunked = false;

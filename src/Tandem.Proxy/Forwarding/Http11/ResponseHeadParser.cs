@@ -129,6 +129,7 @@ internal static class ResponseHeadParser
                 return HeadParseStatus.Incomplete;
             }
             end = 13 + reasonEnd;
+            head.ReasonLength = reasonEnd;
         }
         else if (window[12] is not (CR or LF))
         {

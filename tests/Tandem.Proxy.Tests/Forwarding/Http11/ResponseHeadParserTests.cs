@@ -44,6 +44,19 @@ public sealed class ResponseHeadParserTests
     }
 
     [Theory]
+    [InlineData("HTTP/1.1 200 OK\r\n\r\n", "OK")]
+    [InlineData("HTTP/1.0 299 Fine  Thanks\r\n\r\n", "Fine  Thanks")]
+    [InlineData("HTTP/1.1 200 \r\n\r\n", "")]
+    [InlineData("HTTP/1.1 200\r\n\r\n", "")]
+    public void Parse_StatusLine_ReasonPhraseFoundAfterTheCode(string text, string reason)
+    {
+        var (status, head, _) = Parse(text);
+
+        Assert.Equal(HeadParseStatus.Complete, status);
+        Assert.Equal(reason, text.Substring(ResponseHead.ReasonStart, head.ReasonLength));
+    }
+
+    [Theory]
     [InlineData("HTTP/1.1 200\r\n\r\n", 200)]
     [InlineData("HTTP/1.1 404 \r\n\r\n", 404)]
     [InlineData("HTTP/1.1 100 Continue\r\n\r\n", 100)]
