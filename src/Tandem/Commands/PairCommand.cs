@@ -56,13 +56,16 @@ internal static class PairCommand
         return await StatusAsync(endpoint, asJson, output, error, cancellationToken);
     }
 
+    /// <summary>How long <c>pair status</c> waits for the admin API: a busy node still answers, a dead one is reported.</summary>
+    private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(10);
+
     internal static async Task<int> StatusAsync(AdminEndpoint admin, bool asJson, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var url = new Uri(admin.BaseUri, "api/pair");
         string body;
         try
         {
-            using var http = admin.CreateClient(TimeSpan.FromSeconds(3));
+            using var http = admin.CreateClient(StatusTimeout);
             using var response = await http.GetAsync(url, cancellationToken);
             body = await response.Content.ReadAsStringAsync(cancellationToken);
             if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
@@ -78,7 +81,7 @@ internal static class PairCommand
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
-            var reason = ex is HttpRequestException request ? admin.Explain(request) : "no answer within 3 s";
+            var reason = ex is HttpRequestException request ? admin.Explain(request) : "no answer within 10 s";
             await error.WriteLineAsync($"tandem: cannot reach the node's admin API at {admin.Display}: {reason}");
             return ExitCodes.RuntimeFailure;
         }
