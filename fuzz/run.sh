@@ -29,15 +29,17 @@ if ! command -v sharpfuzz >/dev/null; then
 fi
 
 work=artifacts/fuzz/$target
-bin=$work/bin
+bin=$work/bin              # as built: replays crashes in-process
+afl_bin=$work/afl-bin      # instrumented: runs only under afl-fuzz (it writes coverage to afl-fuzz's shared memory)
 findings=$work/findings
 rm -rf "$work"
 mkdir -p "$work"
 echo "run.sh: publishing fuzz/Tandem.Fuzz"
 dotnet publish fuzz/Tandem.Fuzz -c Release -o "$bin" -nologo -v q -clp:ErrorsOnly >/dev/null
+cp -r "$bin" "$afl_bin"
 # Only the parsers' namespace reports coverage: the rest of Tandem.Proxy never runs here and would only add noise.
 echo "run.sh: instrumenting Tandem.Proxy.Forwarding.Http11"
-sharpfuzz "$bin/Tandem.Proxy.dll" Tandem.Proxy.Forwarding.Http11
+sharpfuzz "$afl_bin/Tandem.Proxy.dll" Tandem.Proxy.Forwarding.Http11
 
 # The fork server is SharpFuzz's, in the .NET process, so afl-fuzz cannot find its marks in the dotnet binary
 # (AFL_SKIP_BIN_CHECK). Cores are not piped anywhere here, the machine is shared (no CPU pinning, no frequency
@@ -47,7 +49,7 @@ export AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRA
 echo "run.sh: afl-fuzz $target for ${seconds}s (log: $work/afl.log)"
 status=0
 afl-fuzz -i "fuzz/corpus/$target" -o "$findings" -x fuzz/http11.dict -V "$seconds" -t 10000 -m none \
-  -- "$(command -v dotnet)" "$bin/Tandem.Fuzz.dll" "$target" >"$work/afl.log" 2>&1 || status=$?
+  -- "$(command -v dotnet)" "$afl_bin/Tandem.Fuzz.dll" "$target" >"$work/afl.log" 2>&1 || status=$?
 
 stats=$findings/default/fuzzer_stats
 if [[ ! -f $stats ]]; then
@@ -60,8 +62,9 @@ crashes=$(stat saved_crashes)
 echo "target=$target seconds=$seconds execs=$(stat execs_done) execs_per_sec=$(stat execs_per_sec)" \
   "paths=$(stat corpus_count) corpus_found=$(stat corpus_found) coverage=$(stat bitmap_cvg) crashes=$crashes hangs=$(stat saved_hangs)"
 if ((crashes > 0)); then
-  echo "run.sh: crashes saved in $findings/default/crashes; replay them with:" >&2
-  echo "  dotnet $bin/Tandem.Fuzz.dll $target --replay $findings/default/crashes" >&2
+  echo "run.sh: $crashes crashes saved in $findings/default/crashes; replayed without instrumentation:" >&2
+  dotnet "$bin/Tandem.Fuzz.dll" "$target" --replay "$findings/default/crashes" >&2 || true
+  echo "run.sh: minimize one with: AFL_SKIP_BIN_CHECK=1 afl-tmin -i CRASH -o MIN -t 10000 -m none -- $(command -v dotnet) $afl_bin/Tandem.Fuzz.dll $target" >&2
   exit 1
 fi
 ((status == 0)) || { echo "run.sh: afl-fuzz exited $status" >&2; tail -n 30 "$work/afl.log" >&2; exit 1; }

@@ -2,11 +2,12 @@ namespace Tandem.Fuzz;
 
 /// <summary>
 /// Runs saved inputs (the seed corpus, afl-fuzz's queue or crashes) through a target in-process: a regression check
-/// that needs no afl-fuzz and no instrumentation.
+/// that needs no afl-fuzz. Needs a build without instrumentation: an instrumented Tandem.Proxy.dll writes coverage to
+/// afl-fuzz's shared memory, which outside afl-fuzz is not there (an access violation on the first parse).
 /// </summary>
 internal static class Replay
 {
-    /// <summary>Runs every file under <paramref name="directory"/>; prints each failure and a summary; 0 when none failed.</summary>
+    /// <summary>Runs every file under <paramref name="directory"/>; prints each with ok or its failure, then a summary; 0 when none failed.</summary>
     public static int Run(FuzzTarget target, string directory, TextWriter output)
     {
         if (!Directory.Exists(directory))
@@ -21,12 +22,11 @@ internal static class Replay
         var failed = 0;
         foreach (var path in files)
         {
+            // The name goes out first: an uncatchable crash (a stack overflow) ends the process inside the target.
+            output.Write(path);
             var failure = RunOne(target, File.ReadAllBytes(path));
-            if (failure is not null)
-            {
-                failed++;
-                output.WriteLine("FAIL " + path + ": " + failure);
-            }
+            output.WriteLine(failure is null ? " ok" : " FAIL " + failure);
+            failed += failure is null ? 0 : 1;
         }
         output.WriteLine($"replay: {files.Length} files, {failed} failed");
         return failed == 0 ? 0 : 1;
