@@ -42,7 +42,11 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
     private readonly LogThrottle _bugLog = new(time, TimeSpan.FromSeconds(1), n => ProxyLog.Folded(logger, LogLevel.Error, "unexpected error", n));
 
     /// <summary>Forwards the request to <paramref name="server"/> (already counted in flight) and, while allowed, to others.</summary>
-    /// <remarks>A pooled builder: the state machine is reused instead of allocated per request.</remarks>
+    /// <remarks>
+    /// A pooled builder: the state machine is reused when the thread's cache has one. Each attempt is written into this
+    /// method rather than awaited as a method of its own: every async method that waits for the server puts one more
+    /// state machine box on the heap per request (bench/README.md, "Allocations and memory per request").
+    /// </remarks>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask ForwardAsync(RequestState state, ServerState server)
     {
@@ -55,7 +59,69 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
             state.Server = server;
             state.Attempts++;
             var sent = time.GetTimestamp();
-            var (forwarderError, kind, exception, excused) = await SendAsync(state, server, sent);
+
+            // One attempt on the server (counted in flight), accounted when it ends.
+            var route = state.Route;
+            var target = route.Target!;
+            var pool = target.Pool;
+            if (pool.Config.ServerHeader)
+            {
+                context.Response.Headers[ServerHeaderName] = server.Name;
+            }
+            StickySessions.SetCookie(context, pool, server, state.Selection);
+            var forwarderError = ForwarderError.None;
+            var kind = RequestError.None;
+            Exception? exception = null;
+            var excused = false;
+            try
+            {
+                if (route.ResponseTimeout is { } responseTimeout)
+                {
+                    // Scoped to this request's async context: restored when this method returns.
+                    ResponseTimeoutHandler.RouteOverride.Value = responseTimeout;
+                }
+                if (route.Http11Headers is { } headers && target.Http11 is { } http11 && Http11Forwarder.Accepts(context) && http11.For(server) is { } connections)
+                {
+                    (forwarderError, exception) = await Http11Forwarder.SendAsync(context, server, connections, http11, headers.Compute(context), route.HeaderWait,
+                        route.RequestConfig.ActivityTimeout ?? route.HeaderWait);
+                }
+                else
+                {
+                    forwarderError = await forwarder.SendAsync(context, server.DestinationPrefix, target.Client, route.RequestConfig, route.Transformer);
+                    exception = forwarderError == ForwarderError.None ? null : context.GetForwarderErrorFeature()?.Exception;
+                }
+                if (forwarderError != ForwarderError.None)
+                {
+                    kind = ProxyErrors.Classify(forwarderError, exception);
+                }
+            }
+            catch (Exception ex)
+            {
+                // Not the server's doing: nothing about the exchange explains an exception out of the forwarder.
+                forwarderError = ForwarderError.Request;
+                kind = RequestError.ProxyFailed;
+                exception = ex;
+            }
+            finally
+            {
+                if (route.Compression is not null)
+                {
+                    await CompressedBody.FinishAsync(context);
+                }
+                var ended = time.GetTimestamp();
+                var fault = ProxyErrors.FaultOf(kind);
+                // A timeout while this process was too late to see the server's answer says nothing about the server.
+                excused = kind == RequestError.TimedOut && ranLateSince is { } late && late(sent);
+                // What the server's metrics and count-5xx see: a client or Tandem fault records its own 4xx/499/500.
+                var status = kind != RequestError.None && !context.Response.HasStarted ? ProxyErrors.StatusFor(kind) : context.Response.StatusCode;
+                server.RequestCompleted(status, fault == Fault.Server && !excused, time.GetElapsedTime(state.Started, ended).TotalSeconds, ended);
+                if (fault is Fault.None or Fault.Server && kind != RequestError.IdleClosed && !excused)
+                {
+                    OutlierDetector.Record(pool, server, status, fault == Fault.Server);
+                }
+                target.Queue.Release();
+            }
+
             state.UpstreamTicks = time.GetTimestamp() - sent;
             state.Error = kind;
             if (kind == RequestError.None)
@@ -107,76 +173,6 @@ internal sealed class RequestForwarder(IHttpForwarder forwarder, TimeProvider ti
             context.Response.Headers.Connection = "close";
         }
         return ErrorResponses.WriteAsync(context.Response, ProxyErrors.StatusFor(kind), pages);
-    }
-
-    /// <summary>One attempt on <paramref name="server"/> (already counted in flight), accounted when it ends.</summary>
-    /// <remarks>A pooled builder: the attempt's state machine is reused instead of allocated per request.</remarks>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<(ForwarderError Error, RequestError Kind, Exception? Exception, bool Excused)> SendAsync(RequestState state, ServerState server,
-        long sent)
-    {
-        var context = state.Http;
-        var route = state.Route;
-        var target = route.Target!;
-        var pool = target.Pool;
-        if (pool.Config.ServerHeader)
-        {
-            context.Response.Headers[ServerHeaderName] = server.Name;
-        }
-        StickySessions.SetCookie(context, pool, server, state.Selection);
-        var error = ForwarderError.None;
-        var kind = RequestError.None;
-        Exception? exception = null;
-        var excused = false;
-        try
-        {
-            if (route.ResponseTimeout is { } responseTimeout)
-            {
-                // Scoped to this attempt's async context: restored when this method returns.
-                ResponseTimeoutHandler.RouteOverride.Value = responseTimeout;
-            }
-            if (route.Http11Headers is { } headers && target.Http11 is { } http11 && Http11Forwarder.Accepts(context) && http11.For(server) is { } connections)
-            {
-                (error, exception) = await Http11Forwarder.SendAsync(context, server, connections, http11, headers.Compute(context), route.HeaderWait,
-                    route.RequestConfig.ActivityTimeout ?? route.HeaderWait);
-            }
-            else
-            {
-                error = await forwarder.SendAsync(context, server.DestinationPrefix, target.Client, route.RequestConfig, route.Transformer);
-                exception = error == ForwarderError.None ? null : context.GetForwarderErrorFeature()?.Exception;
-            }
-            if (error != ForwarderError.None)
-            {
-                kind = ProxyErrors.Classify(error, exception);
-            }
-        }
-        catch (Exception ex)
-        {
-            // Not the server's doing: nothing about the exchange explains an exception out of the forwarder.
-            error = ForwarderError.Request;
-            kind = RequestError.ProxyFailed;
-            exception = ex;
-        }
-        finally
-        {
-            if (route.Compression is not null)
-            {
-                await CompressedBody.FinishAsync(context);
-            }
-            var ended = time.GetTimestamp();
-            var fault = ProxyErrors.FaultOf(kind);
-            // A timeout while this process was too late to see the server's answer says nothing about the server.
-            excused = kind == RequestError.TimedOut && ranLateSince is { } late && late(sent);
-            // What the server's metrics and count-5xx see: a client or Tandem fault records its own 4xx/499/500.
-            var status = kind != RequestError.None && !context.Response.HasStarted ? ProxyErrors.StatusFor(kind) : context.Response.StatusCode;
-            server.RequestCompleted(status, fault == Fault.Server && !excused, time.GetElapsedTime(state.Started, ended).TotalSeconds, ended);
-            if (fault is Fault.None or Fault.Server && kind != RequestError.IdleClosed && !excused)
-            {
-                OutlierDetector.Record(pool, server, status, fault == Fault.Server);
-            }
-            target.Queue.Release();
-        }
-        return (error, kind, exception, excused);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
+using Tandem.Core.Pools;
 using Tandem.Core.Requests;
 using Tandem.Proxy.Caching;
 using Tandem.Proxy.Diagnostics;
@@ -65,7 +66,14 @@ internal sealed class RequestPipeline(ServerSelection selection, RequestForwarde
                 await cache.RunAsync(state, this);
                 return;
             }
-            await ForwardAsync(state);
+            // ForwardAsync's steps, written out here: awaiting ForwardAsync would put one more state machine box on the
+            // heap for every request (bench/README.md, "Allocations and memory per request").
+            var server = Select(state) ?? await selection.WaitOrRefuseAsync(state);
+            if (server is not null)
+            {
+                await forwarder.ForwardAsync(state, server);
+                Forwarded(state);
+            }
         }
         finally
         {
@@ -78,14 +86,25 @@ internal sealed class RequestPipeline(ServerSelection selection, RequestForwarde
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask ForwardAsync(RequestState state)
     {
-        // The request now belongs to the route's pool: it earns the pool's retry budget its share.
-        state.Route.Retry?.Earn();
-        var server = selection.TryAcquire(state) ?? await selection.WaitOrRefuseAsync(state);
+        var server = Select(state) ?? await selection.WaitOrRefuseAsync(state);
         if (server is null)
         {
             return;
         }
         await forwarder.ForwardAsync(state, server);
+        Forwarded(state);
+    }
+
+    /// <summary>A server for the request when one has room now (null: wait or refuse).</summary>
+    private ServerState? Select(RequestState state)
+    {
+        // The request now belongs to the route's pool: it earns the pool's retry budget its share.
+        state.Route.Retry?.Earn();
+        return selection.TryAcquire(state);
+    }
+
+    private void Forwarded(RequestState state)
+    {
         if (state.Error == RequestError.None)
         {
             selection.Answered(state);

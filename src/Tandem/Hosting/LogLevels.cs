@@ -87,7 +87,11 @@ internal sealed class LogLevels
     {
         private readonly ConcurrentDictionary<string, LogLevel> _byCategory = new(StringComparer.Ordinal);
 
-        public LogLevel For(string category) => _byCategory.GetOrAdd(category, Resolve);
+        /// <remarks>
+        /// Asked on every log call site's level check, several times a request (Kestrel's, YARP's): a lookup first, as
+        /// <c>GetOrAdd(category, Resolve)</c> alone would make a new delegate of <c>Resolve</c> every time.
+        /// </remarks>
+        public LogLevel For(string category) => _byCategory.TryGetValue(category, out var level) ? level : _byCategory.GetOrAdd(category, Resolve);
 
         private LogLevel Resolve(string category)
         {

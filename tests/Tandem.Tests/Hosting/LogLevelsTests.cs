@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Tandem.Core.Config;
 using Tandem.Hosting;
+using Tandem.Testing;
 
 namespace Tandem.Tests.Hosting;
 
@@ -66,5 +67,22 @@ public sealed class LogLevelsTests
         levels.Apply(new LoggingConfig { Level = LogSeverity.Debug });
 
         Assert.True(levels.IsEnabled("Tandem.Proxy.ProxyRuntime", LogLevel.Debug));
+    }
+
+    [Fact]
+    public void IsEnabled_CategoryAskedBefore_AllocatesNothing()
+    {
+        var levels = Levels();
+        levels.IsEnabled("Microsoft.AspNetCore.Server.Kestrel.Connections", LogLevel.Debug);
+
+        var allocated = AllocationMeter.BytesAllocated(() =>
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                levels.IsEnabled("Microsoft.AspNetCore.Server.Kestrel.Connections", LogLevel.Debug);
+            }
+        });
+
+        Assert.Equal(0, allocated);
     }
 }

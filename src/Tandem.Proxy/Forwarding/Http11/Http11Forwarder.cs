@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
@@ -49,6 +48,13 @@ internal static class Http11Forwarder
     /// One attempt on <paramref name="server"/>. <paramref name="responseTimeout"/> bounds the wait for the response head,
     /// <paramref name="idleTimeout"/> every silence of the server after it.
     /// </summary>
+    /// <remarks>
+    /// The exchange and the wait for the response head are written into this one method, not awaited as methods of their
+    /// own: every async method that waits for the server is a state machine box on the heap per request (a pooled builder
+    /// does not help here: its cache holds one box per thread and core, and a thread finishes dozens of requests before it
+    /// starts the next dozen). The steps that usually finish at once (sending, the body) stay methods of their own.
+    /// </remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<(ForwarderError Error, Exception? Exception)> SendAsync(HttpContext context, ServerState server, UpstreamConnectionPool pool,
         Http11Upstream upstream, ForwardedValues forwarded, TimeSpan responseTimeout, TimeSpan idleTimeout)
     {
@@ -82,7 +88,66 @@ internal static class Http11Forwarder
                 }
             }
             connection.BeginExchange(responseTimeout, idleTimeout);
-            var outcome = await ExchangeAsync(context, connection, server, forwarded);
+
+            // One request and response on this connection.
+            (ForwarderError Error, Exception? Exception) outcome;
+            var registration = context.RequestAborted.UnsafeRegister(static s => ((UpstreamConnection)s!).Abort(ConnectionAbort.ClientLeft), connection);
+            try
+            {
+                outcome = await SendRequestAsync(context, connection, server, forwarded);
+                if (outcome.Error == ForwarderError.None)
+                {
+                    // The response head: interim (1xx) ones are skipped; more bytes are read until a final one is whole.
+                    var interim = 0;
+                    var received = false;
+                    while (!ParseHead(connection, ref interim, out outcome))
+                    {
+                        int n;
+                        try
+                        {
+                            n = connection.Received(await connection.ReceiveAsync(ResponseHeadParser.MaxHeadBytes));
+                        }
+                        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+                        {
+                            if (!received && connection.Reused && connection.AbortReason == ConnectionAbort.None && context.Request.ContentLength is null or 0)
+                            {
+                                connection.TryAgain = true;
+                            }
+                            outcome = Failed(connection, ForwarderError.Request, e, "reading the response failed");
+                            break;
+                        }
+                        if (n <= 0)
+                        {
+                            outcome = HeadEnded(context, connection, n, received);
+                            break;
+                        }
+                        received = true;
+                    }
+                }
+                if (outcome.Error == ForwarderError.None)
+                {
+                    CopyHead(context, connection);
+                    outcome = await CopyBodyAsync(context, connection);
+                    if (outcome.Error != ForwarderError.None)
+                    {
+                        if (context.Response.HasStarted)
+                        {
+                            // Part of the answer went out: the client must see it cut, not a complete-looking response.
+                            context.Abort();
+                        }
+                        else
+                        {
+                            context.Response.Clear();
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                connection.Disarm();
+                registration.Dispose();
+            }
+
             if (outcome.Error == ForwarderError.None && connection.Reusable && connection.AbortReason == ConnectionAbort.None && !upstream.IsDisposed)
             {
                 pool.Return(connection, time.GetTimestamp());
@@ -99,45 +164,60 @@ internal static class Http11Forwarder
         return (ForwarderError.Request, new IOException("the server closed every kept-alive connection before answering"));
     }
 
-    /// <summary>One request and response on one connection.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<(ForwarderError Error, Exception? Exception)> ExchangeAsync(HttpContext context, UpstreamConnection connection, ServerState server,
-        ForwardedValues forwarded)
+    /// <summary>
+    /// Parses the response head from what the connection holds: true with <paramref name="outcome"/> set when a final head
+    /// is whole (no error) or the head is refused; false when more bytes are needed.
+    /// </summary>
+    private static bool ParseHead(UpstreamConnection connection, ref int interim, out (ForwarderError Error, Exception? Exception) outcome)
     {
-            using var registration = context.RequestAborted.UnsafeRegister(static s => ((UpstreamConnection)s!).Abort(ConnectionAbort.ClientLeft), connection);
-            try
+        var head = connection.Head;
+        while (true)
+        {
+            head.Reset();
+            var status = ResponseHeadParser.Parse(connection.Buffer.AsSpan(connection.Start, connection.Buffered), head, out var consumed);
+            if (status == HeadParseStatus.Incomplete)
             {
-                var sent = await SendRequestAsync(context, connection, server, forwarded);
-                if (sent.Error != ForwarderError.None)
-                {
-                    return sent;
-                }
-                var head = await ReadHeadAsync(context, connection);
-                if (head.Error != ForwarderError.None)
-                {
-                    return head;
-                }
-                CopyHead(context, connection);
-                var body = await CopyBodyAsync(context, connection);
-                if (body.Error != ForwarderError.None)
-                {
-                    if (context.Response.HasStarted)
-                    {
-                        // Part of the answer went out: the client must see it cut, not a complete-looking response.
-                        context.Abort();
-                    }
-                    else
-                    {
-                        context.Response.Clear();
-                    }
-                }
-                return body;
+                outcome = default;
+                return false;
             }
-            finally
+            if (status == HeadParseStatus.Invalid)
             {
-                connection.Disarm();
+                outcome = (ForwarderError.Request, new HttpRequestException(HttpRequestError.InvalidResponse, "invalid response: " + head.Error));
+                return true;
+            }
+            connection.HeadStart = connection.Start;
+            connection.Start += consumed;
+            if (head.StatusCode >= 200)
+            {
+                outcome = default;
+                return true;
+            }
+            if (head.StatusCode == StatusCodes.Status101SwitchingProtocols || ++interim > MaxInterimResponses)
+            {
+                // No upgrade was asked for on this path.
+                outcome = (ForwarderError.Request, new HttpRequestException(HttpRequestError.InvalidResponse,
+                    $"invalid response: unexpected {head.StatusCode} interim response"));
+                return true;
             }
         }
+    }
+
+    /// <summary>The outcome when a read for the response head gave <paramref name="n"/> (0: the server closed; -1: the head is too large).</summary>
+    private static (ForwarderError, Exception?) HeadEnded(HttpContext context, UpstreamConnection connection, int n, bool received)
+    {
+        if (n < 0)
+        {
+            return (ForwarderError.Request, new HttpRequestException(HttpRequestError.InvalidResponse, "invalid response: response head too large"));
+        }
+        if (!received && connection.Reused && context.Request.ContentLength is null or 0)
+        {
+            // The server closed a kept-alive connection as the request went out (RFC 9112 section 9.3.1):
+            // nothing was processed, so a new connection may carry it.
+            connection.TryAgain = true;
+        }
+        return (ForwarderError.Request, new HttpRequestException(HttpRequestError.ResponseEnded,
+            "the server closed the connection before the response head was complete"));
+    }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<(ForwarderError Error, Exception? Exception)> SendRequestAsync(HttpContext context, UpstreamConnection connection, ServerState server,
@@ -249,67 +329,6 @@ internal static class Http11Forwarder
             return default;
         }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<(ForwarderError Error, Exception? Exception)> ReadHeadAsync(HttpContext context, UpstreamConnection connection)
-        {
-            var head = connection.Head;
-            var received = false;
-            for (var interim = 0; ;)
-            {
-                head.Reset();
-                var status = ResponseHeadParser.Parse(connection.Buffer.AsSpan(connection.Start, connection.Buffered), head, out var consumed);
-                if (status == HeadParseStatus.Complete)
-                {
-                    connection.HeadStart = connection.Start;
-                    connection.Start += consumed;
-                    if (head.StatusCode >= 200)
-                    {
-                        return default;
-                    }
-                    if (head.StatusCode == StatusCodes.Status101SwitchingProtocols || ++interim > MaxInterimResponses)
-                    {
-                        // No upgrade was asked for on this path.
-                        return (ForwarderError.Request, new HttpRequestException(HttpRequestError.InvalidResponse,
-                            $"invalid response: unexpected {head.StatusCode} interim response"));
-                    }
-                    continue;
-                }
-                if (status == HeadParseStatus.Invalid)
-                {
-                    return (ForwarderError.Request, new HttpRequestException(HttpRequestError.InvalidResponse, "invalid response: " + head.Error));
-                }
-                int n;
-                try
-                {
-                    n = await connection.ReceiveAsync(ResponseHeadParser.MaxHeadBytes);
-                }
-                catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
-                {
-                    if (!received && connection.Reused && connection.AbortReason == ConnectionAbort.None && context.Request.ContentLength is null or 0)
-                    {
-                        connection.TryAgain = true;
-                    }
-                    return Failed(connection, ForwarderError.Request, e, "reading the response failed");
-                }
-                if (n == 0)
-                {
-                    if (!received && connection.Reused && context.Request.ContentLength is null or 0)
-                    {
-                        // The server closed a kept-alive connection as the request went out (RFC 9112 section 9.3.1):
-                        // nothing was processed, so a new connection may carry it.
-                        connection.TryAgain = true;
-                    }
-                    return (ForwarderError.Request, new HttpRequestException(HttpRequestError.ResponseEnded,
-                        "the server closed the connection before the response head was complete"));
-                }
-                if (n < 0)
-                {
-                    return (ForwarderError.Request, new HttpRequestException(HttpRequestError.InvalidResponse, "invalid response: response head too large"));
-                }
-                received = true;
-            }
-        }
-
     private static void CopyHead(HttpContext context, UpstreamConnection connection)
         {
             var head = connection.Head;
@@ -329,12 +348,12 @@ internal static class Http11Forwarder
             for (var i = 0; i < fields.Length; i++)
             {
                 var field = fields[i];
-                var name = ResponseHeaderNames.Get(bytes.AsSpan(origin + field.NameStart, field.NameLength));
+                var name = ResponseHeaderNames.Get(bytes.AsSpan(origin + field.NameStart, field.NameLength), out var known);
                 if (RequestHeadWriter.HopByHop.Contains(name) || ReferenceEquals(name, "Content-Length"))
                 {
                     continue;
                 }
-                var value = Encoding.Latin1.GetString(bytes, origin + field.ValueStart, field.ValueLength);
+                var value = connection.HeaderValues.Get(known, bytes.AsSpan(origin + field.ValueStart, field.ValueLength));
                 headers[name] = headers.TryGetValue(name, out var existing) ? StringValues.Concat(existing, value) : new StringValues(value);
             }
             if (head.ContentLength >= 0 && !head.Chunked)
@@ -451,7 +470,7 @@ internal static class Http11Forwarder
             connection.Arm(connection.IdleTimeout);
             try
             {
-                var n = await connection.ReceiveAsync(int.MaxValue);
+                var n = connection.Received(await connection.ReceiveAsync(int.MaxValue));
                 return (ForwarderError.None, null, n);
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)

@@ -19,17 +19,25 @@ internal static class ResponseHeaderNames
 
     private static readonly byte[][] Bytes = Encode();
 
+    /// <summary>How many names are known: <see cref="Get(ReadOnlySpan{byte}, out int)"/> gives indexes below this.</summary>
+    public static int Count => Names.Length;
+
     /// <summary>The name as a string: a shared one when known (matched ignoring case, returned as spelled above), else new.</summary>
-    public static string Get(ReadOnlySpan<byte> name)
+    public static string Get(ReadOnlySpan<byte> name) => Get(name, out _);
+
+    /// <summary>As <see cref="Get(ReadOnlySpan{byte})"/>; <paramref name="index"/> is the known name's (below <see cref="Count"/>), or -1.</summary>
+    public static string Get(ReadOnlySpan<byte> name, out int index)
     {
         for (var i = 0; i < Bytes.Length; i++)
         {
             var known = Bytes[i];
             if (known.Length == name.Length && System.Text.Ascii.EqualsIgnoreCase(name, known))
             {
+                index = i;
                 return Names[i];
             }
         }
+        index = -1;
         return Encoding.ASCII.GetString(name);
     }
 

@@ -42,6 +42,9 @@ internal sealed class UpstreamConnection : IDisposable
     /// <summary>The head of the response being read; reused for each.</summary>
     public ResponseHead Head { get; } = new();
 
+    /// <summary>The last values of the response headers servers send most, reused while their bytes do not change.</summary>
+    public ResponseHeaderValues HeaderValues { get; } = new();
+
     /// <summary>The chunked body decoder of the response being read.</summary>
     public ChunkedDecoder Chunks;
 
@@ -151,10 +154,15 @@ internal sealed class UpstreamConnection : IDisposable
 
     /// <summary>
     /// Reads what the server sent next after the unconsumed bytes, moving them to the front or growing the buffer (up to
-    /// <paramref name="limit"/> bytes) when there is no room. Returns the bytes read, 0 at the end of the stream, or -1
-    /// when the buffer is full at the limit.
+    /// <paramref name="limit"/> bytes) when there is no room. Gives the bytes read, 0 at the end of the stream, or -1
+    /// when the buffer is full at the limit; pass that to <see cref="Received"/>:
+    /// <c>n = connection.Received(await connection.ReceiveAsync(limit))</c>.
     /// </summary>
-    public async ValueTask<int> ReceiveAsync(int limit)
+    /// <remarks>
+    /// Not an async method: the socket's own read is returned as it is, so waiting for the server allocates nothing
+    /// (an async method would put a state machine box on the heap for every response it waits for).
+    /// </remarks>
+    public ValueTask<int> ReceiveAsync(int limit)
     {
         if (Start == End)
         {
@@ -170,7 +178,7 @@ internal sealed class UpstreamConnection : IDisposable
             }
             else if (_read.Length >= limit)
             {
-                return -1;
+                return new ValueTask<int>(-1);
             }
             else
             {
@@ -179,8 +187,16 @@ internal sealed class UpstreamConnection : IDisposable
                 _read = bigger;
             }
         }
-        var received = await _socket.ReceiveAsync(_read.AsMemory(End), SocketFlags.None);
-        End += received;
+        return _socket.ReceiveAsync(_read.AsMemory(End), SocketFlags.None);
+    }
+
+    /// <summary>Counts the bytes a <see cref="ReceiveAsync"/> read into <see cref="Buffer"/>; returns <paramref name="received"/>.</summary>
+    public int Received(int received)
+    {
+        if (received > 0)
+        {
+            End += received;
+        }
         return received;
     }
 
