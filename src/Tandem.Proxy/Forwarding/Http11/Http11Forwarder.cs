@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
@@ -222,62 +223,85 @@ internal static class Http11Forwarder
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<(ForwarderError Error, Exception? Exception)> SendRequestAsync(HttpContext context, UpstreamConnection connection, ServerState server,
         ForwardedValues forwarded)
+    {
+        var length = RequestHeadWriter.Write(context, forwarded, server, connection);
+        var bodyLength = context.Request.ContentLength ?? 0;
+        var body = context.Request.Body;
+        if (bodyLength > 0 && bodyLength <= SmallBody)
         {
-            var length = RequestHeadWriter.Write(context, forwarded, server, connection);
-            var bodyLength = context.Request.ContentLength ?? 0;
-            var body = context.Request.Body;
-            if (bodyLength > 0 && bodyLength <= SmallBody)
+            // Read the small body first, then send head and body in one call.
+            var buffer = connection.WriteBuffer;
+            if (buffer.Length < length + bodyLength)
             {
-                // Read the small body first, then send head and body in one call.
-                var buffer = connection.WriteBuffer;
-                if (buffer.Length < length + bodyLength)
-                {
-                    buffer = connection.GrowWriteBuffer(length, length + (int)bodyLength);
-                }
-                var read = await ReadBodyAsync(context, body, buffer.AsMemory(length, (int)bodyLength));
-                if (read.Error != ForwarderError.None)
-                {
-                    return read;
-                }
-                length += (int)bodyLength;
-                bodyLength = 0;
+                buffer = connection.GrowWriteBuffer(length, length + (int)bodyLength);
             }
-            connection.Arm(connection.ResponseTimeout);
-            try
+            var read = await ReadBodyAsync(context, body, buffer.AsMemory(length, (int)bodyLength));
+            if (read.Error != ForwarderError.None)
             {
-                await connection.SendAsync(connection.WriteBuffer.AsMemory(0, length));
+                return read;
             }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+            length += (int)bodyLength;
+            bodyLength = 0;
+        }
+        connection.Arm(connection.ResponseTimeout);
+        try
+        {
+            await connection.SendAsync(connection.WriteBuffer.AsMemory(0, length));
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+        {
+            if (connection.Reused && connection.AbortReason == ConnectionAbort.None && context.Request.ContentLength is null or 0)
             {
-                if (connection.Reused && connection.AbortReason == ConnectionAbort.None && context.Request.ContentLength is null or 0)
+                connection.TryAgain = true;
+            }
+            return Failed(connection, ForwarderError.Request, e, "sending the request failed");
+        }
+        if (bodyLength > 0)
+        {
+            return await StreamBodyAsync(context, connection, body, bodyLength);
+        }
+        return default;
+    }
+
+    /// <summary>Reads exactly <paramref name="into"/>'s length of the client's body.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<(ForwarderError Error, Exception? Exception)> ReadBodyAsync(HttpContext context, Stream body, Memory<byte> into)
+    {
+        try
+        {
+            while (!into.IsEmpty)
+            {
+                var n = await body.ReadAsync(into, context.RequestAborted);
+                if (n == 0)
                 {
-                    connection.TryAgain = true;
+                    return (ForwarderError.RequestBodyClient, new IOException("the client's body ended before its Content-Length"));
                 }
-                return Failed(connection, ForwarderError.Request, e, "sending the request failed");
-            }
-            if (bodyLength > 0)
-            {
-                return await StreamBodyAsync(context, connection, body, bodyLength);
+                into = into[n..];
             }
             return default;
         }
-
-        /// <summary>Reads exactly <paramref name="into"/>'s length of the client's body.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<(ForwarderError Error, Exception? Exception)> ReadBodyAsync(HttpContext context, Stream body, Memory<byte> into)
+        catch (OperationCanceledException e)
         {
+            return (ForwarderError.RequestBodyCanceled, e);
+        }
+        catch (Exception e) when (e is BadHttpRequestException or IOException or Microsoft.AspNetCore.Connections.ConnectionResetException)
+        {
+            return (ForwarderError.RequestBodyClient, e);
+        }
+    }
+
+    /// <summary>Copies a larger body from the client to the server as it arrives.</summary>
+    private static async ValueTask<(ForwarderError Error, Exception? Exception)> StreamBodyAsync(HttpContext context, UpstreamConnection connection, Stream body,
+        long length)
+    {
+        var buffer = connection.WriteBuffer;
+        while (length > 0)
+        {
+            var chunk = (int)Math.Min(length, buffer.Length);
+            int n;
             try
             {
-                while (!into.IsEmpty)
-                {
-                    var n = await body.ReadAsync(into, context.RequestAborted);
-                    if (n == 0)
-                    {
-                        return (ForwarderError.RequestBodyClient, new IOException("the client's body ended before its Content-Length"));
-                    }
-                    into = into[n..];
-                }
-                return default;
+                n = await body.ReadAsync(buffer.AsMemory(0, chunk), context.RequestAborted);
             }
             catch (OperationCanceledException e)
             {
@@ -287,154 +311,99 @@ internal static class Http11Forwarder
             {
                 return (ForwarderError.RequestBodyClient, e);
             }
-        }
-
-        /// <summary>Copies a larger body from the client to the server as it arrives.</summary>
-    private static async ValueTask<(ForwarderError Error, Exception? Exception)> StreamBodyAsync(HttpContext context, UpstreamConnection connection, Stream body,
-        long length)
-        {
-            var buffer = connection.WriteBuffer;
-            while (length > 0)
+            if (n == 0)
             {
-                var chunk = (int)Math.Min(length, buffer.Length);
-                int n;
-                try
-                {
-                    n = await body.ReadAsync(buffer.AsMemory(0, chunk), context.RequestAborted);
-                }
-                catch (OperationCanceledException e)
-                {
-                    return (ForwarderError.RequestBodyCanceled, e);
-                }
-                catch (Exception e) when (e is BadHttpRequestException or IOException or Microsoft.AspNetCore.Connections.ConnectionResetException)
-                {
-                    return (ForwarderError.RequestBodyClient, e);
-                }
-                if (n == 0)
-                {
-                    return (ForwarderError.RequestBodyClient, new IOException("the client's body ended before its Content-Length"));
-                }
-                try
-                {
-                    connection.Arm(connection.IdleTimeout);
-                    await connection.SendAsync(buffer.AsMemory(0, n));
-                }
-                catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
-                {
-                    return Failed(connection, ForwarderError.RequestBodyDestination, e, "sending the request body failed");
-                }
-                length -= n;
+                return (ForwarderError.RequestBodyClient, new IOException("the client's body ended before its Content-Length"));
             }
-            connection.Arm(connection.ResponseTimeout);
-            return default;
+            try
+            {
+                connection.Arm(connection.IdleTimeout);
+                await connection.SendAsync(buffer.AsMemory(0, n));
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+            {
+                return Failed(connection, ForwarderError.RequestBodyDestination, e, "sending the request body failed");
+            }
+            length -= n;
         }
+        connection.Arm(connection.ResponseTimeout);
+        return default;
+    }
 
     private static void CopyHead(HttpContext context, UpstreamConnection connection)
+    {
+        var head = connection.Head;
+        var response = context.Response;
+        response.StatusCode = head.StatusCode;
+        var bytes = connection.Buffer;
+        // The offsets count from where the head began; its bytes are still in the buffer.
+        var origin = connection.HeadStart;
+        var reason = bytes.AsSpan(origin + ResponseHead.ReasonStart, head.ReasonLength);
+        if (!reason.IsEmpty && !Ascii.Equals(reason, ReasonPhrases.GetReasonPhrase(head.StatusCode)))
         {
-            var head = connection.Head;
-            var response = context.Response;
-            response.StatusCode = head.StatusCode;
-            var bytes = connection.Buffer;
-            // The offsets count from where the head began; its bytes are still in the buffer.
-            var origin = connection.HeadStart;
-            var reason = bytes.AsSpan(origin + ResponseHead.ReasonStart, head.ReasonLength);
-            if (!reason.IsEmpty && !Ascii.Equals(reason, ReasonPhrases.GetReasonPhrase(head.StatusCode)))
-            {
-                // The server's own reason phrase goes on, as YARP's forwarder passes it (Kestrel sends it over HTTP/1.x only).
-                context.Features.GetRequiredFeature<IHttpResponseFeature>().ReasonPhrase = Encoding.Latin1.GetString(reason);
-            }
-            var headers = response.Headers;
-            var fields = head.Fields;
-            for (var i = 0; i < fields.Length; i++)
-            {
-                var field = fields[i];
-                var name = ResponseHeaderNames.Get(bytes.AsSpan(origin + field.NameStart, field.NameLength), out var known);
-                if (RequestHeadWriter.HopByHop.Contains(name) || ReferenceEquals(name, "Content-Length"))
-                {
-                    continue;
-                }
-                var value = connection.HeaderValues.Get(known, bytes.AsSpan(origin + field.ValueStart, field.ValueLength));
-                headers[name] = headers.TryGetValue(name, out var existing) ? StringValues.Concat(existing, value) : new StringValues(value);
-            }
-            if (head.ContentLength >= 0 && !head.Chunked)
-            {
-                response.ContentLength = head.ContentLength;
-            }
+            // The server's own reason phrase goes on, as YARP's forwarder passes it (Kestrel sends it over HTTP/1.x only).
+            context.Features.GetRequiredFeature<IHttpResponseFeature>().ReasonPhrase = Encoding.Latin1.GetString(reason);
         }
+        var headers = response.Headers;
+        var fields = head.Fields;
+        for (var i = 0; i < fields.Length; i++)
+        {
+            var field = fields[i];
+            var name = ResponseHeaderNames.Get(bytes.AsSpan(origin + field.NameStart, field.NameLength), out var known);
+            if (RequestHeadWriter.HopByHop.Contains(name) || ReferenceEquals(name, "Content-Length"))
+            {
+                continue;
+            }
+            var value = connection.HeaderValues.Get(known, bytes.AsSpan(origin + field.ValueStart, field.ValueLength));
+            headers[name] = headers.TryGetValue(name, out var existing) ? StringValues.Concat(existing, value) : new StringValues(value);
+        }
+        if (head.ContentLength >= 0 && !head.Chunked)
+        {
+            response.ContentLength = head.ContentLength;
+        }
+    }
 
     private static async ValueTask<(ForwarderError Error, Exception? Exception)> CopyBodyAsync(HttpContext context, UpstreamConnection connection)
+    {
+        var head = connection.Head;
+        var status = head.StatusCode;
+        if (HttpMethods.IsHead(context.Request.Method) || status is StatusCodes.Status204NoContent or StatusCodes.Status304NotModified)
         {
-            var head = connection.Head;
-            var status = head.StatusCode;
-            if (HttpMethods.IsHead(context.Request.Method) || status is StatusCodes.Status204NoContent or StatusCodes.Status304NotModified)
-            {
-                // No body follows whatever the head says (RFC 9112 section 6.3); anything more is not a response to this.
-                connection.Reusable = !head.ConnectionClose && connection.Buffered == 0;
-                return default;
-            }
-            // Through the body stream: what the access log counts (ResponseBodyCounter); Kestrel sends the head with the first write.
-            var body = context.Response.Body;
-            if (head.Chunked)
-            {
-                connection.Chunks.Reset();
-                while (true)
-                {
-                    var chunk = connection.Chunks.Decode(connection.Buffer.AsSpan(connection.Start, connection.Buffered), out var consumed, out var dataStart,
-                        out var dataLength);
-                    if (chunk == ChunkStatus.Data)
-                    {
-                        var data = connection.Buffer.AsMemory(connection.Start + dataStart, dataLength);
-                        connection.Start += consumed;
-                        var written = await WriteToClientAsync(context, body, data);
-                        if (written.Error != ForwarderError.None)
-                        {
-                            return written;
-                        }
-                        continue;
-                    }
-                    if (chunk == ChunkStatus.Done)
-                    {
-                        connection.Start += consumed;
-                        connection.Reusable = !head.ConnectionClose && connection.Buffered == 0;
-                        return default;
-                    }
-                    if (chunk == ChunkStatus.Invalid)
-                    {
-                        return BodyFailed(context, connection, new HttpRequestException(HttpRequestError.InvalidResponse, "invalid chunked body: " + connection.Chunks.Error));
-                    }
-                    connection.Start += consumed;
-                    var more = await ReceiveBodyAsync(context, connection);
-                    if (more.Error != ForwarderError.None)
-                    {
-                        return (more.Error, more.Exception);
-                    }
-                    if (more.Received == 0)
-                    {
-                        return BodyFailed(context, connection, new IOException("the server closed the connection inside a chunked body"));
-                    }
-                }
-            }
-            var remaining = head.ContentLength;
-            var untilClose = remaining < 0;
+            // No body follows whatever the head says (RFC 9112 section 6.3); anything more is not a response to this.
+            connection.Reusable = !head.ConnectionClose && connection.Buffered == 0;
+            return default;
+        }
+        // Through the body stream: what the access log counts (ResponseBodyCounter); Kestrel sends the head with the first write.
+        var body = context.Response.Body;
+        if (head.Chunked)
+        {
+            connection.Chunks.Reset();
             while (true)
             {
-                var take = untilClose ? connection.Buffered : (int)Math.Min(remaining, connection.Buffered);
-                if (take > 0)
+                var chunk = connection.Chunks.Decode(connection.Buffer.AsSpan(connection.Start, connection.Buffered), out var consumed, out var dataStart,
+                    out var dataLength);
+                if (chunk == ChunkStatus.Data)
                 {
-                    var data = connection.Buffer.AsMemory(connection.Start, take);
-                    connection.Start += take;
-                    remaining -= take;
+                    var data = connection.Buffer.AsMemory(connection.Start + dataStart, dataLength);
+                    connection.Start += consumed;
                     var written = await WriteToClientAsync(context, body, data);
                     if (written.Error != ForwarderError.None)
                     {
                         return written;
                     }
+                    continue;
                 }
-                if (!untilClose && remaining == 0)
+                if (chunk == ChunkStatus.Done)
                 {
+                    connection.Start += consumed;
                     connection.Reusable = !head.ConnectionClose && connection.Buffered == 0;
                     return default;
                 }
+                if (chunk == ChunkStatus.Invalid)
+                {
+                    return BodyFailed(context, connection, new HttpRequestException(HttpRequestError.InvalidResponse, "invalid chunked body: " + connection.Chunks.Error));
+                }
+                connection.Start += consumed;
                 var more = await ReceiveBodyAsync(context, connection);
                 if (more.Error != ForwarderError.None)
                 {
@@ -442,12 +411,44 @@ internal static class Http11Forwarder
                 }
                 if (more.Received == 0)
                 {
-                    return untilClose ? default : BodyFailed(context, connection, new IOException($"the server closed the connection {remaining} bytes before the end of the body"));
+                    return BodyFailed(context, connection, new IOException("the server closed the connection inside a chunked body"));
                 }
             }
         }
+        var remaining = head.ContentLength;
+        var untilClose = remaining < 0;
+        while (true)
+        {
+            var take = untilClose ? connection.Buffered : (int)Math.Min(remaining, connection.Buffered);
+            if (take > 0)
+            {
+                var data = connection.Buffer.AsMemory(connection.Start, take);
+                connection.Start += take;
+                remaining -= take;
+                var written = await WriteToClientAsync(context, body, data);
+                if (written.Error != ForwarderError.None)
+                {
+                    return written;
+                }
+            }
+            if (!untilClose && remaining == 0)
+            {
+                connection.Reusable = !head.ConnectionClose && connection.Buffered == 0;
+                return default;
+            }
+            var more = await ReceiveBodyAsync(context, connection);
+            if (more.Error != ForwarderError.None)
+            {
+                return (more.Error, more.Exception);
+            }
+            if (more.Received == 0)
+            {
+                return untilClose ? default : BodyFailed(context, connection, new IOException($"the server closed the connection {remaining} bytes before the end of the body"));
+            }
+        }
+    }
 
-        /// <summary>Sends part of the body on to the client.</summary>
+    /// <summary>Sends part of the body on to the client.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<(ForwarderError Error, Exception? Exception)> WriteToClientAsync(HttpContext context, Stream body, ReadOnlyMemory<byte> data)
     {
@@ -467,36 +468,36 @@ internal static class Http11Forwarder
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<(ForwarderError Error, Exception? Exception, int Received)> ReceiveBodyAsync(HttpContext context, UpstreamConnection connection)
     {
-            connection.Arm(connection.IdleTimeout);
-            try
-            {
-                var n = connection.Received(await connection.ReceiveAsync(int.MaxValue));
-                return (ForwarderError.None, null, n);
-            }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
-            {
-                var (error, exception) = BodyFailed(context, connection, e);
-                return (error, exception, 0);
-            }
+        connection.Arm(connection.IdleTimeout);
+        try
+        {
+            var n = connection.Received(await connection.ReceiveAsync(int.MaxValue));
+            return (ForwarderError.None, null, n);
         }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+        {
+            var (error, exception) = BodyFailed(context, connection, e);
+            return (error, exception, 0);
+        }
+    }
 
     private static (ForwarderError, Exception?) BodyFailed(HttpContext context, UpstreamConnection connection, Exception e)
+    {
+        if (connection.AbortReason == ConnectionAbort.ClientLeft || context.RequestAborted.IsCancellationRequested)
         {
-            if (connection.AbortReason == ConnectionAbort.ClientLeft || context.RequestAborted.IsCancellationRequested)
-            {
-                return (ForwarderError.ResponseBodyClient, e);
-            }
-            var exception = connection.AbortReason == ConnectionAbort.TimedOut
-                ? new TimeoutException($"the server sent nothing for {connection.IdleTimeout.TotalMilliseconds:0} ms inside the body", e)
-                : e;
-            return (ForwarderError.ResponseBodyDestination, exception);
+            return (ForwarderError.ResponseBodyClient, e);
         }
+        var exception = connection.AbortReason == ConnectionAbort.TimedOut
+            ? new TimeoutException($"the server sent nothing for {connection.IdleTimeout.TotalMilliseconds:0} ms inside the body", e)
+            : e;
+        return (ForwarderError.ResponseBodyDestination, exception);
+    }
 
-        /// <summary>A failure before the response: the client left, the server was too slow, or the transport failed.</summary>
+    /// <summary>A failure before the response: the client left, the server was too slow, or the transport failed.</summary>
     private static (ForwarderError, Exception?) Failed(UpstreamConnection connection, ForwarderError error, Exception e, string what) => connection.AbortReason switch
-        {
-            ConnectionAbort.ClientLeft => (ForwarderError.RequestCanceled, new OperationCanceledException("the client left", e)),
-            ConnectionAbort.TimedOut => (ForwarderError.Request, new TimeoutException($"no response headers within {connection.ResponseTimeout.TotalMilliseconds:0} ms")),
-            _ => (error, new IOException(what + ": " + e.Message, e)),
-        };
+    {
+        ConnectionAbort.ClientLeft => (ForwarderError.RequestCanceled, new OperationCanceledException("the client left", e)),
+        ConnectionAbort.TimedOut => (ForwarderError.Request, new TimeoutException($"no response headers within {connection.ResponseTimeout.TotalMilliseconds:0} ms")),
+        _ => (error, new IOException(what + ": " + e.Message, e)),
+    };
 }
