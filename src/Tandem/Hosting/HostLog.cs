@@ -9,6 +9,10 @@ internal static partial class HostLog
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Tandem started with config {Source} (version {Version}); admin on {Scheme}://{Admin}/")]
     public static partial void Started(ILogger logger, string source, string version, string scheme, IPEndPoint admin);
 
+    [LoggerMessage(EventId = 109, Level = LogLevel.Information,
+        Message = "SIGHUP was ignored when Tandem started (nohup?); Tandem handles it anyway: kill -HUP reloads the config and reopens the access log")]
+    public static partial void HangupTakenBack(ILogger logger);
+
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Config reloaded: version {Version} replaces {Previous}")]
     public static partial void Reloaded(ILogger logger, string version, string previous);
 

@@ -21,6 +21,7 @@ using Tandem.Observability.Metrics;
 using Tandem.Proxy;
 using Tandem.Proxy.Listeners;
 using Tandem.Proxy.Listeners.Transport;
+using Tandem.Proxy.Native;
 using Tandem.Proxy.Tls;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -108,6 +109,8 @@ internal sealed partial class TandemNode
             TakeOver(predecessor, sockets, logger);
             if (accessLog is not null && options.HandleSignals)
             {
+                // Right before the first SIGHUP registration: an inherited "ignore" (nohup) would silence it.
+                TakeBackHangup(logger);
                 // Before "started" is announced: a SIGHUP sent as soon as the node says it runs must reopen the log.
                 node._reopener = new AccessLogReopener(accessLog);
             }
@@ -125,6 +128,10 @@ internal sealed partial class TandemNode
             node.StartForecast(config, options, loggerFactory);
             if (configPath is not null)
             {
+                if (options.HandleSignals && node._reopener is null)
+                {
+                    TakeBackHangup(logger);
+                }
                 node._watcher = new ConfigWatcher(configPath, options.Time, options.ReloadPollInterval, options.HandleSignals,
                     node.Reloads.ApplyAsync, loggerFactory.CreateLogger<ConfigWatcher>());
                 node._watcher.Start();
@@ -218,6 +225,14 @@ internal sealed partial class TandemNode
             builder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
         }
         return builder.Build();
+    }
+
+    private static void TakeBackHangup(ILogger logger)
+    {
+        if (HangupSignal.TakeBackIfIgnored())
+        {
+            HostLog.HangupTakenBack(logger);
+        }
     }
 
     private static AccessLogWriter? OpenAccessLog(TandemConfig config, TandemMetrics metrics, ILoggerFactory loggerFactory)

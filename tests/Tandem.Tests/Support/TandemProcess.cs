@@ -53,11 +53,17 @@ internal sealed class TandemProcess : IDisposable
     public static TandemProcess Start(params string[] args) => Start(null, args);
 
     /// <summary>As <see cref="Start(string[])"/>, with extra environment variables (<c>Logging__LogLevel__Yarp</c>).</summary>
-    public static TandemProcess Start(IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static TandemProcess Start(IReadOnlyDictionary<string, string>? environment, params string[] args) => StartUnder([], environment, args);
+
+    /// <summary>
+    /// As <see cref="Start(IReadOnlyDictionary{string, string}?, string[])"/>, through a launcher that execs it (same pid),
+    /// such as <c>env --ignore-signal=HUP</c>, which is what <c>nohup</c> leaves a process with.
+    /// </summary>
+    public static TandemProcess StartUnder(string[] launcher, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "tandem.dll");
         Assert.True(File.Exists(dll), $"tandem.dll not found next to the tests: {dll}");
-        var info = new ProcessStartInfo(DotnetHost())
+        var info = new ProcessStartInfo(launcher.Length > 0 ? launcher[0] : DotnetHost())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -67,6 +73,14 @@ internal sealed class TandemProcess : IDisposable
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[name] = value;
+        }
+        if (launcher.Length > 0)
+        {
+            foreach (var part in launcher.AsSpan(1))
+            {
+                info.ArgumentList.Add(part);
+            }
+            info.ArgumentList.Add(DotnetHost());
         }
         info.ArgumentList.Add(dll);
         foreach (var arg in args)
@@ -97,11 +111,11 @@ internal sealed class TandemProcess : IDisposable
     /// <paramref name="arguments"/> picks on each call.
     /// </summary>
     public static async Task<TandemProcess> StartServingAsync(Func<string[]> arguments, Func<string, bool> ready, TimeSpan timeout,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null, string[]? launcher = null)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var process = Start(environment, arguments());
+            var process = StartUnder(launcher ?? [], environment, arguments());
             if (await process.WaitForOutputAsync(ready, timeout))
             {
                 return process;
