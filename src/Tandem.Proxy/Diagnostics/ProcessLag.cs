@@ -179,13 +179,15 @@ internal sealed class ProcessLag : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The loops end first, then their sockets go: the probe loop may be between its delay and a send when the stop
+        // comes, and a socket disposed under it would throw out of DisposeAsync.
         await _stop.CancelAsync();
+        await _running;
         _sender.Dispose();
         foreach (var receiver in _receivers)
         {
             receiver.Dispose();
         }
-        await _running;
         _stop.Dispose();
     }
 }

@@ -48,4 +48,19 @@ public sealed class ProcessLagTests
             Assert.False(lag.LateSince(time.GetTimestamp() + 1));
         }
     }
+
+    [Fact]
+    public async Task DisposeAsync_WhileATickSends_NeverThrows()
+    {
+        // A stop that lands between the probe's delay and its send once threw ObjectDisposedException out of DisposeAsync
+        // (seen in a fresh-clone run): the sockets are disposed only after the loops ended.
+        for (var i = 0; i < 50; i++)
+        {
+            var time = new FakeTimeProvider();
+            var lag = ProcessLag.Start(time);
+            Assert.NotNull(lag);
+            time.Advance(ProcessLag.Interval);
+            await lag.DisposeAsync();
+        }
+    }
 }
