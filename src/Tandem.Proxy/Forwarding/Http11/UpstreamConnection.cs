@@ -22,7 +22,14 @@ internal sealed class UpstreamConnection : IDisposable
     private const int InitialBufferSize = 8 * 1024;
 
     private readonly Socket _socket;
+    private readonly TimeProvider _time;
     private readonly ITimer _timer;
+    // The silence deadline (a TimeProvider timestamp; Never while disarmed), when the timer is set to fire next, and the
+    // last wait armed (TimeSpan ticks). See Arm.
+    private long _deadline = Never;
+    private long _fireAt = Never;
+    private long _lastWait;
+    private int _ticks;
     private byte[] _read;
     private byte[] _write;
     private int _abort;
@@ -31,12 +38,12 @@ internal sealed class UpstreamConnection : IDisposable
     private UpstreamConnection(Socket socket, TimeProvider time)
     {
         _socket = socket;
+        _time = time;
         // Owned, not pooled: a connection lives for many exchanges, and a read pending on a cut socket may still
         // complete into its buffer.
         _read = GC.AllocateUninitializedArray<byte>(InitialBufferSize);
         _write = GC.AllocateUninitializedArray<byte>(InitialBufferSize);
-        _timer = time.CreateTimer(static s => ((UpstreamConnection)s!).Abort(ConnectionAbort.TimedOut), this, Timeout.InfiniteTimeSpan,
-            Timeout.InfiniteTimeSpan);
+        _timer = time.CreateTimer(static s => ((UpstreamConnection)s!).Tick(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>The head of the response being read; reused for each.</summary>
@@ -96,10 +103,98 @@ internal sealed class UpstreamConnection : IDisposable
         }
     }
 
-    /// <summary>Cuts the connection when the server stays silent for <paramref name="wait"/> from now.</summary>
-    public void Arm(TimeSpan wait) => _timer.Change(wait, Timeout.InfiniteTimeSpan);
+    private const long Never = long.MaxValue;
 
-    public void Disarm() => _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    /// <summary>Cuts the connection when the server stays silent for <paramref name="wait"/> from now (a negative or endless wait disarms).</summary>
+    /// <remarks>
+    /// Arming writes a deadline; it moves the timer only when the timer would fire after that deadline. The timer checks
+    /// the deadline when it fires: passed, it cuts the connection; later (a newer exchange re-armed meanwhile) or disarmed,
+    /// it sets itself again. So under load a connection's timer moves about once per wait instead of twice per exchange,
+    /// and the request path takes no timer-queue lock (each <see cref="ITimer.Change"/> takes one). The deadline is
+    /// written before the fire time is read, and the timer writes the fire time before it reads the deadline again, both
+    /// with full fences, so one of the two always sees the other's write: a deadline is never left without a timer.
+    /// </remarks>
+    public void Arm(TimeSpan wait)
+    {
+        if (wait < TimeSpan.Zero || wait == TimeSpan.MaxValue)
+        {
+            Disarm();
+            return;
+        }
+        var now = _time.GetTimestamp();
+        var deadline = now + ToTimestampTicks(wait);
+        _lastWait = wait.Ticks;
+        Interlocked.Exchange(ref _deadline, deadline);
+        if (deadline < Interlocked.Read(ref _fireAt))
+        {
+            Interlocked.Exchange(ref _fireAt, deadline);
+            _timer.Change(Due(wait), Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>No deadline: the timer, if set, finds nothing to cut when it fires.</summary>
+    public void Disarm() => Volatile.Write(ref _deadline, Never);
+
+    private void Tick()
+    {
+        // One tick at a time: a tick that finds another running leaves it to look once more.
+        if (Interlocked.Increment(ref _ticks) != 1)
+        {
+            return;
+        }
+        do
+        {
+            CheckDeadline();
+        }
+        while (Interlocked.Decrement(ref _ticks) != 0);
+    }
+
+    private void CheckDeadline()
+    {
+        while (!IsDisposed)
+        {
+            var now = _time.GetTimestamp();
+            var deadline = Interlocked.Read(ref _deadline);
+            if (deadline <= now)
+            {
+                Abort(ConnectionAbort.TimedOut);
+                return;
+            }
+            // Disarmed: look again after the last wait (at least a second), so an idle connection costs a tick per wait.
+            var wait = deadline == Never ? TimeSpan.FromTicks(Math.Max(_lastWait, TimeSpan.TicksPerSecond)) : _time.GetElapsedTime(now, deadline);
+            var fireAt = deadline == Never ? now + ToTimestampTicks(wait) : deadline;
+            Interlocked.Exchange(ref _fireAt, fireAt);
+            try
+            {
+                _timer.Change(Due(wait), Timeout.InfiniteTimeSpan);
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            // An Arm between the read above and the fire time written may have read the old fire time and left the
+            // timer alone: its deadline, if earlier than the fire time set now, is handled here.
+            if (Interlocked.Read(ref _deadline) >= fireAt)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>A timer's longest due time is about 49 days; a longer wait fires early and is set again.</summary>
+    private static TimeSpan Due(TimeSpan wait) => wait < MaxDue ? wait : MaxDue;
+
+    private static readonly TimeSpan MaxDue = TimeSpan.FromDays(1);
+
+    private long ToTimestampTicks(TimeSpan wait)
+    {
+        var frequency = _time.TimestampFrequency;
+        var seconds = wait.Ticks / TimeSpan.TicksPerSecond;
+        return seconds >= long.MaxValue / 4 / frequency
+            ? long.MaxValue / 4
+            : seconds * frequency + (wait.Ticks % TimeSpan.TicksPerSecond) * frequency / TimeSpan.TicksPerSecond;
+    }
+
 
     /// <summary>Starts an exchange: nothing cut yet, nothing decided.</summary>
     public void BeginExchange(TimeSpan responseTimeout, TimeSpan idleTimeout)
