@@ -38,11 +38,7 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 B1=19301 B2=19302 P=18380 ADMIN=19390
 
-printf '%s\n' "worker_processes 1; daemon off; pid $dir/backend.pid; error_log $dir/backend.err;" \
-  "events { worker_connections 8192; }" \
-  "http { access_log off; keepalive_requests 1000000;" \
-  "  server { listen 127.0.0.1:$B1 backlog=4096; location / { return 200 \"hello world!\"; } }" \
-  "  server { listen 127.0.0.1:$B2 backlog=4096; location / { return 200 \"hello world!\"; } } }" >"$dir/backend.conf"
+backends_conf "$dir/backend.conf" $B1 $B2 "hello world!"
 write_config() { # name target-lines top-lines
   printf '%s\n' "listeners:" "  - name: web" "    bind: 127.0.0.1:$P" "$2" \
     "admin:" "  bind: 127.0.0.1:$ADMIN" \
@@ -74,14 +70,10 @@ esac
 nginx -c "$dir/backend.conf" >>"$dir/run.err" 2>&1 & pids+=($!)
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$B2/" >/dev/null && break; sleep 0.1; done
 
-measure() { # pid -> "rps p99_ms"
+measure() { # pid -> "rps p99_ms requests"
   wrk -t1 -c"$CONNS" -d2s "http://127.0.0.1:$P/" >/dev/null 2>&1 || true
   cpu_before=$(proc_ticks "$1")
-  wrk -t1 -c"$CONNS" -d"${SECONDS_EACH}s" --latency "http://127.0.0.1:$P/" 2>/dev/null | awk '
-    /^ +99%/ { v=$2; if (v ~ /us$/) { sub(/us$/,"",v); v/=1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v) } else if (v ~ /s$/) { sub(/s$/,"",v); v*=1000 } p99=v }
-    /^Requests\/sec/ { rps=$2 }
-    /Non-2xx|Socket errors/ { bad=bad" "$0 }
-    END { printf "%s %s%s\n", rps+0, p99+0, (bad ? " #" bad : "") }' >"$dir/measure.out"
+  wrk -t1 -c"$CONNS" -d"${SECONDS_EACH}s" --latency "http://127.0.0.1:$P/" 2>/dev/null | wrk_summary >"$dir/measure.out"
   cpu_after=$(proc_ticks "$1")
   cat "$dir/measure.out"
 }
@@ -96,7 +88,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
     pid=$!
     for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$P/" && break; sleep 0.1; done
     measure "$pid" >"$dir/one"
-    read -r one_rps one_p99 rest <"$dir/one"
+    read -r one_rps one_p99 _ rest <"$dir/one"
     one_cpu=$(awk -v t=$((cpu_after - cpu_before)) -v hz="$hz" -v r="$one_rps" -v s="$SECONDS_EACH" 'BEGIN { printf "%.2f", t / hz * 1e6 / (r * s) }')
     kill "$pid"; wait "$pid" 2>/dev/null || true
     echo "round $r $name: $one_rps rps, p99 $one_p99 ms, CPU $one_cpu us/request ${rest:-}"

@@ -27,11 +27,7 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 B1=19401 B2=19402 P=18480 ADMIN=19490
 
-printf '%s\n' "worker_processes 1; daemon off; pid $dir/backend.pid; error_log $dir/backend.err;" \
-  "events { worker_connections 8192; }" \
-  "http { access_log off; keepalive_requests 1000000;" \
-  "  server { listen 127.0.0.1:$B1 backlog=4096; location / { return 200 \"xxxxxxxxxxxxx\"; } }" \
-  "  server { listen 127.0.0.1:$B2 backlog=4096; location / { return 200 \"xxxxxxxxxxxxx\"; } } }" >"$dir/backend.conf"
+backends_conf "$dir/backend.conf" $B1 $B2
 scheme=http listen="listen 127.0.0.1:$P backlog=4096;" tandem_tls=""
 if [[ $TLS == 1 ]]; then
   scheme=https
@@ -67,12 +63,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
     for _ in $(seq 150); do curl -skf -o /dev/null "$scheme://127.0.0.1:$P/" && break; sleep 0.1; done
     wrk -t1 -c"$CONNS" -d2s "$scheme://127.0.0.1:$P/" >/dev/null 2>&1 || true
     before=$(tree_ticks "$pid")
-    wrk -t1 -c"$CONNS" -d"${SECONDS_EACH}s" --latency "$scheme://127.0.0.1:$P/" 2>/dev/null | awk '
-      /^ +99%/ { v=$2; if (v ~ /us$/) { sub(/us$/,"",v); v/=1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v) } else if (v ~ /s$/) { sub(/s$/,"",v); v*=1000 } p99=v }
-      /^Requests\/sec/ { rps=$2 }
-      / requests in / { n=$1 }
-      /Non-2xx|Socket errors/ { bad=bad" "$0 }
-      END { printf "%s %s %s%s\n", rps+0, p99+0, n+0, (bad ? " #" bad : "") }' >"$dir/one"
+    wrk -t1 -c"$CONNS" -d"${SECONDS_EACH}s" --latency "$scheme://127.0.0.1:$P/" 2>/dev/null | wrk_summary >"$dir/one"
     after=$(tree_ticks "$pid")
     kill "$pid"; wait "$pid" 2>/dev/null || true
     for _ in $(seq 50); do curl -sk -o /dev/null "$scheme://127.0.0.1:$P/" || break; sleep 0.1; done

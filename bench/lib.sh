@@ -26,3 +26,26 @@ tree_ticks() {
   done
   echo "$total"
 }
+
+# Writes an nginx config (to file $1) for two backends on 127.0.0.1 ports $2 and $3 answering body $4 (default 13
+# x's) with keep-alive for as many requests as a run sends; its pid and error log go beside the file.
+backends_conf() {
+  local file=$1 b1=$2 b2=$3 body=${4:-xxxxxxxxxxxxx} dir
+  dir=$(dirname "$file")
+  printf '%s\n' "worker_processes 1; daemon off; pid $dir/backend.pid; error_log $dir/backend.err;" \
+    "events { worker_connections 8192; }" \
+    "http { access_log off; keepalive_requests 1000000;" \
+    "  server { listen 127.0.0.1:$b1 backlog=4096; location / { return 200 \"$body\"; } }" \
+    "  server { listen 127.0.0.1:$b2 backlog=4096; location / { return 200 \"$body\"; } } }" >"$file"
+}
+
+# Reads `wrk --latency` output on stdin and prints "requests/s p99_ms requests" and, after a '#', the lines about
+# non-2xx answers or socket errors when there were any.
+wrk_summary() {
+  awk '
+    /^ +99%/ { v=$2; if (v ~ /us$/) { sub(/us$/,"",v); v/=1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v) } else if (v ~ /s$/) { sub(/s$/,"",v); v*=1000 } p99=v }
+    /^Requests\/sec/ { rps=$2 }
+    / requests in / { n=$1 }
+    /Non-2xx|Socket errors/ { bad=bad" "$0 }
+    END { printf "%s %s %s%s\n", rps+0, p99+0, n+0, (bad ? " #" bad : "") }'
+}
