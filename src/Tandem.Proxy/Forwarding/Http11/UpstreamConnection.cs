@@ -195,7 +195,6 @@ internal sealed class UpstreamConnection : IDisposable
             : seconds * frequency + (wait.Ticks % TimeSpan.TicksPerSecond) * frequency / TimeSpan.TicksPerSecond;
     }
 
-
     /// <summary>Starts an exchange: nothing cut yet, nothing decided.</summary>
     public void BeginExchange(TimeSpan responseTimeout, TimeSpan idleTimeout)
     {
