@@ -206,12 +206,18 @@ public sealed class ProxyRuntime : IAsyncDisposable, ICacheAdmin
     /// <summary>
     /// Runs the request path on loopback until the JIT has settled (at most <paramref name="budget"/>), so that the
     /// requests of a node that has been idle since it started (a standby that takes over its peer's traffic) already
-    /// run optimized code. It stops early once a listener serves a real request.
+    /// run optimized code. It runs the kinds of listener the node has (plain HTTP, TLS or both). It stops early once a
+    /// listener serves a real request.
     /// </summary>
     public Task<WarmupResult> WarmUpAsync(TimeSpan budget, CancellationToken cancellationToken)
     {
         var before = RequestsServed();
-        return JitWarmup.RunAsync(_services, budget, () => RequestsServed() != before, _logger, cancellationToken);
+        var paths = WarmupPaths.None;
+        foreach (var host in _listeners.Values)
+        {
+            paths |= host.Config.Tls is null ? WarmupPaths.Plain : WarmupPaths.Tls;
+        }
+        return JitWarmup.RunAsync(_services, paths, budget, () => RequestsServed() != before, _logger, cancellationToken);
     }
 
     /// <summary>Requests sent to any server of any pool so far (a few reads per call; not for the request path).</summary>

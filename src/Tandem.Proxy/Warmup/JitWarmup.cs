@@ -30,7 +30,14 @@ internal static class JitWarmup
 {
     private static readonly byte[] Body = "warm-up\n"u8.ToArray();
 
-    public static async Task<WarmupResult> RunAsync(ListenerServices services, TimeSpan budget, Func<bool> realTraffic, ILogger logger,
+    /// <param name="services">What the node's listeners share.</param>
+    /// <param name="paths">Which listener paths to run: the kinds the node has (plain HTTP, TLS), so that a TLS node also
+    /// warms its TLS stack (<c>SslStream</c> and Kestrel's TLS pipes), which the plain path does not reach.</param>
+    /// <param name="budget">The longest it runs.</param>
+    /// <param name="realTraffic">Whether real requests have arrived (looked at every 50 ms).</param>
+    /// <param name="logger">Where the summary goes.</param>
+    /// <param name="cancellationToken">Stops it.</param>
+    public static async Task<WarmupResult> RunAsync(ListenerServices services, WarmupPaths paths, TimeSpan budget, Func<bool> realTraffic, ILogger logger,
         CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
@@ -52,23 +59,29 @@ internal static class JitWarmup
         var settings = UpstreamSettings.From(poolConfig);
         using var upstream = UpstreamClientFactory.Create(settings);
         using var http11 = Forwarding.Http11.Http11Upstream.CreateFor(settings, TimeProvider.System);
-        var listenerConfig = new ListenerConfig { Name = "warmup", Bind = new HostPort("127.0.0.1", 0), Pool = "warmup" };
-        var listener = await ListenerHost.StartAsync(listenerConfig, services, cancellationToken, countConnections: false);
-        listener.Activate(RouteTable.ToPool(new PoolTarget(pool, upstream, settings, http11)));
+        var routes = RouteTable.ToPool(new PoolTarget(pool, upstream, settings, http11));
 
-        long requests = 0;
+        var listeners = new List<ListenerHost>(2);
+        var clients = new List<HttpClient>(2);
+        var counts = new long[2];
         try
         {
-            using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false })
+            if ((paths & WarmupPaths.Plain) != 0 || paths == WarmupPaths.None)
             {
-                BaseAddress = new Uri("http://" + listener.BoundEndPoint + "/"),
-                Timeout = TimeSpan.FromSeconds(5),
-            };
+                clients.Add(await StartAsync(listeners, services, routes, tls: false, cancellationToken));
+            }
+            if ((paths & WarmupPaths.Tls) != 0)
+            {
+                clients.Add(await StartAsync(listeners, services, routes, tls: true, cancellationToken));
+            }
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var workers = new Task[8];
             for (var i = 0; i < workers.Length; i++)
             {
                 var post = i % 4 == 3;
+                // With two listeners, each gets three workers that GET and one that POSTs.
+                var which = (i + i / 4) % clients.Count;
+                var client = clients[which];
                 workers[i] = Task.Run(async () =>
                 {
                     while (!stop.IsCancellationRequested)
@@ -79,7 +92,7 @@ internal static class JitWarmup
                                 ? await client.PostAsync("api/items?warm=1", new ByteArrayContent(Body), stop.Token)
                                 : await client.GetAsync("index.html", stop.Token);
                             await response.Content.CopyToAsync(Stream.Null, stop.Token);
-                            Interlocked.Increment(ref requests);
+                            Interlocked.Increment(ref counts[which]);
                         }
                         catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException)
                         {
@@ -110,13 +123,55 @@ internal static class JitWarmup
         }
         finally
         {
-            await listener.StopAsync(TimeSpan.FromSeconds(1), TimeProvider.System);
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+            foreach (var listener in listeners)
+            {
+                await listener.StopAsync(TimeSpan.FromSeconds(1), TimeProvider.System);
+            }
             await backend.StopAsync(CancellationToken.None);
         }
 
-        var result = new WarmupResult(clock.Elapsed, Interlocked.Read(ref requests), System.Runtime.JitInfo.GetCompiledMethodCount() - methodsBefore);
-        WarmupLog.Done(logger, result.Requests, result.Elapsed.TotalMilliseconds, result.MethodsCompiled);
+        var tlsRequests = (paths & WarmupPaths.Tls) == 0 ? 0 : Interlocked.Read(ref counts[clients.Count - 1]);
+        var result = new WarmupResult(clock.Elapsed, Interlocked.Read(ref counts[0]) + Interlocked.Read(ref counts[1]), tlsRequests,
+            System.Runtime.JitInfo.GetCompiledMethodCount() - methodsBefore);
+        WarmupLog.Done(logger, result.Requests, result.TlsRequests, result.Elapsed.TotalMilliseconds, result.MethodsCompiled);
         return result;
+    }
+
+    /// <summary>
+    /// Starts a loopback listener of the warm-up (over TLS with a throwaway self-signed certificate when
+    /// <paramref name="tls"/>), adds it to <paramref name="listeners"/>, and returns a client for it.
+    /// </summary>
+    private static async Task<HttpClient> StartAsync(List<ListenerHost> listeners, ListenerServices services, RouteTable routes, bool tls,
+        CancellationToken cancellationToken)
+    {
+        var config = new ListenerConfig
+        {
+            Name = tls ? "warmup-tls" : "warmup",
+            Bind = new HostPort("127.0.0.1", 0),
+            Pool = "warmup",
+            // No certificate files and no ACME: the listener serves a fresh self-signed one.
+            Tls = tls ? new ListenerTlsConfig() : null,
+        };
+        var listener = await ListenerHost.StartAsync(config, services, cancellationToken, countConnections: false);
+        listeners.Add(listener);
+        listener.Activate(routes);
+        var handler = new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false };
+        if (listener.Tls?.Current.Default?.TargetCertificate is { } served)
+        {
+            // Self-signed, made a moment ago for this listener alone: trusted by being exactly that certificate.
+            var pin = served.GetCertHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                certificate is not null && certificate.GetCertHash(System.Security.Cryptography.HashAlgorithmName.SHA256).AsSpan().SequenceEqual(pin);
+        }
+        return new HttpClient(handler)
+        {
+            BaseAddress = new Uri((tls ? "https://" : "http://") + listener.BoundEndPoint + "/"),
+            Timeout = TimeSpan.FromSeconds(5),
+        };
     }
 
     /// <summary>The loopback server of the warm-up: a fixed small answer.</summary>
@@ -141,11 +196,20 @@ internal static class JitWarmup
     }
 }
 
-/// <summary>What the warm-up did.</summary>
-public sealed record WarmupResult(TimeSpan Elapsed, long Requests, long MethodsCompiled);
+/// <summary>Which listener paths the warm-up runs.</summary>
+[Flags]
+public enum WarmupPaths
+{
+    None = 0,
+    Plain = 1,
+    Tls = 2,
+}
+
+/// <summary>What the warm-up did: requests in all, and how many of them over TLS.</summary>
+public sealed record WarmupResult(TimeSpan Elapsed, long Requests, long TlsRequests, long MethodsCompiled);
 
 internal static partial class WarmupLog
 {
-    [LoggerMessage(EventId = 1200, Level = LogLevel.Information, Message = "Warm-up: {Requests} requests through the proxy path in {Milliseconds:F0} ms ({Methods} methods compiled)")]
-    public static partial void Done(ILogger logger, long requests, double milliseconds, long methods);
+    [LoggerMessage(EventId = 1200, Level = LogLevel.Information, Message = "Warm-up: {Requests} requests ({TlsRequests} over TLS) through the proxy path in {Milliseconds:F0} ms ({Methods} methods compiled)")]
+    public static partial void Done(ILogger logger, long requests, long tlsRequests, double milliseconds, long methods);
 }
