@@ -47,6 +47,17 @@ internal sealed class ForwardedHeadersTransformer(ClientAddressResolver addresse
         return default;
     }
 
+    public override ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        var copied = base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        if (proxyResponse is null || !copied.IsCompletedSuccessfully)
+        {
+            return copied;
+        }
+        ConnectionOptions.RemoveListed(proxyResponse, httpContext.Response.Headers);
+        return copied;
+    }
+
     private async ValueTask AddAfter(ValueTask copied, HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix)
     {
         await copied;
@@ -59,7 +70,9 @@ internal sealed class ForwardedHeadersTransformer(ClientAddressResolver addresse
         {
             proxyRequest.RequestUri = AsteriskForm.MarkedUri(destinationPrefix);
         }
-        // The base copy brought the client's headers along; each is kept, appended to or replaced here.
+        // The base copy brought the client's headers along, less the fixed hop-by-hop set; those the client's Connection
+        // field names go too. Each of the rest is kept, appended to or replaced here.
+        ConnectionOptions.RemoveListed(httpContext.Request, proxyRequest);
         var values = Compute(httpContext);
         var outgoing = proxyRequest.Headers;
         if (values.ReplaceFor)

@@ -41,7 +41,7 @@ internal sealed class RouteTransformer(PoolState pool, ForwardedHeadersTransform
             await ErrorPages.WriteAsync(response, response.StatusCode, page);
             return false;
         }
-        var copied = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        var copied = await forwarded.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         if (responseHeaders is not null && proxyResponse is not null)
         {
             responseHeaders.ApplyTo(httpContext.Response.Headers, httpContext,

@@ -346,11 +346,13 @@ internal static class Http11Forwarder
         }
         var headers = response.Headers;
         var fields = head.Fields;
+        var listed = head.ConnectionNamesFields ? ListedByConnection(bytes.AsSpan(origin), fields) : null;
         for (var i = 0; i < fields.Length; i++)
         {
             var field = fields[i];
             var name = ResponseHeaderNames.Get(bytes.AsSpan(origin + field.NameStart, field.NameLength), out var known);
-            if (RequestHeadWriter.HopByHop.Contains(name) || ReferenceEquals(name, "Content-Length"))
+            if (RequestHeadWriter.HopByHop.Contains(name) || ReferenceEquals(name, "Content-Length")
+                || (listed is not null && ConnectionOptions.Lists(listed, name)))
             {
                 continue;
             }
@@ -361,6 +363,20 @@ internal static class Http11Forwarder
         {
             response.ContentLength = head.ContentLength;
         }
+    }
+
+    /// <summary>The fields the server's Connection fields name (RFC 9110 section 7.6.1); rare, so plain strings.</summary>
+    private static string[]? ListedByConnection(ReadOnlySpan<byte> head, ReadOnlySpan<HeaderField> fields)
+    {
+        var values = StringValues.Empty;
+        foreach (var field in fields)
+        {
+            if (Ascii.EqualsIgnoreCase(head.Slice(field.NameStart, field.NameLength), "Connection"u8))
+            {
+                values = StringValues.Concat(values, Encoding.Latin1.GetString(head.Slice(field.ValueStart, field.ValueLength)));
+            }
+        }
+        return ConnectionOptions.Listed(values);
     }
 
     private static async ValueTask<(ForwarderError Error, Exception? Exception)> CopyBodyAsync(HttpContext context, UpstreamConnection connection)

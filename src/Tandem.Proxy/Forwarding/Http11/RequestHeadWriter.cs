@@ -9,8 +9,8 @@ namespace Tandem.Proxy.Forwarding.Http11;
 /// <summary>
 /// Writes the HTTP/1.1 request head for the server straight from Kestrel's request: what YARP's forwarder with
 /// <see cref="ForwardedHeadersTransformer"/> sends, without building an <see cref="HttpRequestMessage"/>: the method,
-/// the path as Kestrel normalized it and the query as received, every header but hop-by-hop ones (the client's Host
-/// kept), then the forwarding headers. Stateless.
+/// the path as Kestrel normalized it and the query as received, every header but hop-by-hop ones (the fixed set and
+/// those the client's Connection field names; the client's Host kept), then the forwarding headers. Stateless.
 /// </summary>
 internal static class RequestHeadWriter
 {
@@ -47,10 +47,12 @@ internal static class RequestHeadWriter
         w.Bytes(Http11Crlf);
 
         var hasHost = false;
+        var listed = ConnectionOptions.Listed(request.Headers.Connection);
         foreach (var header in request.Headers)
         {
             var name = header.Key;
-            if (name.Length == 0 || name[0] == ':' || Skip(name, header.Value, forwarded))
+            if (name.Length == 0 || name[0] == ':' || Skip(name, header.Value, forwarded)
+                || (listed is not null && ConnectionOptions.Lists(listed, name)))
             {
                 continue;
             }

@@ -40,6 +40,9 @@ internal sealed class ResponseHead
     /// <summary><c>Connection: close</c>, or HTTP/1.0 without <c>Connection: keep-alive</c>: the connection ends after this response.</summary>
     public bool ConnectionClose { get; set; }
 
+    /// <summary>Whether a <c>Connection</c> field had an option besides <c>close</c> and <c>keep-alive</c>: it may name fields to drop.</summary>
+    public bool ConnectionNamesFields { get; set; }
+
     /// <summary>How many header fields <see cref="Fields"/> holds (all of them, in order, framing fields included).</summary>
     public int FieldCount { get; private set; }
 
@@ -56,6 +59,7 @@ internal sealed class ResponseHead
         ContentLength = -1;
         Chunked = false;
         ConnectionClose = false;
+        ConnectionNamesFields = false;
         FieldCount = 0;
         Error = null;
     }

@@ -260,8 +260,11 @@ internal static class ResponseHeadParser
                 {
                     return head.Fail(BadConnection);
                 }
-                close |= Ascii.EqualsIgnoreCase(option, "close"u8);
-                keepAlive |= Ascii.EqualsIgnoreCase(option, "keep-alive"u8);
+                var isClose = Ascii.EqualsIgnoreCase(option, "close"u8);
+                var isKeepAlive = Ascii.EqualsIgnoreCase(option, "keep-alive"u8);
+                close |= isClose;
+                keepAlive |= isKeepAlive;
+                head.ConnectionNamesFields |= !isClose && !isKeepAlive;
             }
         }
         return HeadParseStatus.Complete;
