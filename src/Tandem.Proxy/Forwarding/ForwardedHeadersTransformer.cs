@@ -66,9 +66,16 @@ internal sealed class ForwardedHeadersTransformer(ClientAddressResolver addresse
 
     private void AddForwardedHeaders(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix)
     {
-        if (AsteriskForm.Is(httpContext.Request))
+        var request = httpContext.Request;
+        if (AsteriskForm.Is(request))
         {
             proxyRequest.RequestUri = AsteriskForm.MarkedUri(destinationPrefix);
+        }
+        else if (request.Path.Value is { } path && path.Contains('%', StringComparison.Ordinal))
+        {
+            // YARP's own copy encodes every '%' again, so a kept %2F (an encoded slash) would reach the server as %252F.
+            var encoded = UpstreamPath.Of(request);
+            proxyRequest.RequestUri = new Uri(destinationPrefix.TrimEnd('/') + encoded + request.QueryString.ToUriComponent());
         }
         // The base copy brought the client's headers along, less the fixed hop-by-hop set; those the client's Connection
         // field names go too. Each of the rest is kept, appended to or replaced here.

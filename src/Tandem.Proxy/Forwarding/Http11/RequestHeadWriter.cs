@@ -9,7 +9,7 @@ namespace Tandem.Proxy.Forwarding.Http11;
 /// <summary>
 /// Writes the HTTP/1.1 request head for the server straight from Kestrel's request: what YARP's forwarder with
 /// <see cref="ForwardedHeadersTransformer"/> sends, without building an <see cref="HttpRequestMessage"/>: the method,
-/// the path as Kestrel normalized it and the query as received, every header but hop-by-hop ones (the fixed set and
+/// the path as Kestrel normalized it (<see cref="UpstreamPath"/>) and the query as received, every header but hop-by-hop ones (the fixed set and
 /// those the client's Connection field names; the client's Host kept), then the forwarding headers. Stateless.
 /// </summary>
 internal static class RequestHeadWriter
@@ -31,15 +31,7 @@ internal static class RequestHeadWriter
         var w = new Writer(connection);
         w.Ascii(request.Method);
         w.Byte((byte)' ');
-        var path = request.Path.ToUriComponent();
-        if (path.Length == 0)
-        {
-            w.Byte((byte)'/');
-        }
-        else
-        {
-            w.Latin1(path);
-        }
+        w.Latin1(UpstreamPath.Of(request));
         if (request.QueryString.Value is { Length: > 0 } query)
         {
             w.Latin1(query);

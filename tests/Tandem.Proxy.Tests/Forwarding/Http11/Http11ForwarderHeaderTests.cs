@@ -50,8 +50,8 @@ public sealed class Http11ForwarderHeaderTests
     }
 
     /// <summary>
-    /// Kestrel keeps <c>%2F</c> encoded in the path, and the lean path sends the path as received. (YARP's forwarder
-    /// encodes the percent sign again and sends <c>%252F</c>: a different path to the server. Not the lean path's concern.)
+    /// Kestrel keeps <c>%2F</c> encoded in the path, and the lean path sends the path as received (so does the YARP
+    /// route since <see cref="Tandem.Proxy.Forwarding.UpstreamPath"/>; YARP's own copy would send <c>%252F</c>).
     /// </summary>
     [Fact]
     public async Task Forward_PercentEncodedPath_SentAsReceived()
@@ -62,6 +62,25 @@ public sealed class Http11ForwarderHeaderTests
         await RawHttp.ExchangeAsync(proxy.BaseAddress, RawHttp.Bytes("GET /a%2Fb/c%20d?x=%2F%20 HTTP/1.1\r\nHost: x\r\n\r\n"), Bound);
 
         Assert.StartsWith("GET /a%2Fb/c%20d?x=%2F%20 HTTP/1.1\r\n", Assert.Single(server.Requests).Head, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Kestrel decodes <c>%25</c> to <c>%</c>, so its path cannot tell a literal <c>%2F</c> (sent <c>%252F</c>) from an
+    /// encoded slash: the target's own segments go on, with dot segments removed as Kestrel removed them.
+    /// </summary>
+    [Theory]
+    [InlineData("/x%252F..%252Fadmin/%25/%41%2f", "/x%252F..%252Fadmin/%25/%41%2f")]
+    [InlineData("/a/b/../%252F/./c", "/a/%252F/c")]
+    [InlineData("/a/%2e%2E/%252f/.", "/%252f/")]
+    [InlineData("/100%25/done?q=%25", "/100%25/done?q=%25")]
+    public async Task Forward_PercentTwentyFiveInPath_LiteralPercentStaysLiteral(string target, string expected)
+    {
+        await using var server = new ScriptedServer(Ok);
+        await using var proxy = await ProxyHarness.StartAsync(TestConfig.OnePool([server.ServerConfig()]));
+
+        await RawHttp.ExchangeAsync(proxy.BaseAddress, RawHttp.Bytes($"GET {target} HTTP/1.1\r\nHost: x\r\n\r\n"), Bound);
+
+        Assert.StartsWith($"GET {expected} HTTP/1.1\r\n", Assert.Single(server.Requests).Head, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -86,10 +86,9 @@ public sealed class Http11LeanVsYarpTests
     private sealed record RequestCase(string Name, string Head, string Body = "");
 
     /// <remarks>
-    /// Two requests are left out because the paths differ on purpose, each with its own test of the lean path's
-    /// behaviour (Http11ForwarderHeaderTests): <c>TE: trailers</c>, which the lean path forwards and YARP's forwarder
-    /// drops on HTTP/1.1, and a path with <c>%2F</c>, which the lean path sends as received and YARP's forwarder sends
-    /// as <c>%252F</c>.
+    /// One request is left out because the paths differ on purpose, with its own test of the lean path's behaviour
+    /// (Http11ForwarderHeaderTests): <c>TE: trailers</c>, which the lean path forwards and YARP's forwarder drops on
+    /// HTTP/1.1.
     /// </remarks>
     private static readonly RequestCase[] Requests =
     [
@@ -105,6 +104,8 @@ public sealed class Http11LeanVsYarpTests
         new("post-empty", "POST /r/post-empty HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"),
         new("http10-no-host", "GET /r/http10-no-host HTTP/1.0\r\nX-Old: yes\r\n"),
         new("query", "GET /r/query?a=%20b&c=d/e?f&&g= HTTP/1.1\r\nHost: x\r\n"),
+        new("encoded-slash", "GET /r/encoded-slash/a%2Fb%2fc%20d HTTP/1.1\r\nHost: x\r\n"),
+        new("literal-percent", "GET /r/literal-percent/x%252F..%252Fy/%25/./z HTTP/1.1\r\nHost: x\r\n"),
         new("empty-value", "GET /r/empty-value HTTP/1.1\r\nHost: x\r\nX-Empty:\r\nX-Spaces:   padded   \r\n"),
         new("latin1-value", "GET /r/latin1-value HTTP/1.1\r\nHost: x\r\nX-Latin: caf\u00e9\r\n"),
         new("delete", "DELETE /r/delete HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n"),
