@@ -19,8 +19,10 @@ public sealed class RealPeerTests
         using var two = PeerProcess.Start("redis-server", "--port", ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no");
         var health = new HealthConfig
         {
+            // Fall 3 with a generous timeout: one check slowed by a loaded machine must not take a live server out, or
+            // ip-hash would send the STRLEN below to the other server than the SET.
             Type = HealthCheckType.Tcp, Send = "PING\r\n", Expect = "+PONG", Interval = TimeSpan.FromMilliseconds(200),
-            Timeout = TimeSpan.FromSeconds(1), Rise = 1, Fall = 1,
+            Timeout = TimeSpan.FromSeconds(3), Rise = 1, Fall = 3,
         };
         ServerConfig[] servers =
         [
