@@ -14,16 +14,16 @@ namespace Tandem.Proxy.Forwarding;
 /// One gap is Kestrel's: when a request's Connection field holds exactly one of <c>keep-alive</c>, <c>close</c> or
 /// <c>upgrade</c> beside other options, Kestrel replaces the field with that one option before the request reaches
 /// Tandem (<c>HttpHeaders.ParseConnection</c> interns it), so the other options are unknown here and the fields they
-/// name are forwarded, as nginx and HAProxy forward them.
+/// name are forwarded, as nginx forwards them.
 /// </summary>
 internal static class ConnectionOptions
 {
-    private static readonly FrozenSet<string> Kept = FrozenSet.Create(StringComparer.OrdinalIgnoreCase, "close", "Host", "Content-Length");
-
     private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> HopByHop =
         RequestHeadWriter.HopByHop.GetAlternateLookup<ReadOnlySpan<char>>();
 
-    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> KeptLookup = Kept.GetAlternateLookup<ReadOnlySpan<char>>();
+    /// <summary>Options that name no field to remove: <c>close</c>, and the fields never removed this way.</summary>
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> Kept =
+        FrozenSet.Create(StringComparer.OrdinalIgnoreCase, "close", "Host", "Content-Length").GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>The field names <paramref name="connection"/> lists beyond those always dropped; null when there are none.</summary>
     public static string[]? Listed(StringValues connection)
@@ -42,7 +42,7 @@ internal static class ConnectionOptions
         foreach (var range in span.Split(','))
         {
             var option = span[range].Trim(" \t");
-            if (!option.IsEmpty && !HopByHop.Contains(option) && !KeptLookup.Contains(option))
+            if (!option.IsEmpty && !HopByHop.Contains(option) && !Kept.Contains(option))
             {
                 (names ??= []).Add(option.ToString());
             }

@@ -79,7 +79,7 @@ internal sealed class ForwardedHeadersTransformer(ClientAddressResolver addresse
         }
         // The base copy brought the client's headers along, less the fixed hop-by-hop set; those the client's Connection
         // field names go too. Each of the rest is kept, appended to or replaced here.
-        ConnectionOptions.RemoveListed(httpContext.Request, proxyRequest);
+        ConnectionOptions.RemoveListed(request, proxyRequest);
         var values = Compute(httpContext);
         var outgoing = proxyRequest.Headers;
         if (values.ReplaceFor)

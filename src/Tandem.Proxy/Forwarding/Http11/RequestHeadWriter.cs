@@ -9,8 +9,9 @@ namespace Tandem.Proxy.Forwarding.Http11;
 /// <summary>
 /// Writes the HTTP/1.1 request head for the server straight from Kestrel's request: what YARP's forwarder with
 /// <see cref="ForwardedHeadersTransformer"/> sends, without building an <see cref="HttpRequestMessage"/>: the method,
-/// the path as Kestrel normalized it (<see cref="UpstreamPath"/>) and the query as received, every header but hop-by-hop ones (the fixed set and
-/// those the client's Connection field names; the client's Host kept), then the forwarding headers. Stateless.
+/// the path as Kestrel normalized it (<see cref="UpstreamPath"/>) and the query as received, every header but
+/// hop-by-hop ones (the fixed set and those the client's Connection field names; the client's Host kept), then the
+/// forwarding headers. Stateless.
 /// </summary>
 internal static class RequestHeadWriter
 {
