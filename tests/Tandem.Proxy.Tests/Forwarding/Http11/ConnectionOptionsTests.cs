@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Primitives;
-using Tandem.Core.Balancing;
-using Tandem.Core.Config;
 using Tandem.Proxy.Forwarding;
 using Tandem.Testing;
 
@@ -8,8 +6,8 @@ namespace Tandem.Proxy.Tests.Forwarding.Http11;
 
 /// <summary>
 /// RFC 9110 section 7.6.1: the fields a Connection field names are hop-by-hop, removed before forwarding, in both
-/// directions and on both paths: the lean HTTP/1.1 path (catch-all route) and YARP's forwarder (the <c>/yarp</c>
-/// route, which sets a request header, a transform only YARP applies). Host and framing are never removed that way.
+/// directions and on both paths: the lean HTTP/1.1 path and YARP's forwarder (the <c>/yarp</c> route of
+/// <see cref="Http11LeanVsYarpTests.StartAsync"/>). Host and framing are never removed that way.
 /// </summary>
 public sealed class ConnectionOptionsTests
 {
@@ -27,7 +25,7 @@ public sealed class ConnectionOptionsTests
     public async Task Forward_RequestConnectionNamesFields_ThoseFieldsDoNotReachTheServer(string prefix)
     {
         await using var server = new ScriptedServer(Ok);
-        await using var proxy = await StartAsync(server);
+        await using var proxy = await Http11LeanVsYarpTests.StartAsync(server);
 
         var response = await RawHttp.ExchangeAsync(proxy.BaseAddress, RawHttp.Bytes(
             $"POST {prefix}/form HTTP/1.1\r\nHost: shop.example\r\nConnection: X-Hop\r\nConnection: x-other, Host, Content-Length\r\n"
@@ -51,7 +49,7 @@ public sealed class ConnectionOptionsTests
     public async Task Forward_ClientNamesForwardingHeader_ProxyStillSendsItsOwn(string prefix)
     {
         await using var server = new ScriptedServer(Ok);
-        await using var proxy = await StartAsync(server);
+        await using var proxy = await Http11LeanVsYarpTests.StartAsync(server);
 
         var response = await RawHttp.ExchangeAsync(proxy.BaseAddress, RawHttp.Bytes(
             $"GET {prefix}/page HTTP/1.1\r\nHost: x\r\nConnection: X-Forwarded-For, X-Forwarded-Proto\r\nX-Forwarded-For: 203.0.113.7\r\n\r\n"), Bound);
@@ -69,7 +67,7 @@ public sealed class ConnectionOptionsTests
     {
         await using var server = new ScriptedServer("HTTP/1.1 200 OK\r\nConnection: X-Hop, keep-alive\r\nConnection: x-other\r\nX-Hop: 1\r\n"
             + "X-Other: 2\r\nX-Keep: 3\r\nContent-Length: 2\r\n\r\nok");
-        await using var proxy = await StartAsync(server);
+        await using var proxy = await Http11LeanVsYarpTests.StartAsync(server);
 
         var response = await RawHttp.ExchangeAsync(proxy.BaseAddress, RawHttp.Bytes($"GET {prefix}/page HTTP/1.1\r\nHost: x\r\n\r\n"), Bound);
 
@@ -95,18 +93,5 @@ public sealed class ConnectionOptionsTests
         var listed = ConnectionOptions.Listed(new StringValues(values));
 
         Assert.Equal(expected, listed is null ? null : string.Join('|', listed));
-    }
-
-    private static Task<ProxyHarness> StartAsync(ScriptedServer server)
-    {
-        var yarp = new RouteConfig
-        {
-            Name = "yarp",
-            Match = new RouteMatch { PathPrefix = "/yarp" },
-            Pool = "app",
-            RequestHeaders = new HeaderActions { Set = [new("X-Route", "yarp")] },
-        };
-        return ProxyHarness.StartAsync(TestConfig.OnePool(BalancingAlgorithms.RoundRobin, [server.ServerConfig()], p => p,
-            l => l with { Routes = [yarp, new RouteConfig { Name = "lean", Pool = "app" }] }));
     }
 }

@@ -144,7 +144,7 @@ public sealed class Http11LeanVsYarpTests
     /// One proxy in front of <paramref name="server"/>: requests under <c>/yarp</c> go through YARP's forwarder (the
     /// route sets a request header, which only YARP's transforms do), all others take the lean path.
     /// </summary>
-    private static Task<ProxyHarness> StartAsync(ScriptedServer server)
+    internal static Task<ProxyHarness> StartAsync(ScriptedServer server)
     {
         var yarp = new RouteConfig
         {
