@@ -74,8 +74,12 @@ internal sealed class ForwardedHeadersTransformer(ClientAddressResolver addresse
         else if (request.Path.Value is { } path && path.Contains('%', StringComparison.Ordinal))
         {
             // YARP's own copy encodes every '%' again, so a kept %2F (an encoded slash) would reach the server as %252F.
-            var encoded = UpstreamPath.Of(request);
-            proxyRequest.RequestUri = new Uri(destinationPrefix.TrimEnd('/') + encoded + request.QueryString.ToUriComponent());
+            // (YARP's address stays in the unlikely case that this one does not parse.)
+            var target = destinationPrefix.TrimEnd('/') + UpstreamPath.Of(request) + request.QueryString.ToUriComponent();
+            if (Uri.TryCreate(target, UriKind.Absolute, out var uri))
+            {
+                proxyRequest.RequestUri = uri;
+            }
         }
         // The base copy brought the client's headers along, less the fixed hop-by-hop set; those the client's Connection
         // field names go too. Each of the rest is kept, appended to or replaced here.
