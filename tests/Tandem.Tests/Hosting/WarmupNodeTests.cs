@@ -14,15 +14,7 @@ public sealed class WarmupNodeTests
     {
         using var certificates = TestCertificates.Create();
         var (cert, key) = certificates.WritePem(certificates.Server("site.example"), "site");
-        await using var node = await NodeHarness.StartAsync((port, adminPort) => Config(port, adminPort, $"""
-              - name: secure
-                bind: 127.0.0.1:{port}
-                pool: app
-                tls:
-                  certificates:
-                    - cert: {cert}
-                      key: {key}
-            """));
+        await using var node = await NodeHarness.StartAsync((port, adminPort) => Config(port, adminPort, SecureListener(port, cert, key)));
 
         var result = await node.Node.Runtime.WarmUpAsync(Budget, CancellationToken.None);
 
@@ -40,14 +32,7 @@ public sealed class WarmupNodeTests
               - name: web
                 bind: 127.0.0.1:{port}
                 pool: app
-              - name: secure
-                bind: 127.0.0.1:{tlsPort}
-                pool: app
-                tls:
-                  certificates:
-                    - cert: {cert}
-                      key: {key}
-            """));
+            """ + "\n" + SecureListener(tlsPort, cert, key)));
 
         var result = await node.Node.Runtime.WarmUpAsync(Budget, CancellationToken.None);
 
@@ -69,6 +54,17 @@ public sealed class WarmupNodeTests
         Assert.True(result.Requests > 0, "no warm-up request was answered");
         Assert.Equal(0, result.TlsRequests);
     }
+
+    /// <summary>A TLS listener named <c>secure</c> on <paramref name="port"/>, for <see cref="Config"/>.</summary>
+    private static string SecureListener(int port, string cert, string key) => string.Create(CultureInfo.InvariantCulture, $"""
+          - name: secure
+            bind: 127.0.0.1:{port}
+            pool: app
+            tls:
+              certificates:
+                - cert: {cert}
+                  key: {key}
+        """);
 
     private static string Config(int port, int adminPort, string listeners) => string.Create(CultureInfo.InvariantCulture, $"""
         listeners:
