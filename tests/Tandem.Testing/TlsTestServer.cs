@@ -10,7 +10,7 @@ namespace Tandem.Testing;
 /// <summary>
 /// A TLS server on 127.0.0.1 with a fresh self-signed certificate for <see cref="HostName"/>: after the handshake it
 /// sends <c>NAME SNI\n</c> (its name and the server name the client asked for) and closes. Also captures raw
-/// ClientHello bytes for parser tests (<see cref="CaptureClientHelloAsync"/>).
+/// ClientHello bytes for parser tests (<see cref="CaptureClientHelloAsync(string, string[])"/>).
 /// </summary>
 public sealed class TlsTestServer : IAsyncDisposable
 {
@@ -61,7 +61,11 @@ public sealed class TlsTestServer : IAsyncDisposable
     }
 
     /// <summary>The bytes a .NET TLS client sends first (its ClientHello records) for <paramref name="serverName"/>.</summary>
-    public static async Task<byte[]> CaptureClientHelloAsync(string serverName, params string[] alpn)
+    public static Task<byte[]> CaptureClientHelloAsync(string serverName, params string[] alpn) =>
+        CaptureClientHelloAsync(serverName, System.Security.Authentication.SslProtocols.None, alpn);
+
+    /// <summary>The same, offering only <paramref name="protocols"/> (None: the platform's choice, TLS 1.2 and 1.3 here).</summary>
+    public static async Task<byte[]> CaptureClientHelloAsync(string serverName, System.Security.Authentication.SslProtocols protocols, params string[] alpn)
     {
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -71,7 +75,7 @@ public sealed class TlsTestServer : IAsyncDisposable
         await tcp.ConnectAsync((IPEndPoint)listener.LocalEndPoint!, limit.Token);
         using var server = await listener.AcceptAsync(limit.Token);
         var tls = new SslStream(tcp.GetStream(), false, TrustTestCertificate);
-        var options = new SslClientAuthenticationOptions { TargetHost = serverName };
+        var options = new SslClientAuthenticationOptions { TargetHost = serverName, EnabledSslProtocols = protocols };
         if (alpn.Length > 0)
         {
             options.ApplicationProtocols = [.. alpn.Select(p => new SslApplicationProtocol(p))];

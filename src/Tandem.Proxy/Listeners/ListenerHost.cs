@@ -10,7 +10,6 @@ using Tandem.Proxy.Pipeline;
 using Tandem.Proxy.Recording;
 using Tandem.Proxy.Routing;
 using Tandem.Proxy.Tls;
-using Tandem.Proxy.Tls.Acme;
 
 namespace Tandem.Proxy.Listeners;
 
@@ -93,7 +92,8 @@ internal sealed class ListenerHost
     private static async Task<ListenerHost> StartTlsAsync(ListenerConfig config, ListenerServices services, KestrelServerOptions options, IPEndPoint address,
         IListenerTelemetry? telemetry, CancellationToken cancellationToken)
     {
-        var tls = ListenerTls.Create(config, services.Time, services.LoggerFactory.CreateLogger("Tandem.Tls"), services.Challenges);
+        var tlsLogger = services.LoggerFactory.CreateLogger("Tandem.Tls");
+        var tls = ListenerTls.Create(config, services.Time, tlsLogger, services.Challenges);
         try
         {
             var protocols = config.HttpVersions switch
@@ -106,8 +106,9 @@ internal sealed class ListenerHost
             options.Listen(new SharedEndPoint(address, HttpProtocols.Http1, generation), o =>
             {
                 Configure(o, protocols, telemetry);
-                o.Use(AlpnChallengePeek.Create(services.Challenges));
+                o.Use(ClientHelloPeek.Create(services.Challenges));
                 o.UseHttps(tls.HandshakeOptions);
+                o.Use(NegotiatedSuiteCheck.Create(tlsLogger));
                 o.Use(ClientIdentityMiddleware.Create);
             });
             return await ServeAsync(config, services, options, generation, telemetry, tls, cancellationToken);

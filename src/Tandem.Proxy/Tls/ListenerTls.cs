@@ -162,7 +162,7 @@ internal sealed class ListenerTls : IDisposable
 
     private ValueTask<SslServerAuthenticationOptions> OnConnection(TlsHandshakeCallbackContext context)
     {
-        if (_challenges is { HasAlpn: true } && context.Connection.Items.ContainsKey(AlpnChallengePeek.Key)
+        if (_challenges is { HasAlpn: true } && context.Connection.Items.ContainsKey(ClientHelloPeek.AlpnChallengeKey)
             && _challenges.Alpn(context.ClientHelloInfo.ServerName) is { } challenge)
         {
             return ValueTask.FromResult(new SslServerAuthenticationOptions
@@ -179,7 +179,7 @@ internal sealed class ListenerTls : IDisposable
         {
             ServerCertificateContext = _set.Select(context.ClientHelloInfo.ServerName),
             EnabledSslProtocols = TlsPolicy.Protocols(_config.MinVersion),
-            CipherSuitesPolicy = TlsPolicy.CipherSuites,
+            CipherSuitesPolicy = NeedsSuitePolicy(context.Connection) ? TlsPolicy.CipherSuites : null,
             ApplicationProtocols = _alpn,
             AllowRenegotiation = false,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
@@ -191,6 +191,18 @@ internal sealed class ListenerTls : IDisposable
         }
         return ValueTask.FromResult(options);
     }
+
+    /// <summary>
+    /// Whether this handshake needs Tandem's suite list. Only TLS 1.2 does: TLS 1.3's suites are all AEAD with an
+    /// ephemeral key exchange. Leaving the list to the platform when the handshake will be TLS 1.3 matters because .NET
+    /// (on OpenSSL) reuses its OpenSSL context across handshakes, and resumes sessions, only when no
+    /// <c>CipherSuitesPolicy</c> is set: with one, every handshake builds a context (about half again the CPU of a full
+    /// handshake) and no session ever resumes. A listener that asks for client certificates keeps the list, so a resumed
+    /// session never stands in for a certificate check. <see cref="NegotiatedSuiteCheck"/> closes any connection that
+    /// ends up on TLS 1.2 with a suite outside the list all the same.
+    /// </summary>
+    private bool NeedsSuitePolicy(Microsoft.AspNetCore.Connections.ConnectionContext connection) =>
+        _clients is not null || (_config.MinVersion != TlsVersion.Tls13 && !connection.Items.ContainsKey(ClientHelloPeek.Tls13Key));
 
     private void Reload()
     {

@@ -34,4 +34,7 @@ internal static partial class TlsLog
 
     [LoggerMessage(EventId = 7714, Level = LogLevel.Information, Message = "ACME: certificate for {Names}: waiting for the pair's peer {Peer}, which orders it for both nodes")]
     public static partial void AcmeWaitingForPeer(ILogger logger, string names, string peer);
+
+    [LoggerMessage(EventId = 7705, Level = LogLevel.Warning, Message = "connection {ConnectionId} closed: it negotiated TLS 1.2 with {Suite}, which the listener does not offer")]
+    public static partial void SuiteRefused(ILogger logger, string connectionId, string suite);
 }

@@ -17,21 +17,24 @@ internal static class TlsPolicy
 
     public static readonly List<SslApplicationProtocol> Http2Only = [SslApplicationProtocol.Http2];
 
+    private static readonly TlsCipherSuite[] Suites =
+    [
+        TlsCipherSuite.TLS_AES_128_GCM_SHA256,
+        TlsCipherSuite.TLS_AES_256_GCM_SHA384,
+        TlsCipherSuite.TLS_CHACHA20_POLY1305_SHA256,
+        TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+        TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+        TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+        TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+        TlsCipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    ];
+
     /// <summary>Null where the platform's own defaults apply (they are already free of weak suites on Windows and macOS).</summary>
-    public static readonly CipherSuitesPolicy? CipherSuites = OperatingSystem.IsLinux() || OperatingSystem.IsFreeBSD()
-        ? new CipherSuitesPolicy(
-        [
-            TlsCipherSuite.TLS_AES_128_GCM_SHA256,
-            TlsCipherSuite.TLS_AES_256_GCM_SHA384,
-            TlsCipherSuite.TLS_CHACHA20_POLY1305_SHA256,
-            TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-            TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-            TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-            TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-            TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-            TlsCipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-        ])
-        : null;
+    public static readonly CipherSuitesPolicy? CipherSuites = OperatingSystem.IsLinux() || OperatingSystem.IsFreeBSD() ? new CipherSuitesPolicy(Suites) : null;
+
+    /// <summary>Whether a negotiated TLS 1.2 suite is one of <see cref="CipherSuites"/> (every suite is where the platform chooses).</summary>
+    public static bool Allows(TlsCipherSuite suite) => CipherSuites is null || Array.IndexOf(Suites, suite) >= 0;
 
     public static SslProtocols Protocols(TlsVersion min) => min == TlsVersion.Tls13 ? SslProtocols.Tls13 : SslProtocols.Tls12 | SslProtocols.Tls13;
 

@@ -1,3 +1,4 @@
+using System.Security.Authentication;
 using System.Text;
 using Tandem.Proxy.Streams.Tls;
 using Tandem.Testing;
@@ -20,13 +21,35 @@ public sealed class ClientHelloParserTests
     [InlineData(new[] { "h2", "acme-tls/1" }, true)]
     [InlineData(new[] { "h2", "http/1.1" }, false)]
     [InlineData(new string[0], false)]
-    public async Task OffersAlpn_RealClientHello_TrueOnlyWhenTheProtocolIsOffered(string[] alpn, bool expected)
+    public async Task ReadOffers_RealClientHello_AlpnOnlyWhenTheProtocolIsOffered(string[] alpn, bool expected)
     {
         var hello = await TlsTestServer.CaptureClientHelloAsync("a.test", alpn);
 
-        Assert.Equal(ClientHelloStatus.Complete, ClientHelloParser.OffersAlpn(hello, "acme-tls/1"u8, out var offered));
-        Assert.Equal(expected, offered);
-        Assert.Equal(ClientHelloStatus.NeedMore, ClientHelloParser.OffersAlpn(hello.AsSpan(0, hello.Length - 1), "acme-tls/1"u8, out _));
+        Assert.Equal(ClientHelloStatus.Complete, ClientHelloParser.ReadOffers(hello, "acme-tls/1"u8, out var offers));
+        Assert.Equal(expected, (offers & ClientHelloOffers.AlpnProtocol) != 0);
+        Assert.Equal(ClientHelloStatus.NeedMore, ClientHelloParser.ReadOffers(hello.AsSpan(0, hello.Length - 1), "acme-tls/1"u8, out _));
+    }
+
+    [Theory]
+    [InlineData(SslProtocols.None, true)]
+    [InlineData(SslProtocols.Tls13, true)]
+    [InlineData(SslProtocols.Tls12, false)]
+    public async Task ReadOffers_RealClientHello_Tls13OnlyWhenSupportedVersionsListsIt(SslProtocols protocols, bool expected)
+    {
+        var hello = await TlsTestServer.CaptureClientHelloAsync("a.test", protocols, "h2");
+
+        Assert.Equal(ClientHelloStatus.Complete, ClientHelloParser.ReadOffers(hello, "acme-tls/1"u8, out var offers));
+        Assert.Equal(expected ? ClientHelloOffers.Tls13 : ClientHelloOffers.None, offers);
+    }
+
+    [Fact]
+    public void ReadOffers_SupportedVersionsWithoutTls13_NotTls13()
+    {
+        // supported_versions (43) listing TLS 1.2 and 1.1 only, then a truncated one that must not read past its end.
+        byte[] extensions = [0, 43, 0, 5, 4, 3, 3, 3, 2, 0, 43, 0, 2, 4, 3];
+
+        Assert.Equal(ClientHelloStatus.Complete, ClientHelloParser.ReadOffers(Hello(extensions), "acme-tls/1"u8, out var offers));
+        Assert.Equal(ClientHelloOffers.None, offers);
     }
 
     [Fact]

@@ -18,6 +18,19 @@ internal enum ClientHelloStatus
     Invalid,
 }
 
+/// <summary>What a ClientHello offers, as far as <see cref="ClientHelloParser.ReadOffers"/> looks.</summary>
+[Flags]
+internal enum ClientHelloOffers
+{
+    None = 0,
+
+    /// <summary>The ALPN protocol asked about.</summary>
+    AlpnProtocol = 1,
+
+    /// <summary>TLS 1.3 (in supported_versions).</summary>
+    Tls13 = 2,
+}
+
 /// <summary>
 /// Reads the server name from a TLS ClientHello without terminating TLS, as nginx's <c>ssl_preread</c> and HAProxy's
 /// <c>req.ssl_sni</c> do. It follows RFC 8446 (and 5246 for TLS 1.2 clients): the handshake may be split over several
@@ -36,6 +49,8 @@ internal static class ClientHelloParser
     private const int MaxRecord = 16 * 1024;
     private const ushort ServerNameExtension = 0;
     private const ushort AlpnExtension = 16;
+    private const ushort SupportedVersionsExtension = 43;
+    private const ushort Tls13Version = 0x0304;
     private const byte HostNameType = 0;
 
     /// <summary>Parses the bytes received so far. <paramref name="serverName"/> is the lower-case SNI host name, or null when none was sent.</summary>
@@ -101,12 +116,13 @@ internal static class ClientHelloParser
     }
 
     /// <summary>
-    /// Whether a whole ClientHello in <paramref name="data"/> offers <paramref name="protocol"/> in its ALPN extension
-    /// (RFC 7301). <see cref="ClientHelloStatus.NeedMore"/> until the ClientHello is whole.
+    /// What a whole ClientHello in <paramref name="data"/> offers: <paramref name="alpnProtocol"/> in its ALPN extension
+    /// (RFC 7301), and TLS 1.3 in its supported_versions extension (RFC 8446 section 4.2.1).
+    /// <see cref="ClientHelloStatus.NeedMore"/> until the ClientHello is whole.
     /// </summary>
-    public static ClientHelloStatus OffersAlpn(ReadOnlySpan<byte> data, ReadOnlySpan<byte> protocol, out bool offered)
+    public static ClientHelloStatus ReadOffers(ReadOnlySpan<byte> data, ReadOnlySpan<byte> alpnProtocol, out ClientHelloOffers offers)
     {
-        offered = false;
+        offers = ClientHelloOffers.None;
         var scratch = ArrayPool<byte>.Shared.Rent(MaxHandshake);
         try
         {
@@ -127,19 +143,13 @@ internal static class ClientHelloParser
             var ext = new SpanReader(extensions);
             while (ext.Remaining > 0 && ext.UInt16(out var type) && ext.Vector16(out var body))
             {
-                if (type != AlpnExtension)
+                if (type == AlpnExtension && OffersAlpn(body, alpnProtocol))
                 {
-                    continue;
+                    offers |= ClientHelloOffers.AlpnProtocol;
                 }
-                var list = new SpanReader(body);
-                if (!list.Vector16(out var names))
+                else if (type == SupportedVersionsExtension && OffersTls13(body))
                 {
-                    return ClientHelloStatus.Invalid;
-                }
-                var entries = new SpanReader(names);
-                while (entries.Remaining > 0 && entries.Vector8(out var name))
-                {
-                    offered |= name.SequenceEqual(protocol);
+                    offers |= ClientHelloOffers.Tls13;
                 }
             }
             return ClientHelloStatus.Complete;
@@ -148,6 +158,43 @@ internal static class ClientHelloParser
         {
             ArrayPool<byte>.Shared.Return(scratch);
         }
+    }
+
+    private static bool OffersAlpn(ReadOnlySpan<byte> body, ReadOnlySpan<byte> protocol)
+    {
+        var list = new SpanReader(body);
+        if (!list.Vector16(out var names))
+        {
+            return false;
+        }
+        var entries = new SpanReader(names);
+        while (entries.Remaining > 0 && entries.Vector8(out var name))
+        {
+            if (name.SequenceEqual(protocol))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>A ClientHello's supported_versions: a list of 16-bit versions; TLS 1.3 is 0x0304.</summary>
+    private static bool OffersTls13(ReadOnlySpan<byte> body)
+    {
+        var list = new SpanReader(body);
+        if (!list.Vector8(out var versions))
+        {
+            return false;
+        }
+        var entries = new SpanReader(versions);
+        while (entries.Remaining >= 2 && entries.UInt16(out var version))
+        {
+            if (version == Tls13Version)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static ClientHelloStatus ParseHello(ReadOnlySpan<byte> hello, out string? serverName)
