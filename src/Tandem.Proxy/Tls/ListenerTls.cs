@@ -1,5 +1,6 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Logging;
 using Tandem.Core.Config;
@@ -201,7 +202,7 @@ internal sealed class ListenerTls : IDisposable
     /// session never stands in for a certificate check. <see cref="NegotiatedSuiteCheck"/> closes any connection that
     /// ends up on TLS 1.2 with a suite outside the list all the same.
     /// </summary>
-    private bool NeedsSuitePolicy(Microsoft.AspNetCore.Connections.ConnectionContext connection) =>
+    private bool NeedsSuitePolicy(ConnectionContext connection) =>
         _clients is not null || (_config.MinVersion != TlsVersion.Tls13 && !connection.Items.ContainsKey(ClientHelloPeek.Tls13Key));
 
     private void Reload()
